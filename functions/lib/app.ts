@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { startServerAndCreateLambdaHandler, handlers } from '@as-integrations/aws-lambda';
+import { createDocumentClient } from './data/client.js';
+import { Store } from './data/store.js';
+import { CursorCodec } from './data/pagination.js';
+import { createCognitoVerifier, createLocalVerifier, type TokenVerifier } from './auth/tokens.js';
+import { AppError } from './errors.js';
+import { buildServer } from './server.js';
+import { createContext, type AppDeps } from './context.js';
+
+/** Configuration of a GraphQL handler, read from the environment in Lambda and set by tests. */
+export interface AppConfig {
+  tableName: string;
+  dynamoEndpoint?: string;
+  cursorSecret: string;
+  production: boolean;
+  auth: { kind: 'local'; publicJwk: Record<string, unknown> } | { kind: 'cognito'; region: string; userPoolId: string; clientIds: string[] };
+}
+
+/** Reads AppConfig from environment variables (see README: configuration). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const need = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is required`);
+    return value;
+  };
+  return {
+    tableName: need('TABLE_NAME'),
+    ...(env.DYNAMODB_ENDPOINT && { dynamoEndpoint: env.DYNAMODB_ENDPOINT }),
+    cursorSecret: need('CURSOR_SECRET'),
+    production: env.KEZHI_STAGE === 'prod',
+    auth: env.COGNITO_USER_POOL_ID
+      ? { kind: 'cognito', region: need('AWS_REGION'), userPoolId: env.COGNITO_USER_POOL_ID, clientIds: need('COGNITO_CLIENT_IDS').split(',') }
+      : { kind: 'local', publicJwk: JSON.parse(need('LOCAL_JWT_PUBLIC_JWK')) as Record<string, unknown> },
+  };
+}
+
+function createVerifier(auth: AppConfig['auth']): TokenVerifier {
+  return auth.kind === 'local' ? createLocalVerifier(auth.publicJwk) : createCognitoVerifier(auth);
+}
+
+/** Everything a handler builds once per cold start. */
+export function createDeps(config: AppConfig, logger = new Logger({ serviceName: 'kezhi-graphql' })): AppDeps {
+  const db = createDocumentClient({ tableName: config.tableName, ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
+  return { store: new Store(db, config.tableName, new CursorCodec(config.cursorSecret)), verifier: createVerifier(config.auth), logger };
+}
+
+/** The API Gateway HTTP API (v2) handler: Apollo Server with a context per request. */
+export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDeps(config)) {
+  const server = buildServer({ logger: deps.logger, introspection: !config.production });
+  return startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler(), {
+    context: async ({ event, context }) => {
+      try {
+        return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
+      } catch (error) {
+        if (error instanceof AppError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+        }
+        throw error;
+      }
+    },
+  });
+}

@@ -1,0 +1,86 @@
+import { SignJWT, createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import { AppError, ErrorCode } from '../errors.js';
+import { anonymous, principalFromClaims, type Principal } from './principal.js';
+
+/** Issuer and audience of locally signed tokens (local mode and tests). */
+export const LOCAL_ISSUER = 'kezhi-local';
+export const LOCAL_AUDIENCE = 'kezhi';
+const ALG = 'ES256';
+
+/** Turns an `Authorization` header value into a principal; no header → anonymous; bad token → UNAUTHENTICATED. */
+export interface TokenVerifier {
+  principalFor(authorization: string | undefined | null): Promise<Principal>;
+}
+
+function bearer(authorization: string | undefined | null): string | null {
+  if (!authorization) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match?.[1]) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <token>"');
+  return match[1];
+}
+
+function verifierFrom(verify: (token: string) => Promise<Record<string, unknown>>): TokenVerifier {
+  return {
+    async principalFor(authorization) {
+      const token = bearer(authorization);
+      if (!token) return anonymous;
+      try {
+        return principalFromClaims(await verify(token));
+      } catch (error) {
+        throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid or expired token', { cause: error });
+      }
+    },
+  };
+}
+
+/** Verifies tokens signed with the local key pair (local mode and tests). */
+export function createLocalVerifier(publicJwk: JWK): TokenVerifier {
+  const key = importJWK(publicJwk, ALG);
+  return verifierFrom(async (token) => {
+    const { payload } = await jwtVerify(token, await key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
+    return payload;
+  });
+}
+
+/** Verifies Cognito user-pool tokens (ID tokens of users, access tokens of partner app clients). */
+export function createCognitoVerifier(options: { region: string; userPoolId: string; clientIds: string[] }): TokenVerifier {
+  const issuer = `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
+  const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+  return verifierFrom(async (token) => {
+    const { payload } = await jwtVerify(token, jwks, { issuer });
+    const client = payload.token_use === 'id' ? payload.aud : payload.client_id;
+    if (typeof client !== 'string' || !options.clientIds.includes(client)) throw new Error('token of an unknown app client');
+    return payload;
+  });
+}
+
+export interface TokenClaims {
+  sub: string;
+  name?: string;
+  roles: string[];
+  org?: string;
+  expert?: string;
+  partner?: string;
+  scope?: string;
+}
+
+/** Signs a local token (the `npm run token` script, the local runner's sample tokens, tests). */
+export async function signLocalToken(privateJwk: JWK, claims: TokenClaims, expiresIn = '12h'): Promise<string> {
+  const key = (await importJWK(privateJwk, ALG)) as CryptoKey;
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: ALG })
+    .setSubject(sub)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key);
+}
+
+/** A fresh ES256 key pair as JWKs. */
+export async function generateLocalKeys(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const { generateKeyPair, exportJWK } = await import('jose');
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+  return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+}

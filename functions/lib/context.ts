@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Principal } from './auth/principal.js';
+import type { TokenVerifier } from './auth/tokens.js';
+import { createItemLoader } from './data/loader.js';
+import type { Store } from './data/store.js';
+import { OrganizationRepository } from './repositories/organizations.js';
+import { TeamRepository } from './repositories/teams.js';
+import { ExpertRepository } from './repositories/experts.js';
+
+/** What lives for the whole process (one cold start): clients, verifier, logger. */
+export interface AppDeps {
+  store: Store;
+  verifier: TokenVerifier;
+  logger: Logger;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+/** Per-request repositories sharing one DataLoader cache. */
+export interface Repositories {
+  organizations: OrganizationRepository;
+  teams: TeamRepository;
+  experts: ExpertRepository;
+}
+
+/** The GraphQL context of one request. */
+export interface Context {
+  principal: Principal;
+  requestId: string;
+  logger: Logger;
+  repos: Repositories;
+  now: () => string;
+  newId: () => string;
+}
+
+/** Builds the context: verifies the token (UNAUTHENTICATED on a bad one) and fresh per-request loaders. */
+export async function createContext(deps: AppDeps, request: { authorization?: string | null; requestId?: string }): Promise<Context> {
+  const principal = await deps.verifier.principalFor(request.authorization);
+  const loader = createItemLoader(deps.store);
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    principal,
+    requestId: request.requestId ?? randomUUID(),
+    logger: deps.logger,
+    repos: {
+      organizations: new OrganizationRepository(deps.store, loader),
+      teams: new TeamRepository(deps.store, loader),
+      experts: new ExpertRepository(deps.store, loader),
+    },
+    now: () => clock().toISOString(),
+    newId: deps.newId ?? (() => randomUUID()),
+  };
+}

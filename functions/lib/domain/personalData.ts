@@ -1,0 +1,50 @@
+import { badInput } from '../errors.js';
+
+/** Origins whose phone numbers and ID documents the validators know. */
+export type Origin = 'MAINLAND' | 'HONG_KONG' | 'MACAO';
+
+const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
+const HK_PHONE = /^[2-9]\d{7}$/;
+const MO_PHONE = /^[268]\d{7}$/;
+
+/**
+ * Normalizes a phone number (spaces, dashes and the +86/+852/+853 prefixes removed) and checks it:
+ * an 11-digit mainland mobile, or an 8-digit Hong Kong or Macao number kept with its country code.
+ */
+export function normalizePhone(raw: string, field = 'phone'): string {
+  const compact = raw.replace(/[\s-]/g, '');
+  const mainland = compact.replace(/^(\+?86)(?=1\d{10}$)/, '');
+  if (MAINLAND_MOBILE.test(mainland)) return mainland;
+  const hk = /^\+?852(\d{8})$/.exec(compact);
+  if (hk?.[1] && HK_PHONE.test(hk[1])) return `+852${hk[1]}`;
+  const mo = /^\+?853(\d{8})$/.exec(compact);
+  if (mo?.[1] && MO_PHONE.test(mo[1])) return `+853${mo[1]}`;
+  throw badInput(field, 'Enter an 11-digit mainland mobile number, or +852/+853 followed by 8 digits');
+}
+
+/** Masks a phone for people who may not see it: 13812341234 → 138****1234, +85261234567 → +852****4567. */
+export function maskPhone(phone: string): string {
+  if (phone.startsWith('+')) return `${phone.slice(0, 4)}****${phone.slice(-4)}`;
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** True for an 18-character mainland resident ID with a valid GB 11643 check character. */
+export function isValidMainlandId(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
+  return ID_CHECK[sum % 11] === id[17];
+}
+
+/** Validates an ID number for the expert's origin (mainland: checksum; HK/Macao: document shape). */
+export function normalizeIdNumber(raw: string, origin: Origin, field = 'idNumber'): string {
+  const id = raw.trim().toUpperCase().replace(/[()（）\s]/g, '');
+  if (origin === 'MAINLAND') {
+    if (!isValidMainlandId(id)) throw badInput(field, 'Not a valid 18-character resident ID number');
+  } else if (!/^[A-Z]{1,2}\d{6}[\dA]$|^[1578]\d{6}\d$/.test(id)) {
+    throw badInput(field, 'Not a valid Hong Kong or Macao identity card number');
+  }
+  return id;
+}

@@ -1,0 +1,58 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+/** Every code a client may see in `extensions.code`. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A domain error whose message is safe to show; `field` names the offending input field. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+/** Shorthand for a BAD_USER_INPUT error on one input field. */
+export const badInput = (field: string, message: string): AppError =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
+
+export interface ErrorLogger {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+/**
+ * The one rule for what clients see: an AppError shows its message, code and field; an error that
+ * graphql-js or Apollo raised (parse, validation, limits, variable coercion) keeps its own code; anything else is masked as INTERNAL_SERVER_ERROR and logged with its cause.
+ */
+export function createFormatError(logger: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const { locations, path } = formatted;
+    if (original instanceof AppError) {
+      const extensions: Record<string, unknown> = { code: original.code };
+      if (original.field) extensions.field = original.field;
+      return { message: original.message, ...(locations && { locations }), ...(path && { path }), extensions };
+    }
+    if (original instanceof GraphQLError) {
+      const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : ErrorCode.BAD_USER_INPUT;
+      return { message: formatted.message, ...(locations && { locations }), ...(path && { path }), extensions: { code } };
+    }
+    logger.error('unexpected error', { error: original, path });
+    return { message: 'Internal server error', ...(path && { path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

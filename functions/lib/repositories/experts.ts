@@ -1,0 +1,145 @@
+import { entityKey, guardKey, indexKeysFor, indexPartition, type Dimensions, type Key } from '../data/keys.js';
+import { recordOf, type ItemLoader } from '../data/loader.js';
+import type { Store, WriteOp } from '../data/store.js';
+import type { Page, PageArgs } from '../data/pagination.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { Availability, ExpertTitle, Language, Origin } from '../generated/graphql.js';
+
+/** An expert as stored. `idNumber` never leaves the repository layer through the schema. */
+export interface ExpertRecord {
+  id: string;
+  userId: string | null;
+  name: string;
+  title: ExpertTitle;
+  domains: string[];
+  keywords: string[];
+  affiliation: string | null;
+  organizationId: string | null;
+  origin: Origin;
+  languages: Language[];
+  regionCode: string;
+  serviceRegionCodes: string[];
+  availability: Availability;
+  maxOpenAssignments: number;
+  phone: string;
+  idNumber: string | null;
+  bio: string | null;
+  /** Ids of all organizations above (and including) the expert's own and its teams' organizations. */
+  scopeOrganizationIds: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ExpertFilter {
+  domain?: string | null;
+  regionCode?: string | null;
+  origin?: Origin | null;
+  title?: ExpertTitle | null;
+}
+
+type Indexed = Pick<ExpertRecord, 'id' | 'domains' | 'origin' | 'title' | 'regionCode'>;
+const indexKeys = (e: Indexed): Key[] => indexKeysFor('EXPERT', { domain: e.domains, origin: e.origin, title: e.title }, e.regionCode, e.id);
+const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
+
+const phoneTaken = () => new AppError(ErrorCode.CONFLICT, 'This phone number is already registered', { field: 'phone' });
+
+/** The talent pool: experts, their filter index items, and uniqueness guards for phone and user. */
+export class ExpertRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly loader: ItemLoader,
+  ) {}
+
+  async get(id: string): Promise<ExpertRecord | undefined> {
+    const item = await this.loader.load(entityKey('EXPERT', id));
+    return item ? recordOf<ExpertRecord>(item) : undefined;
+  }
+
+  /** Strongly consistent read (before a conditional update). */
+  async getFresh(id: string): Promise<ExpertRecord | undefined> {
+    const item = await this.store.get(entityKey('EXPERT', id));
+    return item ? recordOf<ExpertRecord>(item) : undefined;
+  }
+
+  /** One page of experts matching every given filter, in base-region order. */
+  async list(filter: ExpertFilter, args: PageArgs): Promise<Page<ExpertRecord>> {
+    const dims: Dimensions<'EXPERT'> = {};
+    if (filter.domain) dims.domain = filter.domain;
+    if (filter.origin) dims.origin = filter.origin;
+    if (filter.title) dims.title = filter.title;
+    const page = await this.store.queryPage({
+      partition: indexPartition('EXPERT', dims),
+      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
+      args,
+    });
+    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.id))));
+    return {
+      hasNextPage: page.hasNextPage,
+      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
+    };
+  }
+
+  /** The expert, its index items and its guards, atomically: a taken phone or user is a CONFLICT. */
+  async create(record: ExpertRecord): Promise<ExpertRecord> {
+    const ops: WriteOp[] = [
+      this.store.putNew({ ...entityKey('EXPERT', record.id), entity: 'EXPERT', ...record }),
+      this.store.putNew({ ...guardKey('EXPERT_PHONE', record.phone), ownerId: record.id }, phoneTaken),
+      ...indexKeys(record).map((k) => this.store.put({ ...k, entity: 'EXPERT', id: record.id })),
+    ];
+    if (record.userId) {
+      ops.push(
+        this.store.putNew({ ...guardKey('EXPERT_USER', record.userId), ownerId: record.id }, () =>
+          new AppError(ErrorCode.CONFLICT, 'You are already registered as an expert'),
+        ),
+      );
+    }
+    await this.store.transact(ops);
+    this.loader.prime(entityKey('EXPERT', record.id), { ...record });
+    return record;
+  }
+
+  /**
+   * Applies `fields` if `current.version` is still current: index items follow the changed
+   * dimensions and a new phone moves its guard, in the same transaction as the versioned update.
+   */
+  async update(current: ExpertRecord, fields: Partial<Omit<ExpertRecord, 'id' | 'version' | 'createdAt' | 'updatedAt'>>, now: string) {
+    const next = { ...current, ...fields } as ExpertRecord;
+    const before = new Map(indexKeys(current).map((k) => [keyId(k), k]));
+    const after = new Map(indexKeys(next).map((k) => [keyId(k), k]));
+    const ops: WriteOp[] = [this.store.updateVersioned(entityKey('EXPERT', current.id), current.version, fields, now)];
+    for (const [id, k] of before) if (!after.has(id)) ops.push(this.store.delete(k));
+    for (const [id, k] of after) if (!before.has(id)) ops.push(this.store.put({ ...k, entity: 'EXPERT', id: current.id }));
+    if (next.phone !== current.phone) {
+      ops.push(
+        this.store.delete(guardKey('EXPERT_PHONE', current.phone)),
+        this.store.putNew({ ...guardKey('EXPERT_PHONE', next.phone), ownerId: current.id }, phoneTaken),
+      );
+    }
+    await this.store.transact(ops);
+    return this.reload(current.id);
+  }
+
+  /** Replaces the organization scope (membership changes); not a user edit, so no version bump. */
+  setScopeOp(expertId: string, scopeOrganizationIds: string[]): WriteOp {
+    return {
+      item: {
+        Update: {
+          TableName: this.store.tableName,
+          Key: entityKey('EXPERT', expertId),
+          UpdateExpression: 'SET scopeOrganizationIds = :s',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':s': scopeOrganizationIds },
+        },
+      },
+      onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }),
+    };
+  }
+
+  private async reload(id: string): Promise<ExpertRecord> {
+    const item = await this.store.get(entityKey('EXPERT', id));
+    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `Expert ${id} not found`);
+    this.loader.clear(entityKey('EXPERT', id)).prime(entityKey('EXPERT', id), item);
+    return recordOf<ExpertRecord>(item);
+  }
+}

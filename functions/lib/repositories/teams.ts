@@ -1,0 +1,164 @@
+import { entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
+import { recordOf, type ItemLoader } from '../data/loader.js';
+import type { Store, WriteOp } from '../data/store.js';
+import type { Page, PageArgs } from '../data/pagination.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { Action } from '../generated/graphql.js';
+
+/** A volunteer team as stored; `organizationPath` is its organization's path (for the policy). */
+export interface TeamRecord {
+  id: string;
+  name: string;
+  organizationId: string;
+  organizationPath: string[];
+  regionCode: string;
+  parentTeamId: string | null;
+  leaderExpertId: string | null;
+  actions: Action[];
+  description: string | null;
+  memberCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A membership as listed under Team.members. */
+export interface TeamMemberEdgeRecord {
+  expertId: string;
+  joinedAt: string;
+  cursor: string;
+}
+
+// A top-level team is listed under its organization; a sub-team under its parent team.
+const indexKeys = (t: Pick<TeamRecord, 'id' | 'organizationId' | 'parentTeamId' | 'regionCode'>): Key[] => [
+  {
+    PK: indexPartition('TEAM', t.parentTeamId ? { parent: t.parentTeamId } : { org: t.organizationId }),
+    SK: indexSortKey(t.regionCode, t.id),
+  },
+];
+
+/** Teams, their index items and memberships (membership and member counter change together). */
+export class TeamRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly loader: ItemLoader,
+  ) {}
+
+  async get(id: string): Promise<TeamRecord | undefined> {
+    const item = await this.loader.load(entityKey('TEAM', id));
+    return item ? recordOf<TeamRecord>(item) : undefined;
+  }
+
+  /** Top-level teams of an organization. */
+  listByOrganization(organizationId: string, args: PageArgs) {
+    return this.listIndex(indexPartition('TEAM', { org: organizationId }), args);
+  }
+
+  /** Sub-teams (分队) of a team. */
+  listSubTeams(teamId: string, args: PageArgs) {
+    return this.listIndex(indexPartition('TEAM', { parent: teamId }), args);
+  }
+
+  private async listIndex(partition: string, args: PageArgs): Promise<Page<TeamRecord>> {
+    const page = await this.store.queryPage({ partition, args });
+    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.id))));
+    return {
+      hasNextPage: page.hasNextPage,
+      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
+    };
+  }
+
+  async create(record: TeamRecord): Promise<TeamRecord> {
+    await this.store.transact([
+      this.store.putNew({ ...entityKey('TEAM', record.id), entity: 'TEAM', ...record }),
+      ...indexKeys(record).map((k) => this.store.put({ ...k, entity: 'TEAM', id: record.id })),
+    ]);
+    this.loader.prime(entityKey('TEAM', record.id), { ...record });
+    return record;
+  }
+
+  async update(id: string, version: number, fields: Partial<Pick<TeamRecord, 'name' | 'leaderExpertId' | 'actions' | 'description'>>, now: string) {
+    await this.store.transact([this.store.updateVersioned(entityKey('TEAM', id), version, fields, now)]);
+    return this.reload(id);
+  }
+
+  /** Members in expert-id order, from the team's partition. */
+  async listMembers(teamId: string, args: PageArgs): Promise<{ items: TeamMemberEdgeRecord[]; hasNextPage: boolean }> {
+    const { PK, SKPrefix } = memberPrefix(teamId);
+    const page = await this.store.queryPage({ partition: PK, sortPrefix: SKPrefix, args });
+    return {
+      hasNextPage: page.hasNextPage,
+      items: page.keys.map(({ item, cursor }) => ({ expertId: String(item.expertId), joinedAt: String(item.joinedAt), cursor })),
+    };
+  }
+
+  /** Teams an expert belongs to (GSI1). */
+  async listByMember(expertId: string, args: PageArgs): Promise<Page<TeamRecord>> {
+    const { GSI1PK, GSI1SKPrefix } = expertTeamsGsi1(expertId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: 'GSI1', args });
+    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.teamId))));
+    return {
+      hasNextPage: page.hasNextPage,
+      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
+    };
+  }
+
+  /** All team ids of an expert (for recomputing its organization scope; an expert is in few teams). */
+  async allTeamIdsOf(expertId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.listByMember(expertId, { first: 100, after });
+      ids.push(...page.items.map((e) => e.node.id));
+      after = page.hasNextPage ? (page.items.at(-1)?.cursor ?? null) : null;
+    } while (after);
+    return ids;
+  }
+
+  /** Membership item + member counter (+ the caller's extra writes), in one transaction. */
+  async addMember(teamId: string, expertId: string, now: string, extra: WriteOp[]): Promise<void> {
+    await this.store.transact([
+      this.store.putNew({ ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: 'MEMBER', teamId, expertId, joinedAt: now }, () =>
+        new AppError(ErrorCode.CONFLICT, 'The expert is already a member of this team', { field: 'expertId' }),
+      ),
+      this.counterOp(teamId, 1),
+      ...extra,
+    ]);
+    this.loader.clear(entityKey('TEAM', teamId));
+  }
+
+  async removeMember(teamId: string, expertId: string, extra: WriteOp[]): Promise<void> {
+    await this.store.transact([
+      this.store.delete(memberKey(teamId, expertId), {
+        expression: 'attribute_exists(PK)',
+        onFailed: () => new AppError(ErrorCode.NOT_FOUND, 'The expert is not a member of this team', { field: 'expertId' }),
+      }),
+      this.counterOp(teamId, -1),
+      ...extra,
+    ]);
+    this.loader.clear(entityKey('TEAM', teamId));
+  }
+
+  // The counter is not a user-edited field, so it does not bump `version`.
+  private counterOp(teamId: string, delta: number): WriteOp {
+    return {
+      item: {
+        Update: {
+          TableName: this.store.tableName,
+          Key: entityKey('TEAM', teamId),
+          UpdateExpression: 'ADD memberCount :d',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':d': delta },
+        },
+      },
+      onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, `Team ${teamId} not found`, { field: 'teamId' }),
+    };
+  }
+
+  private async reload(id: string): Promise<TeamRecord> {
+    const item = await this.store.get(entityKey('TEAM', id));
+    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `Team ${id} not found`);
+    this.loader.clear(entityKey('TEAM', id)).prime(entityKey('TEAM', id), item);
+    return recordOf<TeamRecord>(item);
+  }
+}

@@ -1,0 +1,12 @@
+import type { Resolvers } from '../generated/graphql.js';
+
+/** Resolvers of `me` and the principal. */
+export const commonResolvers: Resolvers = {
+  Query: {
+    me: (_parent, _args, ctx) => ctx.principal,
+  },
+  Principal: {
+    organization: async (p, _args, ctx) => (p.organizationId ? ((await ctx.repos.organizations.get(p.organizationId)) ?? null) : null),
+    expert: async (p, _args, ctx) => (p.expertId ? ((await ctx.repos.experts.get(p.expertId)) ?? null) : null),
+  },
+};

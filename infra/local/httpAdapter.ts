@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, Handler } from 'aws-lambda';
+
+export type HttpApiHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+/** API Gateway HTTP APIs accept payloads up to 10 MB; the local runner keeps requests small. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** Builds the HTTP API (payload v2) event API Gateway would send for this request. */
+export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = new Date();
+  const requestId = randomUUID();
+  const queryStringParameters = url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined;
+  return {
+    version: '2.0',
+    routeKey: `${req.method ?? 'GET'} ${url.pathname}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(req.headers.cookie && { cookies: req.headers.cookie.split(/;\s*/) }),
+    headers,
+    ...(queryStringParameters && { queryStringParameters }),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: `${req.method ?? 'GET'} ${url.pathname}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 && { body: body.toString('utf8') }),
+    isBase64Encoded: false,
+  };
+}
+
+/** A Lambda context for one local invocation. */
+export function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 29_000;
+  const awsRequestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+}
+
+export interface HttpAdapterOptions {
+  path: string;
+  handler: HttpApiHandler;
+  /** Served on GET with Accept: text/html (the offline IDE). */
+  htmlPage?: () => string;
+}
+
+/**
+ * A node:http server that turns each request on `path` into an API Gateway HTTP API event and
+ * invokes the real Lambda handler, so local behaviour (headers, status codes) is Lambda's.
+ */
+export function createHttpAdapter(options: HttpAdapterOptions): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== options.path) return send(res, { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: `Not found: try ${options.path}` });
+      if (req.method === 'GET' && options.htmlPage && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query')) {
+        return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: options.htmlPage() });
+      }
+      const body = await readBody(req);
+      if (body === null) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain' }, body: 'Request body too large' });
+      const result = await options.handler(toHttpApiEvent(req, body), lambdaContext('kezhi-graphql-local'), () => undefined);
+      send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });
+    } catch (error) {
+      console.error('local adapter error', error);
+      send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
+    }
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * Demo data for local mode, written through the GraphQL API itself (so it obeys every rule):
+ * the real association tree of Guangdong (province, 21 cities, their counties, Liwan's and some of
+ * Dongguan's townships), a few societies, university, enterprise and park associations, the General
+ * Corps with its sub-teams, a team per city, and a few hundred experts (mainland, Hong Kong, Macao).
+ */
+import type { ApolloServer } from '@apollo/server';
+import type { JWK } from 'jose';
+import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { createContext, type AppDeps, type Context } from '../../functions/lib/context.js';
+import { childRegions, getRegion, type Region } from '../../functions/lib/regions/index.js';
+import { DOMAINS } from '../../functions/lib/vocabulary.js';
+
+export interface SeedSummary {
+  provinceId: string;
+  associationIdByRegion: Record<string, string>;
+  generalCorpsId: string;
+  expertIds: string[];
+  counts: { organizations: number; teams: number; experts: number; memberships: number };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** Deterministic PRNG (mulberry32), so every start seeds the same demo data. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const sample = <T>(xs: readonly T[], n: number): T[] => {
+    const copy = [...xs];
+    const out: T[] = [];
+    while (out.length < n && copy.length) out.push(copy.splice(Math.floor(next() * copy.length), 1)[0] as T);
+    return out;
+  };
+  return { next, pick, sample };
+}
+
+const SURNAMES = '陈李黄张梁刘林吴王郑何罗谢杨周钟许邓冯曾彭蔡赖苏叶卢'.split('');
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志红文斌永健家俊嘉欣晓颖婷浩然子轩梓涵'.split('');
+const HK_NAMES = ['陳大文', '李嘉儀', '黃志明', '張家豪', '梁詠詩', '劉俊傑', '林曉彤', '吳家樂', '何偉倫', '周慧敏'];
+const MO_NAMES = ['陳文浩', '梁嘉欣', '黃子健', 'Ana Sousa', 'Miguel Costa', '區嘉寶', '何志華', '李詠恩'];
+const TITLES = ['ACADEMICIAN', 'PROFESSOR', 'RESEARCH_FELLOW', 'ASSOCIATE_PROFESSOR', 'PROFESSORATE_SENIOR_ENGINEER', 'SENIOR_ENGINEER', 'CHIEF_PHYSICIAN', 'SENIOR_AGRONOMIST', 'ENGINEER', 'TEACHER'] as const;
+const TITLE_WEIGHTS = [1, 12, 8, 14, 6, 20, 8, 10, 14, 7];
+const AFFILIATIONS = ['中山大学', '华南理工大学', '华南农业大学', '暨南大学', '广东工业大学', '广东省农业科学院', '中国科学院广州分院', '广东省人民医院', '南方医科大学', '深圳大学', '广东省科学院', '香港大学', '香港科技大学', '澳门大学'];
+const KEYWORDS: Record<string, string[]> = {
+  AGRICULTURE: ['水稻', '荔枝', '柑橘', '土壤改良', '病虫害防治', '设施农业'],
+  AQUACULTURE: ['对虾养殖', '罗非鱼', '水质调控'],
+  MEDICINE: ['慢病管理', '心血管', '基层医疗', '急救培训'],
+  COMPUTING: ['人工智能', '大数据', '工业互联网', '网络安全'],
+  MANUFACTURING: ['数控机床', '工业机器人', '智能制造', '质量管理'],
+  ELECTRONICS: ['集成电路', '5G通信', '传感器'],
+  ENVIRONMENT: ['污水处理', '垃圾分类', '生态修复'],
+  EDUCATION: ['青少年科技教育', '大手拉小手', '科学实验'],
+  EMERGENCY_SAFETY: ['防灾减灾', '应急救护', '消防安全'],
+};
+
+type Executor = (claims: TokenClaims, query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** Runs operations through the Apollo server with a context built from a locally signed token. */
+export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, privateJwk: JWK): Executor {
+  return async (claims, query, variables) => {
+    const authorization = `Bearer ${await signLocalToken(privateJwk, claims)}`;
+    const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(deps, { authorization }) });
+    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+    const { data, errors } = response.body.singleResult;
+    if (errors?.length) throw new Error(`seed operation failed: ${JSON.stringify(errors)}\n${query}\n${JSON.stringify(variables)}`);
+    return data as Record<string, unknown>;
+  };
+}
+
+const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }`;
+const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`;
+const REGISTER = `mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id } } }`;
+const ADD_MEMBER = `mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id } } }`;
+
+const idOf = (data: Record<string, unknown>, field: string, inner: string): string =>
+  ((data[field] as Record<string, Record<string, string>>)[inner] as Record<string, string>).id as string;
+
+/** Seeds the demo data set; `expertCount` experts (default 300). */
+export async function seedDemoData(run: Executor, options: { expertCount?: number } = {}): Promise<SeedSummary> {
+  const admin: TokenClaims = { sub: 'seed-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' };
+  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0 };
+  const createOrg = async (input: Record<string, unknown>) => {
+    counts.organizations += 1;
+    return idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
+  };
+  const createTeam = async (input: Record<string, unknown>) => {
+    counts.teams += 1;
+    return idOf(await run(admin, CREATE_TEAM, { input }), 'createTeam', 'team');
+  };
+  const assoc: Record<string, string> = {};
+  const association = async (r: Region, name = `${r.name}科学技术协会`) => {
+    assoc[r.code] = await createOrg({ kind: 'ASSOCIATION', name, regionCode: r.code, contactName: '组织联络部', contactPhone: '13800138000' });
+  };
+
+  const province = getRegion('44') as Region;
+  await association(province, '广东省科学技术协会');
+  const cities = childRegions('44');
+  await mapLimit(cities, 8, (c) => association(c));
+  // 东莞 (441900) and 中山 (442000) have no county level: their county code is the city itself.
+  const counties = cities.flatMap((c) => childRegions(c.code)).filter((c) => !c.code.endsWith('00'));
+  await mapLimit(counties, 8, (c) => association(c));
+  const townships = [...childRegions('440103'), ...childRegions('441900').slice(0, 4)];
+  await mapLimit(townships, 8, (t) => association(t));
+
+  const others: Array<Record<string, unknown>> = [
+    { kind: 'SOCIETY', name: '广东省农学会', regionCode: '44' },
+    { kind: 'SOCIETY', name: '广东省机械工程学会', regionCode: '44' },
+    { kind: 'SOCIETY', name: '广东省医学会', regionCode: '44' },
+    { kind: 'SOCIETY', name: '广州市农学会', regionCode: '4401' },
+    { kind: 'SOCIETY', name: '深圳市电子学会', regionCode: '4403' },
+    { kind: 'SOCIETY', name: '佛山市顺德区机械工程学会', regionCode: '440606' },
+    { kind: 'UNIVERSITY_ASSOCIATION', name: '中山大学科学技术协会', regionCode: '440105', parentId: assoc['44'] },
+    { kind: 'UNIVERSITY_ASSOCIATION', name: '华南理工大学科学技术协会', regionCode: '440106', parentId: assoc['44'] },
+    { kind: 'ENTERPRISE_ASSOCIATION', name: '美的集团科学技术协会', regionCode: '440606' },
+    { kind: 'ENTERPRISE_ASSOCIATION', name: '广州汽车集团科学技术协会', regionCode: '440113' },
+    { kind: 'PARK_ASSOCIATION', name: '广州科学城园区科学技术协会', regionCode: '440112' },
+    { kind: 'PARK_ASSOCIATION', name: '珠海高新区园区科学技术协会', regionCode: '440402' },
+  ];
+  const otherIds = await mapLimit(others, 6, (input) => createOrg(input));
+
+  const ALL_ACTIONS = ['POPULAR_SCIENCE', 'SOCIETY_SERVES_ENTERPRISE', 'RURAL_REVITALIZATION', 'ACADEMICIAN_EXPERT_TOUR', 'HK_MACAO_EXPERTS'];
+  const generalCorpsId = await createTeam({
+    organizationId: assoc['44'],
+    name: '广东省科技志愿者总队',
+    actions: ALL_ACTIONS,
+    description: 'Guangdong S&T Volunteer General Corps — 广东省科协科技志愿服务总队',
+  });
+  const SUB_TEAMS: Array<[string, string]> = [
+    ['科普惠民分队', 'POPULAR_SCIENCE'],
+    ['学会服务企业分队', 'SOCIETY_SERVES_ENTERPRISE'],
+    ['乡村振兴分队', 'RURAL_REVITALIZATION'],
+    ['院士专家分队', 'ACADEMICIAN_EXPERT_TOUR'],
+    ['港澳专家分队', 'HK_MACAO_EXPERTS'],
+  ];
+  const subTeamIds = await mapLimit(SUB_TEAMS, 5, ([name, action]) =>
+    createTeam({ organizationId: assoc['44'], parentTeamId: generalCorpsId, name, actions: [action] }),
+  );
+  const cityTeamIds = await mapLimit(cities, 8, (c) =>
+    createTeam({ organizationId: assoc[c.code], name: `${c.name}科技志愿者服务队`, actions: ['POPULAR_SCIENCE', 'RURAL_REVITALIZATION'] }),
+  );
+  await mapLimit(otherIds.slice(0, 6), 6, (orgId, i) =>
+    createTeam({ organizationId: orgId, name: `${String(others[i]?.name)}科技志愿服务队`, actions: ['SOCIETY_SERVES_ENTERPRISE'] }),
+  );
+
+  // Experts: 80% mainland (spread over Guangdong's counties), 10% Hong Kong, 10% Macao.
+  const rnd = prng(20190517);
+  const hkDistricts = childRegions('81').flatMap((a) => childRegions(a.code));
+  const moDistricts = childRegions('82').flatMap((a) => childRegions(a.code));
+  const weightedTitle = () => {
+    let roll = rnd.next() * TITLE_WEIGHTS.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < TITLES.length; i += 1) if ((roll -= TITLE_WEIGHTS[i] as number) < 0) return TITLES[i] as string;
+    return 'ENGINEER';
+  };
+  const inputs = Array.from({ length: options.expertCount ?? 300 }, (_, i) => {
+    const roll = rnd.next();
+    const origin = roll < 0.8 ? 'MAINLAND' : roll < 0.9 ? 'HONG_KONG' : 'MACAO';
+    const region = origin === 'MAINLAND' ? rnd.pick(counties) : rnd.pick(origin === 'HONG_KONG' ? hkDistricts : moDistricts);
+    const domains = rnd.sample(DOMAINS.map((d) => d.code), 1 + Math.floor(rnd.next() * 3));
+    const keywords = rnd.sample(domains.flatMap((d) => KEYWORDS[d] ?? []), 3);
+    const cityCode = region.code.slice(0, 4);
+    const name = origin === 'MAINLAND' ? `${rnd.pick(SURNAMES)}${rnd.pick(GIVEN)}${rnd.next() < 0.6 ? rnd.pick(GIVEN) : ''}` : rnd.pick(origin === 'HONG_KONG' ? HK_NAMES : MO_NAMES);
+    const languages =
+      origin === 'MAINLAND'
+        ? ['MANDARIN', ...(rnd.next() < 0.7 ? ['CANTONESE'] : []), ...(rnd.next() < 0.4 ? ['ENGLISH'] : [])]
+        : origin === 'HONG_KONG'
+          ? ['CANTONESE', 'ENGLISH', 'MANDARIN']
+          : ['CANTONESE', 'MANDARIN', ...(rnd.next() < 0.4 ? ['PORTUGUESE'] : [])];
+    const serial = String(i).padStart(4, '0');
+    return {
+      cityCode,
+      input: {
+        name,
+        title: weightedTitle(),
+        domains,
+        keywords,
+        affiliation: rnd.pick(AFFILIATIONS),
+        ...(origin === 'MAINLAND' && assoc[cityCode] && { organizationId: assoc[cityCode] }),
+        origin,
+        languages,
+        regionCode: region.code,
+        serviceRegionCodes: origin === 'MAINLAND' ? [region.code, cityCode] : ['44'],
+        maxOpenAssignments: 1 + Math.floor(rnd.next() * 5),
+        phone: origin === 'MAINLAND' ? `139${serial}${String(1000 + i).slice(-4)}` : origin === 'HONG_KONG' ? `+8526${serial}${String(i % 1000).padStart(3, '0')}` : `+8536${serial}${String(i % 1000).padStart(3, '0')}`,
+        bio: `${name}，从事${domains.join('、')}相关工作。`,
+      },
+    };
+  });
+  const expertIds = await mapLimit(inputs, 8, async ({ input }, i) => {
+    const data = await run({ sub: `seed-expert-user-${i}`, roles: ['EXPERT'] }, REGISTER, { input });
+    counts.experts += 1;
+    return idOf(data, 'registerExpert', 'expert');
+  });
+  // Every mainland expert joins its city's team; the first of each origin join the General Corps' sub-teams.
+  const memberships: Array<[string, string]> = [];
+  inputs.forEach(({ cityCode, input }, i) => {
+    const cityIndex = cities.findIndex((c) => c.code === cityCode);
+    const expertId = expertIds[i] as string;
+    if (cityIndex >= 0) memberships.push([cityTeamIds[cityIndex] as string, expertId]);
+    if (i < 50) memberships.push([subTeamIds[input.origin === 'MAINLAND' ? i % 4 : 4] as string, expertId]);
+  });
+  await mapLimit(memberships, 8, async ([teamId, expertId]) => {
+    await run(admin, ADD_MEMBER, { input: { teamId, expertId } });
+    counts.memberships += 1;
+  });
+  return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
+}

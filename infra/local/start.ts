@@ -1,0 +1,111 @@
+/**
+ * Local mode: `npm start [-- --data-dir DIR]`.
+ * Starts DynamoDB Local (in memory unless --data-dir), creates the table from the shared definition,
+ * seeds demo data on a new table, and serves http://localhost:${PORT:-4000}/graphql by turning each
+ * request into an API Gateway HTTP API event for the real Lambda handler.
+ */
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { startDynamoLocal, ensureTable, type DynamoLocal } from './dynamoLocal.js';
+import { loadDevKeys } from './devKeys.js';
+import { createHttpAdapter, type HttpApiHandler } from './httpAdapter.js';
+import { renderIdePage } from './idePage.js';
+import { createExecutor, seedDemoData } from './seed.js';
+import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+
+const { values } = parseArgs({
+  options: { 'data-dir': { type: 'string' }, 'expert-count': { type: 'string' }, quiet: { type: 'boolean', default: false } },
+});
+const started = Date.now();
+const port = Number(process.env.PORT ?? 4000);
+const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
+
+let dynamo: DynamoLocal | undefined;
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await dynamo?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  const keys = await loadDevKeys();
+  dynamo = await startDynamoLocal({
+    ...(process.env.DDB_PORT && { port: Number(process.env.DDB_PORT) }),
+    ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+  });
+  const created = await ensureTable(dynamo.endpoint, tableName);
+
+  // The handler reads its configuration from the environment, exactly as in Lambda.
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    CURSOR_SECRET: keys.cursorSecret,
+    LOCAL_JWT_PUBLIC_JWK: JSON.stringify(keys.publicJwk),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  const { handler } = (await import('../../functions/graphql/handler.js')) as { handler: HttpApiHandler };
+  const { buildServer } = await import('../../functions/lib/server.js');
+  const { configFromEnv, createDeps } = await import('../../functions/lib/app.js');
+
+  const deps = createDeps(configFromEnv(), new Logger({ serviceName: 'kezhi-seed', logLevel: 'WARN' }));
+  const seedServer = buildServer({ logger: deps.logger, introspection: false });
+  await seedServer.start();
+  const run = createExecutor(seedServer, deps, keys.privateJwk);
+  if (created) {
+    const summary = await seedDemoData(run, values['expert-count'] ? { expertCount: Number(values['expert-count']) } : {});
+    console.log(`seeded ${summary.counts.organizations} organizations, ${summary.counts.teams} teams, ${summary.counts.experts} experts, ${summary.counts.memberships} memberships`);
+  } else {
+    console.log(`using the existing table ${tableName} in ${values['data-dir'] ?? 'memory'}`);
+  }
+
+  // Sample principals for the printed tokens, looked up through the API.
+  const lookup = async (regionCode: string, level: string) => {
+    const data = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `query ($f: OrganizationFilter) { organizations(filter: $f, first: 1) { edges { node { id name } } } }`, {
+      f: { kind: 'ASSOCIATION', level, regionCode },
+    });
+    const edges = (data.organizations as { edges: Array<{ node: { id: string; name: string } }> }).edges;
+    return edges[0]?.node;
+  };
+  const guangzhou = await lookup('4401', 'CITY');
+  const shenzhen = await lookup('4403', 'CITY');
+  const expertData = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `{ experts(first: 1, filter: { regionCode: "4401" }) { edges { node { id name } } } }`, {});
+  const expert = (expertData.experts as { edges: Array<{ node: { id: string; name: string } }> }).edges[0]?.node;
+  await seedServer.stop();
+
+  const samples: Record<string, TokenClaims> = {
+    'PROVINCE_ADMIN (省科协组织联络部)': { sub: 'demo-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' },
+    ...(guangzhou && { [`ORG_ADMIN of ${guangzhou.name}`]: { sub: 'demo-gz-admin', roles: ['ORG_ADMIN'], org: guangzhou.id } }),
+    ...(shenzhen && { [`ORG_ADMIN of ${shenzhen.name}`]: { sub: 'demo-sz-admin', roles: ['ORG_ADMIN'], org: shenzhen.id } }),
+    ...(expert && { [`EXPERT ${expert.name}`]: { sub: `seed-expert-of-${expert.id}`, roles: ['EXPERT'], expert: expert.id } }),
+    'REQUESTER (new user, may register as expert)': { sub: 'demo-requester', roles: ['REQUESTER'] },
+  };
+  const tokens: Record<string, string> = {};
+  for (const [label, claims] of Object.entries(samples)) tokens[label] = await signLocalToken(keys.privateJwk, claims);
+
+  const server = createHttpAdapter({
+    path: '/graphql',
+    handler,
+    htmlPage: () => renderIdePage({ endpoint: '/graphql', sampleTokens: tokens, defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n' }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${actualPort}/graphql`;
+  if (!values.quiet) {
+    console.log('\nSample tokens (Authorization: Bearer <token>), valid 12 h; more with `npm run token -- --role ROLE [--org ID]`:');
+    for (const [label, token] of Object.entries(tokens)) console.log(`\n# ${label}\n${token}`);
+    console.log(`\nDynamoDB Local: ${dynamo.endpoint} (table ${tableName})`);
+    console.log(`GraphQL IDE: open ${url} in a browser`);
+  }
+  console.log(`\nKezhi API ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
+}

@@ -1,0 +1,49 @@
+/**
+ * Prints a locally signed bearer token:
+ *   npm run token -- --role ORG_ADMIN --org <orgId> [--expert <id>] [--partner <id>] [--sub <userId>] [--name <name>] [--ttl 12h]
+ * The local runner and this script share the key in .kezhi/dev-keys.json.
+ */
+import { parseArgs } from 'node:util';
+import { isRole, ROLES } from '../../functions/lib/auth/principal.js';
+import { signLocalToken } from '../../functions/lib/auth/tokens.js';
+import { loadDevKeys } from './devKeys.js';
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string', multiple: true },
+    org: { type: 'string' },
+    expert: { type: 'string' },
+    partner: { type: 'string' },
+    sub: { type: 'string' },
+    name: { type: 'string' },
+    ttl: { type: 'string', default: '12h' },
+  },
+});
+
+const roles = values.role ?? [];
+const unknown = roles.filter((r) => !isRole(r));
+if (roles.length === 0 || unknown.length > 0) {
+  console.error(`usage: npm run token -- --role ROLE [--org ID] [--expert ID] [--partner ID]\nroles: ${ROLES.join(', ')}`);
+  process.exit(2);
+}
+if (roles.includes('ORG_ADMIN') && !values.org) {
+  console.error('--role ORG_ADMIN needs --org <organization id>');
+  process.exit(2);
+}
+
+const keys = await loadDevKeys();
+const sub = values.sub ?? (values.expert ? `user-${values.expert}` : values.partner ? `partner-${values.partner}` : `local-${roles.join('-').toLowerCase()}`);
+console.log(
+  await signLocalToken(
+    keys.privateJwk,
+    {
+      sub,
+      roles,
+      ...(values.name && { name: values.name }),
+      ...(values.org && { org: values.org }),
+      ...(values.expert && { expert: values.expert }),
+      ...(values.partner && { partner: values.partner }),
+    },
+    values.ttl,
+  ),
+);
