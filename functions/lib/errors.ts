@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 
 /** Every code a client may see in `extensions.code`. */
@@ -48,9 +48,11 @@ export function createFormatError(logger: ErrorLogger) {
       if (original.field) extensions.field = original.field;
       return { message: original.message, ...(locations && { locations }), ...(path && { path }), extensions };
     }
-    if (original instanceof GraphQLError) {
-      const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : ErrorCode.BAD_USER_INPUT;
-      return { message: formatted.message, ...(locations && { locations }), ...(path && { path }), extensions: { code } };
+    // No path: the request failed before execution (parse, validation, limits, variable coercion).
+    // Those errors come from graphql-js, Apollo or the limit rules and describe the document only.
+    const code = formatted.extensions?.code;
+    if (!path && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      return { message: formatted.message, ...(locations && { locations }), extensions: { code } };
     }
     logger.error('unexpected error', { error: original, path });
     return { message: 'Internal server error', ...(path && { path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

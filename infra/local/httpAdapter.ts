@@ -7,22 +7,30 @@ export type HttpApiHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStru
 /** API Gateway HTTP APIs accept payloads up to 10 MB; the local runner keeps requests small. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
-/** Builds the HTTP API (payload v2) event API Gateway would send for this request. */
-export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
+export interface HttpRequestParts {
+  method: string;
+  /** Path and query string, e.g. /graphql?query=… */
+  path: string;
+  /** Header names in lower case, as API Gateway delivers them. */
+  headers: Record<string, string>;
+  body?: string;
+  sourceIp?: string;
+  protocol?: string;
+}
+
+/** Builds the HTTP API (payload v2) event API Gateway would send for a request. */
+export function httpApiEvent(request: HttpRequestParts): APIGatewayProxyEventV2 {
+  const url = new URL(request.path, 'http://localhost');
+  const { cookie, ...headers } = request.headers;
   const now = new Date();
-  const requestId = randomUUID();
+  const routeKey = `${request.method} ${url.pathname}`;
   const queryStringParameters = url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined;
   return {
     version: '2.0',
-    routeKey: `${req.method ?? 'GET'} ${url.pathname}`,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
-    ...(req.headers.cookie && { cookies: req.headers.cookie.split(/;\s*/) }),
+    ...(cookie && { cookies: cookie.split(/;\s*/) }),
     headers,
     ...(queryStringParameters && { queryStringParameters }),
     requestContext: {
@@ -31,21 +39,37 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayPr
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
       http: {
-        method: req.method ?? 'GET',
+        method: request.method,
         path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        protocol: request.protocol ?? 'HTTP/1.1',
+        sourceIp: request.sourceIp ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId,
-      routeKey: `${req.method ?? 'GET'} ${url.pathname}`,
+      requestId: randomUUID(),
+      routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length > 0 && { body: body.toString('utf8') }),
+    ...(request.body && { body: request.body }),
     isBase64Encoded: false,
   };
+}
+
+/** The event for a node:http request (multi-value headers joined with commas, as API Gateway does). */
+export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return httpApiEvent({
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers,
+    ...(body.length > 0 && { body: body.toString('utf8') }),
+    ...(req.socket.remoteAddress && { sourceIp: req.socket.remoteAddress }),
+    protocol: `HTTP/${req.httpVersion}`,
+  });
 }
 
 /** A Lambda context for one local invocation. */

@@ -18,6 +18,8 @@ const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'expert-count': { type: 'string' }, quiet: { type: 'boolean', default: false } },
 });
 const started = Date.now();
+// The pinned AWS SDK warns that its releases after January 2027 need Node 22 (Lambda runs 22).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 4000);
 const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
 

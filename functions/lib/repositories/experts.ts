@@ -104,7 +104,9 @@ export class ExpertRepository {
    * dimensions and a new phone moves its guard, in the same transaction as the versioned update.
    */
   async update(current: ExpertRecord, fields: Partial<Omit<ExpertRecord, 'id' | 'version' | 'createdAt' | 'updatedAt'>>, now: string) {
-    const next = { ...current, ...fields } as ExpertRecord;
+    // Fields left undefined stay as they are (a plain spread would overwrite them with undefined).
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const next = { ...current, ...changed } as ExpertRecord;
     const before = new Map(indexKeys(current).map((k) => [keyId(k), k]));
     const after = new Map(indexKeys(next).map((k) => [keyId(k), k]));
     const ops: WriteOp[] = [this.store.updateVersioned(entityKey('EXPERT', current.id), current.version, fields, now)];

@@ -1,0 +1,65 @@
+import { expect } from 'vitest';
+import type { TestApp } from './testApp.js';
+
+export const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) {
+  createOrganization(input: $input) { organization { id name kind level parent { id } region { code } version } }
+}`;
+export const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id name version organization { id } } } }`;
+export const REGISTER_EXPERT = `mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id name phone version } } }`;
+export const UPDATE_EXPERT = `mutation ($input: UpdateExpertInput!) { updateExpert(input: $input) { expert { id name version domains { code } phone } } }`;
+export const ADD_MEMBER = `mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
+export const REMOVE_MEMBER = `mutation ($input: TeamMemberInput!) { removeTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
+
+let phoneSerial = 0;
+/** A unique, valid mainland mobile number. */
+export const nextPhone = () => `137${String(process.pid % 10000).padStart(4, '0')}${String(phoneSerial++).padStart(4, '0')}`;
+
+/** registerExpert input with sensible defaults. */
+export function makeExpertInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: '陈志明',
+    title: 'SENIOR_ENGINEER',
+    domains: ['AGRICULTURE'],
+    keywords: ['荔枝'],
+    origin: 'MAINLAND',
+    languages: ['MANDARIN', 'CANTONESE'],
+    regionCode: '440103',
+    phone: nextPhone(),
+    ...overrides,
+  };
+}
+
+/** Fails the test with the errors when a response has any. */
+export function ok<T>(response: { data: T | null | undefined; errors?: unknown[] | undefined }): T {
+  expect(response.errors).toBeUndefined();
+  return response.data as T;
+}
+
+/** The first error's code (and field), for assertions. */
+export const errorOf = (response: { errors?: Array<{ extensions: { code: string; field?: string } }> | undefined }) => response.errors?.[0]?.extensions;
+
+export interface OrgTree {
+  admin: string;
+  province: string;
+  guangzhou: string;
+  liwan: string;
+  shamian: string;
+  shenzhen: string;
+  futian: string;
+}
+
+/** Creates province → Guangzhou → Liwan → Shamian and Shenzhen → Futian as PROVINCE_ADMIN. */
+export async function createOrgTree(app: TestApp): Promise<OrgTree> {
+  const admin = await app.token({ roles: ['PROVINCE_ADMIN'] });
+  const create = async (name: string, regionCode: string) => {
+    const data = ok(await app.gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name, regionCode, contactPhone: '13800138000' } }, admin));
+    return data.createOrganization.organization.id as string;
+  };
+  const province = await create('广东省科学技术协会', '44');
+  const guangzhou = await create('广州市科学技术协会', '4401');
+  const shenzhen = await create('深圳市科学技术协会', '4403');
+  const liwan = await create('荔湾区科学技术协会', '440103');
+  const futian = await create('福田区科学技术协会', '440304');
+  const shamian = await create('沙面街道科学技术协会', '440103001');
+  return { admin, province, guangzhou, liwan, shamian, shenzhen, futian };
+}

@@ -1,0 +1,93 @@
+import { randomUUID, randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { JWK } from 'jose';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
+import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { ensureTable } from '../../infra/local/dynamoLocal.js';
+import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
+
+export interface GraphqlResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null | undefined;
+  errors: Array<{ message: string; path?: string[]; extensions: { code: string; field?: string } }> | undefined;
+  raw: string;
+}
+
+/** Counts DynamoDB requests by command name (for round-trip assertions). */
+export class RequestCounter {
+  readonly counts = new Map<string, number>();
+  record(name: string) {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+  reset() {
+    this.counts.clear();
+  }
+  get(name: string) {
+    return this.counts.get(name) ?? 0;
+  }
+  get total() {
+    return [...this.counts.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+export interface TestApp {
+  tableName: string;
+  /** Calls the real Lambda handler with an HTTP API v2 event. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse<T>>;
+  token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
+  requests: RequestCounter;
+  logs: string[];
+}
+
+let keysPromise: Promise<{ privateJwk: JWK; publicJwk: JWK }> | undefined;
+
+/** A handler over a fresh table in the shared DynamoDB Local (or over `tableName`, created unless `createTable: false`). */
+export async function createTestApp(options: { tableName?: string; createTable?: boolean } = {}): Promise<TestApp> {
+  const endpoint = inject('ddbEndpoint');
+  const tableName = options.tableName ?? `kezhi-test-${randomUUID()}`;
+  if (options.createTable !== false) await ensureTable(endpoint, tableName);
+  keysPromise ??= generateLocalKeys();
+  const keys = await keysPromise;
+  const config: AppConfig = {
+    tableName,
+    dynamoEndpoint: endpoint,
+    cursorSecret: randomBytes(32).toString('base64url'),
+    production: false,
+    auth: { kind: 'local', publicJwk: keys.publicJwk as Record<string, unknown> },
+  };
+  const logs: string[] = [];
+  const logger = new Logger({ serviceName: 'kezhi-test', logLevel: 'INFO' });
+  // Capture structured log lines instead of printing them.
+  const capture = (level: string) => (message: string, ...rest: unknown[]) => logs.push(JSON.stringify({ level, message, rest }));
+  Object.assign(logger, { info: capture('INFO'), error: capture('ERROR'), warn: capture('WARN') });
+  const deps = createDeps(config, logger);
+  const requests = new RequestCounter();
+  deps.store.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      requests.record(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  const handler = createGraphqlHandler(config, deps);
+  return {
+    tableName,
+    requests,
+    logs,
+    token: (claims) => signLocalToken(keys.privateJwk, { sub: claims.sub ?? `user-${randomUUID()}`, ...claims }),
+    async gql(query, variables, token) {
+      const event = httpApiEvent({
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const result = (await handler(event, lambdaContext('kezhi-test'), () => undefined)) as APIGatewayProxyStructuredResultV2;
+      const raw = result.body ?? '';
+      const body = JSON.parse(raw) as { data?: any; errors?: GraphqlResponse['errors'] };
+      return { status: result.statusCode ?? 200, data: body.data, errors: body.errors, raw };
+    },
+  };
+}
