@@ -1,5 +1,4 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
 
 /** Every code a client may see in `extensions.code`. */
 export const ErrorCode = {
@@ -31,6 +30,13 @@ export class AppError extends Error {
 export const badInput = (field: string, message: string): AppError =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
 
+/** Follows `originalError` links (graphql-js wraps resolver errors) down to the error that was thrown. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (current && typeof current === 'object' && 'originalError' in current && current.originalError) current = current.originalError;
+  return current;
+}
+
 export interface ErrorLogger {
   error(message: string, details: Record<string, unknown>): void;
 }
@@ -41,7 +47,7 @@ export interface ErrorLogger {
  */
 export function createFormatError(logger: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = rootCause(error);
     const { locations, path } = formatted;
     if (original instanceof AppError) {
       const extensions: Record<string, unknown> = { code: original.code };

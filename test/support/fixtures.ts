@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { TestApp } from './testApp.js';
+import type { Data, TestApp } from './testApp.js';
 
 export const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) {
   createOrganization(input: $input) { organization { id name kind level parent { id } region { code } version } }
@@ -30,9 +30,9 @@ export function makeExpertInput(overrides: Record<string, unknown> = {}): Record
 }
 
 /** Fails the test with the errors when a response has any. */
-export function ok<T>(response: { data: T | null | undefined; errors?: unknown[] | undefined }): T {
+export function ok(response: { data: Data | null | undefined; errors?: unknown[] | undefined }): Data {
   expect(response.errors).toBeUndefined();
-  return response.data as T;
+  return response.data as Data;
 }
 
 /** The first error's code (and field), for assertions. */

@@ -8,9 +8,13 @@ import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../funct
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 
-export interface GraphqlResponse<T = Record<string, any>> {
+/** Response data is dynamic JSON; tests read it loosely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Data = Record<string, any>;
+
+export interface GraphqlResponse {
   status: number;
-  data: T | null | undefined;
+  data: Data | null | undefined;
   errors: Array<{ message: string; path?: string[]; extensions: { code: string; field?: string } }> | undefined;
   raw: string;
 }
@@ -35,7 +39,7 @@ export class RequestCounter {
 export interface TestApp {
   tableName: string;
   /** Calls the real Lambda handler with an HTTP API v2 event. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse<T>>;
+  gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse>;
   token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
   requests: RequestCounter;
   logs: string[];
@@ -86,7 +90,7 @@ export async function createTestApp(options: { tableName?: string; createTable?:
       });
       const result = (await handler(event, lambdaContext('kezhi-test'), () => undefined)) as APIGatewayProxyStructuredResultV2;
       const raw = result.body ?? '';
-      const body = JSON.parse(raw) as { data?: any; errors?: GraphqlResponse['errors'] };
+      const body = JSON.parse(raw) as { data?: Data; errors?: GraphqlResponse['errors'] };
       return { status: result.statusCode ?? 200, data: body.data, errors: body.errors, raw };
     },
   };

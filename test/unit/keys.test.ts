@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey } from '../../functions/lib/data/keys.js';
+
+describe('keys', () => {
+  it('names entity, guard and index keys', () => {
+    expect(entityKey('ORG', 'a')).toEqual({ PK: 'ORG#a', SK: '#ORG' });
+    expect(guardKey('EXPERT_PHONE', '13800138000')).toEqual({ PK: 'UNIQUE#EXPERT_PHONE#13800138000', SK: '#UNIQUE' });
+    expect(indexPartition('ORG', {})).toBe('IX#ORG');
+    expect(indexPartition('ORG', { parent: 'p', kind: 'SOCIETY' })).toBe('IX#ORG#kind=SOCIETY#parent=p');
+    expect(indexSortKey('440103', 'x')).toBe('440103#x');
+  });
+
+  it('escapes separators in values so two filters never share a partition', () => {
+    expect(indexPartition('ORG', { parent: 'a#level=CITY' })).not.toBe(indexPartition('ORG', { parent: 'a', level: 'CITY' }));
+  });
+
+  it('lists an organization under every subset of its dimensions (2^3 partitions)', () => {
+    const keys = indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'CITY', parent: 'p' }, '4401', 'o1');
+    expect(keys).toHaveLength(8);
+    expect(new Set(keys.map((k) => k.PK)).size).toBe(8);
+    expect(keys.every((k) => k.SK === '4401#o1')).toBe(true);
+    expect(keys.map((k) => k.PK)).toContain(indexPartition('ORG', { kind: 'ASSOCIATION', parent: 'p' }));
+  });
+
+  it('gives a multi-valued dimension one set of subsets per value: (domains + 1) × 2 × 2 for an expert', () => {
+    const keys = indexKeysFor('EXPERT', { domain: ['A', 'B', 'A'], origin: 'MACAO', title: 'ENGINEER' }, '820101', 'e');
+    expect(keys).toHaveLength(12);
+    for (const filter of [{}, { domain: 'B' }, { domain: 'A', origin: 'MACAO' }, { origin: 'MACAO', title: 'ENGINEER' }]) {
+      expect(keys.map((k) => k.PK)).toContain(indexPartition('EXPERT', filter));
+    }
+  });
+
+  it('skips absent dimensions', () => {
+    expect(indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'PROVINCE', parent: undefined }, '44', 'root')).toHaveLength(4);
+  });
+});

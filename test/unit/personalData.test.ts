@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isValidMainlandId, maskPhone, normalizeIdNumber, normalizePhone } from '../../functions/lib/domain/personalData.js';
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const withCheck = (body: string) => body + '10X98765432'[WEIGHTS.reduce((a, w, i) => a + w * Number(body[i]), 0) % 11];
+
+describe('phones', () => {
+  it('normalizes mainland, Hong Kong and Macao numbers', () => {
+    expect(normalizePhone('138 1234 1234')).toBe('13812341234');
+    expect(normalizePhone('+86 138-1234-1234')).toBe('13812341234');
+    expect(normalizePhone('+852 6123 4567')).toBe('+85261234567');
+    expect(normalizePhone('853-66123456')).toBe('+85366123456');
+  });
+
+  it.each(['12345', '23812341234', '+852 1234 5678', '+853 9123 4567', ''])('refuses %j', (raw) => {
+    expect(() => normalizePhone(raw)).toThrow(/mainland mobile/);
+  });
+
+  it('masks as 138****1234, keeping the country code of HK/Macao numbers', () => {
+    expect(maskPhone('13812341234')).toBe('138****1234');
+    expect(maskPhone('+85261234567')).toBe('+852****4567');
+  });
+});
+
+describe('resident ID numbers', () => {
+  it('accepts the GB 11643 example and rejects a wrong check character', () => {
+    expect(isValidMainlandId('11010519491231002X')).toBe(true);
+    expect(isValidMainlandId('110105194912310021')).toBe(false);
+  });
+
+  it('accepts every 17-digit body with its computed check character and rejects any other check character', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{17}$/), fc.constantFrom(...'0123456789X'), (body, other) => {
+        const id = withCheck(body);
+        expect(isValidMainlandId(id)).toBe(true);
+        if (other !== id[17]) expect(isValidMainlandId(body + other)).toBe(false);
+      }),
+    );
+  });
+
+  it('normalizes Hong Kong and Macao document numbers', () => {
+    expect(normalizeIdNumber('A123456(7)', 'HONG_KONG')).toBe('A1234567');
+    expect(normalizeIdNumber('1234567(8)', 'MACAO')).toBe('12345678');
+    expect(() => normalizeIdNumber('12', 'MACAO')).toThrow();
+  });
+});
