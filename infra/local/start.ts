@@ -103,10 +103,10 @@ try {
   if (!values.quiet) {
     console.log('\nSample tokens (Authorization: Bearer <token>), valid 12 h; more with `npm run token -- --role ROLE [--org ID]`:');
     for (const [label, token] of Object.entries(tokens)) console.log(`\n# ${label}\n${token}`);
-    console.log(`\nDynamoDB Local: ${dynamo.endpoint} (table ${tableName})`);
     console.log(`GraphQL IDE: open ${url} in a browser`);
   }
-  console.log(`\nKezhi API ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`\nDynamoDB Local: ${dynamo.endpoint} (table ${tableName})`);
+  console.log(`Kezhi API ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   await stop(1);

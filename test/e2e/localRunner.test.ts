@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { post, runToEnd, startRunner, tempKeysFile, type Runner } from '../support/runner.js';
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('Local runner (npm start)', () => {
+  const keysFile = tempKeysFile();
+  let runner: Runner;
+
+  beforeAll(async () => {
+    runner = await startRunner(['--expert-count', '60'], { KEZHI_DEV_KEYS: keysFile });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+  });
+
+  it("answers regions(parentCode: \"44\") with Guangdong's 21 cities over HTTP", async () => {
+    const { status, body } = await post(runner.url, '{ regions(parentCode: "44") { code name } }');
+    expect(status).toBe(200);
+    expect(body.data?.regions).toHaveLength(21);
+    expect(body.data?.regions[0]).toEqual({ code: '4401', name: '广州市' });
+  });
+
+  it('prints sample tokens and seeds the real association tree with the General Corps', async () => {
+    expect(runner.output()).toMatch(/# PROVINCE_ADMIN[^\n]*\neyJ/);
+    const token = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
+    const { body } = await post(
+      runner.url,
+      `{ cities: organizations(filter: { kind: ASSOCIATION, level: CITY }, first: 100) { edges { node { name } } }
+         counties: organizations(filter: { kind: ASSOCIATION, level: COUNTY }, first: 100) { edges { node { name } } pageInfo { hasNextPage } }
+         province: organizations(filter: { level: PROVINCE, kind: ASSOCIATION }) { edges { node { name teams { edges { node { name subTeams { edges { node { name } } } } } } } } }
+         experts(first: 100) { edges { node { id } } } }`,
+      {},
+      token,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.cities.edges).toHaveLength(21);
+    expect(body.data?.counties.edges).toHaveLength(100);
+    expect(body.data?.counties.pageInfo.hasNextPage).toBe(true);
+    const corps = body.data?.province.edges[0].node.teams.edges[0].node;
+    expect(corps.name).toBe('广东省科技志愿者总队');
+    expect(corps.subTeams.edges).toHaveLength(5);
+    expect(body.data?.experts.edges).toHaveLength(60);
+  });
+
+  it("honours a token from `npm run token`: Guangzhou's admin creates a team under a Guangzhou township, not under Shenzhen's", async () => {
+    const admin = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
+    const find = async (regionCode: string, level: string) =>
+      (await post(runner.url, `{ organizations(filter: { kind: ASSOCIATION, level: ${level}, regionCode: "${regionCode}" }, first: 1) { edges { node { id } } } }`, {}, admin))
+        .body.data?.organizations.edges[0].node.id as string;
+    const [guangzhou, shamian, futian] = await Promise.all([find('4401', 'CITY'), find('440103001', 'TOWNSHIP'), find('440304', 'COUNTY')]);
+    const gz = await runToEnd('infra/local/token.ts', ['--role', 'ORG_ADMIN', '--org', guangzhou], { KEZHI_DEV_KEYS: keysFile });
+    expect(gz.code).toBe(0);
+    const token = gz.stdout.trim();
+    const me = await post(runner.url, '{ me { roles organization { name } } }', {}, token);
+    expect(me.body.data?.me).toEqual({ roles: ['ORG_ADMIN'], organization: { name: '广州市科学技术协会' } });
+    const CREATE = 'mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { organization { id } } } }';
+    const ok = await post(runner.url, CREATE, { input: { organizationId: shamian, name: '沙面街道服务队', actions: ['POPULAR_SCIENCE'] } }, token);
+    expect(ok.body.data?.createTeam.team.organization.id).toBe(shamian);
+    const denied = await post(runner.url, CREATE, { input: { organizationId: futian, name: '福田服务队', actions: ['POPULAR_SCIENCE'] } }, token);
+    expect(denied.body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('serves the offline IDE on GET with Accept: text/html, with no external resources', async () => {
+    const res = await fetch(runner.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('Kezhi');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']https?:/);
+  });
+
+  it('keeps CSRF prevention on: a simple GET query is refused, one with a preflight header runs', async () => {
+    const query = encodeURIComponent('{ regions { code } }');
+    const blocked = await fetch(`${runner.url}?query=${query}`);
+    expect(blocked.status).toBe(400);
+    const allowed = await fetch(`${runner.url}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(allowed.status).toBe(200);
+    expect(((await allowed.json()) as { data: { regions: unknown[] } }).data.regions).toHaveLength(3);
+  });
+
+  it('coexists with a second runner that keeps its data in --data-dir across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kezhi-data-'));
+    const env = { KEZHI_DEV_KEYS: keysFile };
+    const first = await startRunner(['--data-dir', dataDir, '--expert-count', '3', '--quiet'], env);
+    expect(first.url).not.toBe(runner.url);
+    const admin = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], env)).stdout.trim();
+    const count = async (url: string) => (await post(url, '{ experts(first: 100) { edges { node { id } } } }', {}, admin)).body.data?.experts.edges.length;
+    expect(await count(first.url)).toBe(3);
+    expect(await first.stop()).toBe(0);
+    const second = await startRunner(['--data-dir', dataDir, '--quiet'], env);
+    try {
+      expect(second.output()).toContain('using the existing table');
+      expect(await count(second.url)).toBe(3);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('stops DynamoDB Local when it receives SIGTERM', async () => {
+    const own = await startRunner(['--expert-count', '1', '--quiet'], { KEZHI_DEV_KEYS: keysFile });
+    const ddbPort = Number(/DynamoDB Local: http:\/\/127\.0\.0\.1:(\d+)/.exec(own.output())?.[1]);
+    expect(ddbPort).toBeGreaterThan(0);
+    expect(await portOpen(ddbPort)).toBe(true);
+    expect(await own.stop('SIGTERM')).toBe(0);
+    expect(await portOpen(ddbPort)).toBe(false);
+  });
+
+  it('refuses to start without Java 17+ and says how to install it', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'kezhi-nojava-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const result = await runToEnd('infra/local/start.ts', [], { PATH: bin, PORT: '0', KEZHI_DEV_KEYS: keysFile });
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain('apt-get install -y openjdk-17-jre-headless');
+  });
+});
