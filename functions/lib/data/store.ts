@@ -26,6 +26,21 @@ export interface KeyPage {
   hasNextPage: boolean;
 }
 
+/**
+ * Turns a page of index (or membership) items into a page of records, loading each through `load`
+ * (a DataLoader, so the whole page is one BatchGetItem). Items whose record vanished are skipped.
+ */
+export async function hydratePage<T>(page: KeyPage, idOf: (item: Record<string, unknown>) => string, load: (id: string) => Promise<T | undefined>) {
+  const records = await Promise.all(page.keys.map(({ item }) => load(idOf(item))));
+  return {
+    hasNextPage: page.hasNextPage,
+    items: page.keys.flatMap(({ cursor }, i) => {
+      const node = records[i];
+      return node ? [{ node, cursor }] : [];
+    }),
+  };
+}
+
 /** DynamoDB's limit on items in one TransactWriteItems call. */
 export const TRANSACTION_LIMIT = 100;
 

@@ -1,6 +1,6 @@
 import { entityKey, guardKey, indexKeysFor, indexPartition, type Dimensions, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
-import type { Store, WriteOp } from '../data/store.js';
+import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Availability, ExpertTitle, Language, Origin } from '../generated/graphql.js';
@@ -73,11 +73,7 @@ export class ExpertRepository {
       ...(filter.regionCode && { sortPrefix: filter.regionCode }),
       args,
     });
-    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.id))));
-    return {
-      hasNextPage: page.hasNextPage,
-      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
-    };
+    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
   }
 
   /** The expert, its index items and its guards, atomically: a taken phone or user is a CONFLICT. */

@@ -1,6 +1,6 @@
 import { entityKey, guardKey, indexKeysFor, indexPartition, type Dimensions } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
-import type { Store, WriteOp } from '../data/store.js';
+import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import type { PageArgs, Page } from '../data/pagination.js';
 import type { RegionLevel } from '../regions/index.js';
 import { AppError, ErrorCode } from '../errors.js';
@@ -62,11 +62,7 @@ export class OrganizationRepository {
       ...(filter.regionCode && { sortPrefix: filter.regionCode }),
       args,
     });
-    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.id))));
-    return {
-      hasNextPage: page.hasNextPage,
-      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
-    };
+    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
   }
 
   /** Writes a new organization with its index items (and the region guard for an association), atomically. */

@@ -1,6 +1,6 @@
 import { entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
-import type { Store, WriteOp } from '../data/store.js';
+import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Action } from '../generated/graphql.js';
@@ -61,11 +61,7 @@ export class TeamRepository {
 
   private async listIndex(partition: string, args: PageArgs): Promise<Page<TeamRecord>> {
     const page = await this.store.queryPage({ partition, args });
-    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.id))));
-    return {
-      hasNextPage: page.hasNextPage,
-      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
-    };
+    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
   }
 
   async create(record: TeamRecord): Promise<TeamRecord> {
@@ -96,11 +92,7 @@ export class TeamRepository {
   async listByMember(expertId: string, args: PageArgs): Promise<Page<TeamRecord>> {
     const { GSI1PK, GSI1SKPrefix } = expertTeamsGsi1(expertId);
     const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: 'GSI1', args });
-    const records = await Promise.all(page.keys.map(({ item }) => this.get(String(item.teamId))));
-    return {
-      hasNextPage: page.hasNextPage,
-      items: page.keys.flatMap(({ cursor }, i) => (records[i] ? [{ node: records[i], cursor }] : [])),
-    };
+    return hydratePage(page, (item) => String(item.teamId), (id) => this.get(id));
   }
 
   /** All team ids of an expert (for recomputing its organization scope; an expert is in few teams). */
