@@ -7,6 +7,7 @@ import type { Store } from './data/store.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { TeamRepository } from './repositories/teams.js';
 import { ExpertRepository } from './repositories/experts.js';
+import { NeedRepository } from './repositories/needs.js';
 
 /** What lives for the whole process (one cold start): clients, verifier, logger. */
 export interface AppDeps {
@@ -22,6 +23,7 @@ export interface Repositories {
   organizations: OrganizationRepository;
   teams: TeamRepository;
   experts: ExpertRepository;
+  needs: NeedRepository;
 }
 
 /** The GraphQL context of one request. */
@@ -47,6 +49,7 @@ export async function createContext(deps: AppDeps, request: { authorization?: st
       organizations: new OrganizationRepository(deps.store, loader),
       teams: new TeamRepository(deps.store, loader),
       experts: new ExpertRepository(deps.store, loader),
+      needs: new NeedRepository(deps.store, loader),
     },
     now: () => clock().toISOString(),
     newId: deps.newId ?? (() => randomUUID()),

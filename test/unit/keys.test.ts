@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey } from '../../functions/lib/data/keys.js';
+import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, isKeyServed } from '../../functions/lib/data/keys.js';
 
 describe('keys', () => {
   it('names entity, guard and index keys', () => {
@@ -15,7 +15,7 @@ describe('keys', () => {
   });
 
   it('lists an organization under every subset of its dimensions (2^3 partitions)', () => {
-    const keys = indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'CITY', parent: 'p' }, '4401', 'o1');
+    const keys = indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'CITY', parent: 'p' }, '4401#o1');
     expect(keys).toHaveLength(8);
     expect(new Set(keys.map((k) => k.PK)).size).toBe(8);
     expect(keys.every((k) => k.SK === '4401#o1')).toBe(true);
@@ -23,14 +23,30 @@ describe('keys', () => {
   });
 
   it('gives a multi-valued dimension one set of subsets per value: (domains + 1) × 2 × 2 for an expert', () => {
-    const keys = indexKeysFor('EXPERT', { domain: ['A', 'B', 'A'], origin: 'MACAO', title: 'ENGINEER' }, '820101', 'e');
+    const keys = indexKeysFor('EXPERT', { domain: ['A', 'B', 'A'], origin: 'MACAO', title: 'ENGINEER' }, '820101#e');
     expect(keys).toHaveLength(12);
     for (const filter of [{}, { domain: 'B' }, { domain: 'A', origin: 'MACAO' }, { origin: 'MACAO', title: 'ENGINEER' }]) {
       expect(keys.map((k) => k.PK)).toContain(indexPartition('EXPERT', filter));
     }
   });
 
+  it('lists a need under its families without duplicates: region lineage × status × (kind | domains), org path × status, requester × status', () => {
+    const keys = indexKeysFor('NEED', { region: ['44', '4401', '440103', '440103001'], status: 'OPEN', kind: 'TECHNOLOGY', domain: ['A', 'B'], org: ['gd', 'gz'], requester: 'u' }, 't#n');
+    // region 5 × status 2 × (none, kind, A, B) = 40; org 3 × status 2 = 6 (2 shared with the first); requester 2 × 2 = 4 (2 shared)
+    expect(keys).toHaveLength(40 + 4 + 2);
+    expect(new Set(keys.map((k) => k.PK)).size).toBe(keys.length);
+    expect(keys.map((k) => k.PK)).toContain(indexPartition('NEED', { region: '4401', status: 'OPEN' }));
+    expect(keys.map((k) => k.PK)).toContain(indexPartition('NEED', { region: '440103', domain: 'B', status: 'OPEN' }));
+  });
+
+  it('knows which filter combinations one Query serves', () => {
+    expect(isKeyServed('NEED', ['region', 'status', 'domain'])).toBe(true);
+    expect(isKeyServed('NEED', ['org', 'status'])).toBe(true);
+    expect(isKeyServed('NEED', ['kind', 'domain'])).toBe(false);
+    expect(isKeyServed('NEED', ['org', 'region'])).toBe(false);
+  });
+
   it('skips absent dimensions', () => {
-    expect(indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'PROVINCE', parent: undefined }, '44', 'root')).toHaveLength(4);
+    expect(indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'PROVINCE', parent: null }, '44#root')).toHaveLength(4);
   });
 });

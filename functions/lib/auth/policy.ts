@@ -17,7 +17,10 @@ export type Action =
   | { type: 'expert.read' }
   | { type: 'expert.register' }
   | { type: 'expert.update'; expert: ExpertScope }
-  | { type: 'expert.readPersonalData'; expert: ExpertScope };
+  | { type: 'expert.readPersonalData'; expert: ExpertScope }
+  | { type: 'pool.read' }
+  | { type: 'pool.manage'; organizationPath: string[] }
+  | { type: 'pool.readContact'; organizationPath: string[] };
 
 /** What the policy needs to know of an expert. */
 export interface ExpertScope {
@@ -54,7 +57,11 @@ export function decide(p: Principal, action: Action): Decision {
       return managesPath(p, action.path) ? allow : deny('This organization is outside your subtree');
     case 'team.read':
     case 'expert.read':
+    case 'pool.read':
       return allow;
+    case 'pool.manage':
+    case 'pool.readContact':
+      return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');
     case 'team.manage':
       return managesPath(p, action.organizationPath) ? allow : deny("This team belongs to an organization outside your subtree");
     case 'expert.register':

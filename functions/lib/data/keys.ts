@@ -16,8 +16,6 @@ export interface Key {
   SK: string;
 }
 
-export type EntityType = 'ORG' | 'TEAM' | 'EXPERT';
-
 /** The main item of an entity. */
 export const entityKey = (type: EntityType, id: string): Key => ({ PK: `${type}#${id}`, SK: `#${type}` });
 
@@ -31,14 +29,43 @@ export const memberPrefix = (teamId: string) => ({ PK: `TEAM#${teamId}`, SKPrefi
 export const memberGsi1 = (teamId: string, expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `TEAM#${teamId}` });
 export const expertTeamsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'TEAM#' });
 
+export type EntityType = 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING';
+
 /** Filter dimensions per entity, in the order they appear in index keys. */
 export const indexDimensions = {
   ORG: ['kind', 'level', 'parent'],
   TEAM: ['org', 'parent'],
   EXPERT: ['domain', 'origin', 'title'],
+  NEED: ['region', 'org', 'requester', 'kind', 'domain', 'status'],
+  TECH: ['domain', 'maturity'],
+  PROJECT: ['org', 'action', 'status'],
+  PAIRING: ['org'],
 } as const satisfies Record<EntityType, readonly string[]>;
 
-export type Dimensions<T extends EntityType> = Partial<Record<(typeof indexDimensions)[T][number], string>>;
+/**
+ * Index families: an entity is listed under every subset of each family's dimensions, so any filter
+ * whose dimensions fall inside one family is a single Query. Needs index their region lineage as a
+ * dimension (their sort key is time, newest first), so a region subtree is a partition, not a prefix.
+ */
+export const indexFamilies: { [T in EntityType]: ReadonlyArray<ReadonlyArray<(typeof indexDimensions)[T][number]>> } = {
+  ORG: [['kind', 'level', 'parent']],
+  TEAM: [],
+  EXPERT: [['domain', 'origin', 'title']],
+  NEED: [
+    ['region', 'status', 'kind'],
+    ['region', 'status', 'domain'],
+    ['org', 'status'],
+    ['requester', 'status'],
+  ],
+  TECH: [['domain', 'maturity']],
+  PROJECT: [['org', 'action', 'status']],
+  PAIRING: [['org']],
+};
+
+export type Dimension<T extends EntityType> = (typeof indexDimensions)[T][number];
+export type Dimensions<T extends EntityType> = Partial<Record<Dimension<T>, string>>;
+/** Values of an entity's dimensions; a dimension may hold several (an expert's domains, a need's region lineage). */
+export type DimensionValues<T extends EntityType> = Partial<Record<Dimension<T>, string | readonly string[] | null | undefined>>;
 
 const SEP = '#';
 const encodeValue = (v: string) => v.replaceAll('%', '%25').replaceAll(SEP, '%23').replaceAll('=', '%3D');
@@ -53,25 +80,40 @@ export function indexPartition<T extends EntityType>(type: T, filter: Dimensions
   return parts.join(SEP);
 }
 
-/** Index sort key: region first (subtree = prefix), then the id for a stable, unique order. */
+/** True when one Query serves a filter on exactly these dimensions. */
+export function isKeyServed<T extends EntityType>(type: T, dims: ReadonlyArray<Dimension<T>>): boolean {
+  return dims.length === 0 || indexFamilies[type].some((family) => dims.every((d) => family.includes(d)));
+}
+
+/** Index sort key of region-ordered lists: region first (subtree = prefix), then the id. */
 export const indexSortKey = (regionCode: string, id: string): string => `${regionCode}${SEP}${id}`;
 
+/** Index sort key of time-ordered lists (read backwards for newest first). */
+export const timeSortKey = (isoTime: string, id: string): string => `${isoTime}${SEP}${id}`;
+
 /**
- * All index keys an entity is listed under: one per subset of its dimension values. A dimension may
- * hold several values (an expert's domains); each value gets its own subsets.
+ * All index keys an entity is listed under: for each family, one per subset of its dimension values
+ * (a dimension with several values gives each value its own subsets); duplicates across families once.
  */
-export function indexKeysFor<T extends EntityType>(
-  type: T,
-  values: Partial<Record<(typeof indexDimensions)[T][number], string | readonly string[] | undefined>>,
-  regionCode: string,
-  id: string,
-): Key[] {
-  let combos: Array<Record<string, string>> = [{}];
-  for (const dim of indexDimensions[type]) {
-    const raw = (values as Record<string, string | readonly string[] | undefined>)[dim];
-    const options = raw === undefined ? [] : typeof raw === 'string' ? [raw] : [...new Set(raw)];
-    combos = combos.flatMap((c) => [c, ...options.map((o) => ({ ...c, [dim]: o }))]);
+export function indexKeysFor<T extends EntityType>(type: T, values: DimensionValues<T>, sortKey: string): Key[] {
+  const partitions = new Set<string>();
+  for (const family of indexFamilies[type]) {
+    let combos: Array<Record<string, string>> = [{}];
+    for (const dim of family) {
+      const raw = (values as Record<string, string | readonly string[] | null | undefined>)[dim];
+      const options = raw === undefined || raw === null ? [] : typeof raw === 'string' ? [raw] : [...new Set(raw)];
+      combos = combos.flatMap((c) => [c, ...options.map((o) => ({ ...c, [dim]: o }))]);
+    }
+    for (const c of combos) partitions.add(indexPartition(type, c as Dimensions<T>));
   }
-  const sk = indexSortKey(regionCode, id);
-  return combos.map((c) => ({ PK: indexPartition(type, c as Dimensions<T>), SK: sk }));
+  return [...partitions].map((PK) => ({ PK, SK: sortKey }));
 }
+
+/** Key of an item in a need's partition: its history, its stored matches. */
+export const needHistoryKey = (needId: string, at: string, seq: number): Key => ({ PK: `NEED#${needId}`, SK: `HIST#${at}#${String(seq).padStart(3, '0')}` });
+export const needHistoryPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'HIST#' });
+export const needMatchKey = (needId: string, rank: number): Key => ({ PK: `NEED#${needId}`, SK: `MATCH#${String(rank).padStart(3, '0')}` });
+export const needMatchPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'MATCH#' });
+/** GSI1 keys of a stored match while its need is open: the expert's inbox, newest first. */
+export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `MATCH#${openedAt}#${needId}` });
+export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'MATCH#' });

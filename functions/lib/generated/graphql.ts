@@ -4,6 +4,7 @@ import type { Region as RegionModel } from '../regions/index.js';
 import type { OrganizationRecord as OrganizationRecordModel } from '../repositories/organizations.js';
 import type { TeamRecord as TeamRecordModel } from '../repositories/teams.js';
 import type { ExpertRecord as ExpertRecordModel } from '../repositories/experts.js';
+import type { NeedRecord as NeedRecordModel, NeedEventRecord as NeedEventRecordModel, NeedMatchRecord as NeedMatchRecordModel, RequesterRecord as RequesterRecordModel } from '../repositories/needs.js';
 import type { Term as TermModel } from '../vocabulary.js';
 import type { Principal as PrincipalModel } from '../auth/principal.js';
 import type { Context } from '../context.js';
@@ -44,6 +45,12 @@ export type Availability =
   /** 暂停 — not taking assignments */
   | 'UNAVAILABLE';
 
+export type CompleteNeedInput = {
+  id: Scalars['ID']['input'];
+  outcome: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
 export type CreateOrganizationInput = {
   contactName?: InputMaybe<Scalars['String']['input']>;
   contactPhone?: InputMaybe<Scalars['String']['input']>;
@@ -76,6 +83,14 @@ export type CreateTeamPayload = {
   team: Team;
 };
 
+export type DispatchNeedInput = {
+  expertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  version: Scalars['Int']['input'];
+};
+
 /** A discipline domain (学科领域) of the controlled vocabulary. */
 export type Domain = {
   __typename?: 'Domain';
@@ -97,9 +112,13 @@ export type Expert = {
   id: Scalars['ID']['output'];
   keywords: Array<Scalars['String']['output']>;
   languages: Array<Language>;
+  /** The expert's inbox: open needs it matched, newest first (the expert, its admins and partner). */
+  matchedNeeds: NeedMatchConnection;
   /** How many open assignments the expert takes at once. */
   maxOpenAssignments: Scalars['Int']['output'];
   name: Scalars['String']['output'];
+  /** Needs the expert has accepted and not finished. */
+  openAssignments: Scalars['Int']['output'];
   /** The organization that registered the expert, if any. */
   organization?: Maybe<Organization>;
   origin: Origin;
@@ -113,6 +132,13 @@ export type Expert = {
   title: ExpertTitle;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
+};
+
+
+/** A volunteer or expert in the talent pool (人才库). The ID number is stored, never returned. */
+export type ExpertMatchedNeedsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -182,24 +208,79 @@ export type Language =
   /** 潮汕话 */
   | 'TEOCHEW';
 
+/** Why an expert (or technology) scored as it did. */
+export type MatchFactor =
+  | 'AVAILABILITY'
+  | 'CAPACITY'
+  | 'DOMAIN'
+  | 'KEYWORD'
+  | 'LANGUAGE'
+  | 'REGION';
+
+export type MatchReason = {
+  __typename?: 'MatchReason';
+  detail: Scalars['String']['output'];
+  factor: MatchFactor;
+  /** This factor's contribution to the score. */
+  score: Scalars['Float']['output'];
+};
+
 /** Every mutation takes one `input` and returns a payload. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** 接单: a dispatched expert (or the team's leader) accepts. */
+  acceptNeed: NeedPayload;
   addTeamMember: TeamMemberPayload;
+  closeNeed: NeedPayload;
+  completeNeed: NeedPayload;
   createOrganization: CreateOrganizationPayload;
   createTeam: CreateTeamPayload;
+  /** A dispatched expert declines; with nobody left the need returns to OPEN. */
+  declineNeed: NeedPayload;
+  /** 派单: dispatch to experts and/or a team (again to re-dispatch). */
+  dispatchNeed: NeedPayload;
+  /** 抢单: a matched expert takes an open need. */
+  grabNeed: NeedPayload;
+  /** 评单: the requester rates the service, 1–5 stars. */
+  rateNeed: NeedPayload;
+  /** A serving expert rates how well the need was described (does not change the status). */
+  rateNeedDescription: NeedPayload;
   /** Self sign-up into the talent pool by a signed-in user (one expert record per user). */
   registerExpert: RegisterExpertPayload;
   removeTeamMember: TeamMemberPayload;
+  /** 审核: approve (OPEN, matched) or reject with a reason. */
+  reviewNeed: NeedPayload;
+  startNeedService: NeedPayload;
+  /** 点单: a requester posts a need, or an admin records one from a survey. */
+  submitNeed: NeedPayload;
   updateExpert: UpdateExpertPayload;
   updateOrganization: UpdateOrganizationPayload;
   updateTeam: UpdateTeamPayload;
+  withdrawNeed: NeedPayload;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationAcceptNeedArgs = {
+  input: NeedStepInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationAddTeamMemberArgs = {
   input: TeamMemberInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCloseNeedArgs = {
+  input: ReasonedNeedStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCompleteNeedArgs = {
+  input: CompleteNeedInput;
 };
 
 
@@ -216,6 +297,36 @@ export type MutationCreateTeamArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationDeclineNeedArgs = {
+  input: NeedStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationDispatchNeedArgs = {
+  input: DispatchNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationGrabNeedArgs = {
+  input: NeedStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationRateNeedArgs = {
+  input: RateNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationRateNeedDescriptionArgs = {
+  input: RateNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationRegisterExpertArgs = {
   input: RegisterExpertInput;
 };
@@ -224,6 +335,24 @@ export type MutationRegisterExpertArgs = {
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationRemoveTeamMemberArgs = {
   input: TeamMemberInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationReviewNeedArgs = {
+  input: ReviewNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationStartNeedServiceArgs = {
+  input: NeedStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationSubmitNeedArgs = {
+  input: SubmitNeedInput;
 };
 
 
@@ -242,6 +371,172 @@ export type MutationUpdateOrganizationArgs = {
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationUpdateTeamArgs = {
   input: UpdateTeamInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationWithdrawNeedArgs = {
+  input: ReasonedNeedStepInput;
+};
+
+/** A need (需求) posted by a requester or collected by an association in a survey. */
+export type Need = {
+  __typename?: 'Need';
+  acceptedExperts: Array<Expert>;
+  createdAt: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  /** The serving expert's rating of how well the need was described. */
+  descriptionRating?: Maybe<Rating>;
+  desiredFrom?: Maybe<Scalars['String']['output']>;
+  desiredTo?: Maybe<Scalars['String']['output']>;
+  dispatchedExperts: Array<Expert>;
+  dispatchedTeam?: Maybe<Team>;
+  domains: Array<Domain>;
+  history: Array<NeedEvent>;
+  id: Scalars['ID']['output'];
+  keywords: Array<Scalars['String']['output']>;
+  kind: NeedKind;
+  /** Languages the service should be given in; empty means any. */
+  languages: Array<Language>;
+  /** Top matching experts, ranked, stored when the need opened. */
+  matches: Array<NeedMatch>;
+  /** The association responsible for the need (reviews and dispatches it). */
+  organization: Organization;
+  outcome?: Maybe<Scalars['String']['output']>;
+  /** The requester's rating of the service (评单). */
+  rating?: Maybe<Rating>;
+  /** Where help is needed (down to township). */
+  region: Region;
+  requester: Requester;
+  status: NeedStatus;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  urgency: Urgency;
+  version: Scalars['Int']['output'];
+};
+
+
+/** A need (需求) posted by a requester or collected by an association in a survey. */
+export type NeedMatchesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Steps of the workflow, as recorded in a need's history. */
+export type NeedAction =
+  | 'ACCEPT'
+  | 'APPROVE'
+  | 'CLOSE'
+  | 'COMPLETE'
+  | 'DECLINE'
+  | 'DISPATCH'
+  | 'GRAB'
+  | 'RATE'
+  | 'REJECT'
+  | 'START'
+  | 'SUBMIT'
+  | 'WITHDRAW';
+
+export type NeedConnection = {
+  __typename?: 'NeedConnection';
+  edges: Array<NeedEdge>;
+  pageInfo: PageInfo;
+};
+
+export type NeedEdge = {
+  __typename?: 'NeedEdge';
+  cursor: Scalars['String']['output'];
+  node: Need;
+};
+
+/** One step of a need's history. */
+export type NeedEvent = {
+  __typename?: 'NeedEvent';
+  action: NeedAction;
+  actorId?: Maybe<Scalars['ID']['output']>;
+  actorRoles: Array<Role>;
+  at: Scalars['DateTime']['output'];
+  from?: Maybe<NeedStatus>;
+  reason?: Maybe<Scalars['String']['output']>;
+  to: NeedStatus;
+};
+
+/** Needs, newest first. regionCode matches the whole subtree; organizationId the organization's subtree. */
+export type NeedFilter = {
+  domain?: InputMaybe<Scalars['ID']['input']>;
+  kind?: InputMaybe<NeedKind>;
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<NeedStatus>;
+};
+
+/** Kinds of needs (需求库). */
+export type NeedKind =
+  /** 科普需求 — popular-science need of residents and farmers */
+  | 'POPULAR_SCIENCE'
+  /** 乡村振兴技术/人才需求 — rural revitalization need */
+  | 'RURAL_REVITALIZATION'
+  /** 人才需求 — talent need */
+  | 'TALENT'
+  /** 技术需求/创新难题 — enterprise technology need or innovation challenge */
+  | 'TECHNOLOGY'
+  /** 培训需求 — training need */
+  | 'TRAINING';
+
+/** An expert matched to a need, with the explainable score. */
+export type NeedMatch = {
+  __typename?: 'NeedMatch';
+  expert: Expert;
+  need: Need;
+  rank: Scalars['Int']['output'];
+  reasons: Array<MatchReason>;
+  /** In [0, 1]. */
+  score: Scalars['Float']['output'];
+};
+
+export type NeedMatchConnection = {
+  __typename?: 'NeedMatchConnection';
+  edges: Array<NeedMatchEdge>;
+  pageInfo: PageInfo;
+};
+
+export type NeedMatchEdge = {
+  __typename?: 'NeedMatchEdge';
+  cursor: Scalars['String']['output'];
+  node: NeedMatch;
+};
+
+export type NeedPayload = {
+  __typename?: 'NeedPayload';
+  need: Need;
+};
+
+/** The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单. */
+export type NeedStatus =
+  /** 已接单 — accepted */
+  | 'ACCEPTED'
+  /** 已关闭 — closed by an admin */
+  | 'CLOSED'
+  /** 已完成 — completed with an outcome */
+  | 'COMPLETED'
+  /** 已派单 — dispatched to experts or a team */
+  | 'DISPATCHED'
+  /** 服务中 — in service */
+  | 'IN_SERVICE'
+  /** 已发布 — published and matched; experts may grab it */
+  | 'OPEN'
+  /** 已评价 — rated by the requester */
+  | 'RATED'
+  /** 审核未通过 — rejected at review */
+  | 'REJECTED'
+  /** 已提交，待审核 — submitted, waiting for review */
+  | 'SUBMITTED'
+  /** 已撤回 — withdrawn by the requester */
+  | 'WITHDRAWN';
+
+export type NeedStepInput = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 /** An association, society or other unit. Names, kinds and regions are public. */
@@ -356,6 +651,11 @@ export type Query = {
   experts: ExpertConnection;
   /** The caller (anonymous without a token). */
   me: Principal;
+  /** The caller's own needs (requesters), newest first. */
+  myNeeds: NeedConnection;
+  need?: Maybe<Need>;
+  /** Admins: their region or organization subtree. Experts and partners: published (OPEN) needs. */
+  needs: NeedConnection;
   organization?: Maybe<Organization>;
   organizations: OrganizationConnection;
   /** One region by code; null when unknown. */
@@ -374,6 +674,25 @@ export type QueryExpertArgs = {
 export type QueryExpertsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ExpertFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMyNeedsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<NeedStatus>;
+};
+
+
+export type QueryNeedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNeedsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<NeedFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -402,6 +721,26 @@ export type QueryRegionsArgs = {
 
 export type QueryTeamArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type RateNeedInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  stars: Scalars['Int']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type Rating = {
+  __typename?: 'Rating';
+  at: Scalars['DateTime']['output'];
+  comment?: Maybe<Scalars['String']['output']>;
+  stars: Scalars['Int']['output'];
+};
+
+export type ReasonedNeedStepInput = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
 };
 
 /** An administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82). */
@@ -452,6 +791,48 @@ export type RegisterExpertPayload = {
   expert: Expert;
 };
 
+export type Requester = {
+  __typename?: 'Requester';
+  contactName?: Maybe<Scalars['String']['output']>;
+  /** Masked except to the requester, the admins handling the need and the experts serving it. */
+  contactPhone?: Maybe<Scalars['String']['output']>;
+  kind: RequesterKind;
+  name: Scalars['String']['output'];
+  /** The requester's own organization (e.g. an enterprise association), if it has one here. */
+  organization?: Maybe<Organization>;
+};
+
+export type RequesterInput = {
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  kind: RequesterKind;
+  name: Scalars['String']['input'];
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Who asks: an enterprise, park, community, village, school, or an organization itself. */
+export type RequesterKind =
+  /** 社区 */
+  | 'COMMUNITY'
+  /** 企业 */
+  | 'ENTERPRISE'
+  /** 组织（科协、学会等） */
+  | 'ORGANIZATION'
+  /** 园区 */
+  | 'PARK'
+  /** 学校 */
+  | 'SCHOOL'
+  /** 乡村 */
+  | 'VILLAGE';
+
+export type ReviewNeedInput = {
+  approve: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+  /** Required when rejecting. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
 /** Roles of a principal. */
 export type Role =
   /** 科技志愿者/专家 — a volunteer or expert in the talent pool */
@@ -464,6 +845,23 @@ export type Role =
   | 'PROVINCE_ADMIN'
   /** 需求方 — an enterprise, park, community, village or school posting needs */
   | 'REQUESTER';
+
+export type SubmitNeedInput = {
+  description: Scalars['String']['input'];
+  desiredFrom?: InputMaybe<Scalars['String']['input']>;
+  desiredTo?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 3 domain codes. */
+  domains: Array<Scalars['ID']['input']>;
+  keywords?: InputMaybe<Array<Scalars['String']['input']>>;
+  kind: NeedKind;
+  languages?: InputMaybe<Array<Language>>;
+  /** The responsible organization; by default the association of the need's region (or the nearest above). */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode: Scalars['ID']['input'];
+  requester: RequesterInput;
+  title: Scalars['String']['input'];
+  urgency?: InputMaybe<Urgency>;
+};
 
 /** A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队. */
 export type Team = {
@@ -586,6 +984,12 @@ export type UpdateTeamPayload = {
   team: Team;
 };
 
+export type Urgency =
+  | 'HIGH'
+  | 'LOW'
+  | 'NORMAL'
+  | 'URGENT';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -662,21 +1066,39 @@ export type ResolversTypes = {
   Action: Action;
   Availability: Availability;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CompleteNeedInput: CompleteNeedInput;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: ResolverTypeWrapper<Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: ResolverTypeWrapper<Omit<CreateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DispatchNeedInput: DispatchNeedInput;
   Domain: ResolverTypeWrapper<TermModel>;
   Expert: ResolverTypeWrapper<ExpertRecordModel>;
   ExpertConnection: ResolverTypeWrapper<Omit<ExpertConnection, 'edges'> & { edges: Array<ResolversTypes['ExpertEdge']> }>;
   ExpertEdge: ResolverTypeWrapper<Omit<ExpertEdge, 'node'> & { node: ResolversTypes['Expert'] }>;
   ExpertFilter: ExpertFilter;
   ExpertTitle: ExpertTitle;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Language: Language;
+  MatchFactor: MatchFactor;
+  MatchReason: ResolverTypeWrapper<MatchReason>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Need: ResolverTypeWrapper<NeedRecordModel>;
+  NeedAction: NeedAction;
+  NeedConnection: ResolverTypeWrapper<Omit<NeedConnection, 'edges'> & { edges: Array<ResolversTypes['NeedEdge']> }>;
+  NeedEdge: ResolverTypeWrapper<Omit<NeedEdge, 'node'> & { node: ResolversTypes['Need'] }>;
+  NeedEvent: ResolverTypeWrapper<NeedEventRecordModel>;
+  NeedFilter: NeedFilter;
+  NeedKind: NeedKind;
+  NeedMatch: ResolverTypeWrapper<NeedMatchRecordModel>;
+  NeedMatchConnection: ResolverTypeWrapper<Omit<NeedMatchConnection, 'edges'> & { edges: Array<ResolversTypes['NeedMatchEdge']> }>;
+  NeedMatchEdge: ResolverTypeWrapper<Omit<NeedMatchEdge, 'node'> & { node: ResolversTypes['NeedMatch'] }>;
+  NeedPayload: ResolverTypeWrapper<Omit<NeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
+  NeedStatus: NeedStatus;
+  NeedStepInput: NeedStepInput;
   Organization: ResolverTypeWrapper<OrganizationRecordModel>;
   OrganizationConnection: ResolverTypeWrapper<Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationEdge']> }>;
   OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
@@ -687,12 +1109,20 @@ export type ResolversTypes = {
   Principal: ResolverTypeWrapper<PrincipalModel>;
   PrincipalKind: PrincipalKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateNeedInput: RateNeedInput;
+  Rating: ResolverTypeWrapper<Rating>;
+  ReasonedNeedStepInput: ReasonedNeedStepInput;
   Region: ResolverTypeWrapper<RegionModel>;
   RegionLevel: RegionLevel;
   RegisterExpertInput: RegisterExpertInput;
   RegisterExpertPayload: ResolverTypeWrapper<Omit<RegisterExpertPayload, 'expert'> & { expert: ResolversTypes['Expert'] }>;
+  Requester: ResolverTypeWrapper<RequesterRecordModel>;
+  RequesterInput: RequesterInput;
+  RequesterKind: RequesterKind;
+  ReviewNeedInput: ReviewNeedInput;
   Role: Role;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SubmitNeedInput: SubmitNeedInput;
   Team: ResolverTypeWrapper<TeamRecordModel>;
   TeamConnection: ResolverTypeWrapper<Omit<TeamConnection, 'edges'> & { edges: Array<ResolversTypes['TeamEdge']> }>;
   TeamEdge: ResolverTypeWrapper<Omit<TeamEdge, 'node'> & { node: ResolversTypes['Team'] }>;
@@ -706,24 +1136,39 @@ export type ResolversTypes = {
   UpdateOrganizationPayload: ResolverTypeWrapper<Omit<UpdateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: ResolverTypeWrapper<Omit<UpdateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
+  Urgency: Urgency;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  CompleteNeedInput: CompleteNeedInput;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: Omit<CreateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
   DateTime: Scalars['DateTime']['output'];
+  DispatchNeedInput: DispatchNeedInput;
   Domain: TermModel;
   Expert: ExpertRecordModel;
   ExpertConnection: Omit<ExpertConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExpertEdge']> };
   ExpertEdge: Omit<ExpertEdge, 'node'> & { node: ResolversParentTypes['Expert'] };
   ExpertFilter: ExpertFilter;
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  MatchReason: MatchReason;
   Mutation: Record<PropertyKey, never>;
+  Need: NeedRecordModel;
+  NeedConnection: Omit<NeedConnection, 'edges'> & { edges: Array<ResolversParentTypes['NeedEdge']> };
+  NeedEdge: Omit<NeedEdge, 'node'> & { node: ResolversParentTypes['Need'] };
+  NeedEvent: NeedEventRecordModel;
+  NeedFilter: NeedFilter;
+  NeedMatch: NeedMatchRecordModel;
+  NeedMatchConnection: Omit<NeedMatchConnection, 'edges'> & { edges: Array<ResolversParentTypes['NeedMatchEdge']> };
+  NeedMatchEdge: Omit<NeedMatchEdge, 'node'> & { node: ResolversParentTypes['NeedMatch'] };
+  NeedPayload: Omit<NeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
+  NeedStepInput: NeedStepInput;
   Organization: OrganizationRecordModel;
   OrganizationConnection: Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationEdge']> };
   OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
@@ -731,10 +1176,17 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Principal: PrincipalModel;
   Query: Record<PropertyKey, never>;
+  RateNeedInput: RateNeedInput;
+  Rating: Rating;
+  ReasonedNeedStepInput: ReasonedNeedStepInput;
   Region: RegionModel;
   RegisterExpertInput: RegisterExpertInput;
   RegisterExpertPayload: Omit<RegisterExpertPayload, 'expert'> & { expert: ResolversParentTypes['Expert'] };
+  Requester: RequesterRecordModel;
+  RequesterInput: RequesterInput;
+  ReviewNeedInput: ReviewNeedInput;
   String: Scalars['String']['output'];
+  SubmitNeedInput: SubmitNeedInput;
   Team: TeamRecordModel;
   TeamConnection: Omit<TeamConnection, 'edges'> & { edges: Array<ResolversParentTypes['TeamEdge']> };
   TeamEdge: Omit<TeamEdge, 'node'> & { node: ResolversParentTypes['Team'] };
@@ -777,8 +1229,10 @@ export type ExpertResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   keywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   languages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
+  matchedNeeds?: Resolver<ResolversTypes['NeedMatchConnection'], ParentType, ContextType, Partial<ExpertMatchedNeedsArgs>>;
   maxOpenAssignments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openAssignments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   origin?: Resolver<ResolversTypes['Origin'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -800,15 +1254,103 @@ export type ExpertEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
 };
 
+export type MatchReasonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MatchReason'] = ResolversParentTypes['MatchReason']> = {
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  factor?: Resolver<ResolversTypes['MatchFactor'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationAcceptNeedArgs, 'input'>>;
   addTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationAddTeamMemberArgs, 'input'>>;
+  closeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCloseNeedArgs, 'input'>>;
+  completeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCompleteNeedArgs, 'input'>>;
   createOrganization?: Resolver<ResolversTypes['CreateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['CreateTeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'input'>>;
+  declineNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDeclineNeedArgs, 'input'>>;
+  dispatchNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDispatchNeedArgs, 'input'>>;
+  grabNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationGrabNeedArgs, 'input'>>;
+  rateNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedArgs, 'input'>>;
+  rateNeedDescription?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedDescriptionArgs, 'input'>>;
   registerExpert?: Resolver<ResolversTypes['RegisterExpertPayload'], ParentType, ContextType, RequireFields<MutationRegisterExpertArgs, 'input'>>;
   removeTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'input'>>;
+  reviewNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationReviewNeedArgs, 'input'>>;
+  startNeedService?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationStartNeedServiceArgs, 'input'>>;
+  submitNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationSubmitNeedArgs, 'input'>>;
   updateExpert?: Resolver<ResolversTypes['UpdateExpertPayload'], ParentType, ContextType, RequireFields<MutationUpdateExpertArgs, 'input'>>;
   updateOrganization?: Resolver<ResolversTypes['UpdateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
   updateTeam?: Resolver<ResolversTypes['UpdateTeamPayload'], ParentType, ContextType, RequireFields<MutationUpdateTeamArgs, 'input'>>;
+  withdrawNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationWithdrawNeedArgs, 'input'>>;
+};
+
+export type NeedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Need'] = ResolversParentTypes['Need']> = {
+  acceptedExperts?: Resolver<Array<ResolversTypes['Expert']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  descriptionRating?: Resolver<Maybe<ResolversTypes['Rating']>, ParentType, ContextType>;
+  desiredFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  desiredTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dispatchedExperts?: Resolver<Array<ResolversTypes['Expert']>, ParentType, ContextType>;
+  dispatchedTeam?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['NeedEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['NeedKind'], ParentType, ContextType>;
+  languages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
+  matches?: Resolver<Array<ResolversTypes['NeedMatch']>, ParentType, ContextType, Partial<NeedMatchesArgs>>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['Rating']>, ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  requester?: Resolver<ResolversTypes['Requester'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NeedStatus'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  urgency?: Resolver<ResolversTypes['Urgency'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type NeedConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedConnection'] = ResolversParentTypes['NeedConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NeedEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NeedEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedEdge'] = ResolversParentTypes['NeedEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
+export type NeedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedEvent'] = ResolversParentTypes['NeedEvent']> = {
+  action?: Resolver<ResolversTypes['NeedAction'], ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actorRoles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['NeedStatus']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['NeedStatus'], ParentType, ContextType>;
+};
+
+export type NeedMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedMatch'] = ResolversParentTypes['NeedMatch']> = {
+  expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['MatchReason']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type NeedMatchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedMatchConnection'] = ResolversParentTypes['NeedMatchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NeedMatchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NeedMatchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedMatchEdge'] = ResolversParentTypes['NeedMatchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NeedMatch'], ParentType, ContextType>;
+};
+
+export type NeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedPayload'] = ResolversParentTypes['NeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
 };
 
 export type OrganizationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -858,11 +1400,20 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType, RequireFields<QueryExpertArgs, 'id'>>;
   experts?: Resolver<ResolversTypes['ExpertConnection'], ParentType, ContextType, Partial<QueryExpertsArgs>>;
   me?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
+  myNeeds?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryMyNeedsArgs>>;
+  need?: Resolver<Maybe<ResolversTypes['Need']>, ParentType, ContextType, RequireFields<QueryNeedArgs, 'id'>>;
+  needs?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryNeedsArgs>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
   regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType, Partial<QueryRegionsArgs>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
+};
+
+export type RatingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rating'] = ResolversParentTypes['Rating']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stars?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RegionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = {
@@ -875,6 +1426,14 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type RegisterExpertPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterExpertPayload'] = ResolversParentTypes['RegisterExpertPayload']> = {
   expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
+};
+
+export type RequesterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Requester'] = ResolversParentTypes['Requester']> = {
+  contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contactPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RequesterKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
 };
 
 export type TeamResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Team'] = ResolversParentTypes['Team']> = {
@@ -939,15 +1498,26 @@ export type Resolvers<ContextType = Context> = {
   Expert?: ExpertResolvers<ContextType>;
   ExpertConnection?: ExpertConnectionResolvers<ContextType>;
   ExpertEdge?: ExpertEdgeResolvers<ContextType>;
+  MatchReason?: MatchReasonResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Need?: NeedResolvers<ContextType>;
+  NeedConnection?: NeedConnectionResolvers<ContextType>;
+  NeedEdge?: NeedEdgeResolvers<ContextType>;
+  NeedEvent?: NeedEventResolvers<ContextType>;
+  NeedMatch?: NeedMatchResolvers<ContextType>;
+  NeedMatchConnection?: NeedMatchConnectionResolvers<ContextType>;
+  NeedMatchEdge?: NeedMatchEdgeResolvers<ContextType>;
+  NeedPayload?: NeedPayloadResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
   OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Principal?: PrincipalResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Rating?: RatingResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegisterExpertPayload?: RegisterExpertPayloadResolvers<ContextType>;
+  Requester?: RequesterResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   TeamConnection?: TeamConnectionResolvers<ContextType>;
   TeamEdge?: TeamEdgeResolvers<ContextType>;
@@ -962,4 +1532,4 @@ export type Resolvers<ContextType = Context> = {
 
 
 /** The merged schema of graphql/*.graphql (generated). */
-export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\n\"\"\"An ISO-8601 date-time in UTC, e.g. 2026-11-28T09:00:00.000Z.\"\"\"\nscalar DateTime\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\ntype Query {\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  team(id: ID!): Team\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}";
+export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\n\"\"\"An ISO-8601 date-time in UTC, e.g. 2026-11-28T09:00:00.000Z.\"\"\"\nscalar DateTime\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: NeedStepInput!): NeedPayload!\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  closeNeed(input: ReasonedNeedStepInput!): NeedPayload!\n  completeNeed(input: CompleteNeedInput!): NeedPayload!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): NeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): NeedPayload!\n  startNeedService(input: NeedStepInput!): NeedPayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): NeedPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  withdrawNeed(input: ReasonedNeedStepInput!): NeedPayload!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: String\n  desiredTo: String\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  need: Need!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\ntype NeedPayload {\n  need: Need!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\ninput NeedStepInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\ntype Query {\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection!\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their region or organization subtree. Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  team(id: ID!): Team\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReasonedNeedStepInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ntype Requester {\n  contactName: String\n  \"\"\"\n  Masked except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: String\n  desiredTo: String\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}";

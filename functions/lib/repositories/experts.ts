@@ -1,4 +1,4 @@
-import { entityKey, guardKey, indexKeysFor, indexPartition, type Dimensions, type Key } from '../data/keys.js';
+import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, type Dimensions, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -39,7 +39,7 @@ export interface ExpertFilter {
 }
 
 type Indexed = Pick<ExpertRecord, 'id' | 'domains' | 'origin' | 'title' | 'regionCode'>;
-const indexKeys = (e: Indexed): Key[] => indexKeysFor('EXPERT', { domain: e.domains, origin: e.origin, title: e.title }, e.regionCode, e.id);
+const indexKeys = (e: Indexed): Key[] => indexKeysFor('EXPERT', { domain: e.domains, origin: e.origin, title: e.title }, indexSortKey(e.regionCode, e.id));
 const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
 
 const phoneTaken = () => new AppError(ErrorCode.CONFLICT, 'This phone number is already registered', { field: 'phone' });

@@ -1,4 +1,4 @@
-import { entityKey, guardKey, indexKeysFor, indexPartition, type Dimensions } from '../data/keys.js';
+import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, type Dimensions } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import type { PageArgs, Page } from '../data/pagination.js';
@@ -31,7 +31,7 @@ export interface OrganizationFilter {
 }
 
 const indexKeys = (o: Pick<OrganizationRecord, 'id' | 'kind' | 'level' | 'parentId' | 'regionCode'>) =>
-  indexKeysFor('ORG', { kind: o.kind, level: o.level, parent: o.parentId ?? undefined }, o.regionCode, o.id);
+  indexKeysFor('ORG', { kind: o.kind, level: o.level, parent: o.parentId }, indexSortKey(o.regionCode, o.id));
 
 /** Organizations: main items, their filter index items, and the one-association-per-region guard. */
 export class OrganizationRepository {
