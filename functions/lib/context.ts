@@ -8,6 +8,9 @@ import { OrganizationRepository } from './repositories/organizations.js';
 import { TeamRepository } from './repositories/teams.js';
 import { ExpertRepository } from './repositories/experts.js';
 import { NeedRepository } from './repositories/needs.js';
+import { TechnologyRepository } from './repositories/technologies.js';
+import { ProjectRepository } from './repositories/projects.js';
+import { PairingRepository } from './repositories/pairings.js';
 
 /** What lives for the whole process (one cold start): clients, verifier, logger. */
 export interface AppDeps {
@@ -24,6 +27,9 @@ export interface Repositories {
   teams: TeamRepository;
   experts: ExpertRepository;
   needs: NeedRepository;
+  technologies: TechnologyRepository;
+  projects: ProjectRepository;
+  pairings: PairingRepository;
 }
 
 /** The GraphQL context of one request. */
@@ -50,6 +56,9 @@ export async function createContext(deps: AppDeps, request: { authorization?: st
       teams: new TeamRepository(deps.store, loader),
       experts: new ExpertRepository(deps.store, loader),
       needs: new NeedRepository(deps.store, loader),
+      technologies: new TechnologyRepository(deps.store, loader),
+      projects: new ProjectRepository(deps.store, loader),
+      pairings: new PairingRepository(deps.store, loader),
     },
     now: () => clock().toISOString(),
     newId: deps.newId ?? (() => randomUUID()),

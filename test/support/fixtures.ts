@@ -63,3 +63,22 @@ export async function createOrgTree(app: TestApp): Promise<OrgTree> {
   const shamian = await create('沙面街道科学技术协会', '440103001');
   return { admin, province, guangzhou, liwan, shamian, shenzhen, futian };
 }
+
+export const NEED_FIELDS = 'id status version history { action from to reason } dispatchedExperts { id } acceptedExperts { id }';
+export const SUBMIT_NEED = `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { ${NEED_FIELDS} } } }`;
+export const needStep = (mutation: string, inputType: string) =>
+  `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { need { ${NEED_FIELDS} } } }`;
+
+/** submitNeed input with sensible defaults: a technology need in Shamian, Liwan. */
+export function makeNeedInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: '荔枝园病虫害防治',
+    description: '社区果园的荔枝出现病虫害，需要专家上门指导。',
+    kind: 'RURAL_REVITALIZATION',
+    requester: { kind: 'COMMUNITY', name: '沙面社区居委会', contactName: '李主任', contactPhone: '13911112222' },
+    domains: ['AGRICULTURE'],
+    keywords: ['荔枝'],
+    regionCode: '440103001',
+    ...overrides,
+  };
+}

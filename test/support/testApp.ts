@@ -7,6 +7,9 @@ import { createDeps, createGraphqlHandler, type AppConfig } from '../../function
 import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
+import { RequestCounter } from './requestCounter.js';
+
+export { RequestCounter };
 
 /** Response data is dynamic JSON; tests read it loosely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,23 +20,6 @@ export interface GraphqlResponse {
   data: Data | null | undefined;
   errors: Array<{ message: string; path?: string[]; extensions: { code: string; field?: string } }> | undefined;
   raw: string;
-}
-
-/** Counts DynamoDB requests by command name (for round-trip assertions). */
-export class RequestCounter {
-  readonly counts = new Map<string, number>();
-  record(name: string) {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-  }
-  reset() {
-    this.counts.clear();
-  }
-  get(name: string) {
-    return this.counts.get(name) ?? 0;
-  }
-  get total() {
-    return [...this.counts.values()].reduce((a, b) => a + b, 0);
-  }
 }
 
 export interface TestApp {
@@ -67,14 +53,7 @@ export async function createTestApp(options: { tableName?: string; createTable?:
   const capture = (level: string) => (message: string, ...rest: unknown[]) => logs.push(JSON.stringify({ level, message, rest }));
   Object.assign(logger, { info: capture('INFO'), error: capture('ERROR'), warn: capture('WARN') });
   const deps = createDeps(config, logger);
-  const requests = new RequestCounter();
-  deps.store.db.middlewareStack.add(
-    (next, context) => async (args) => {
-      requests.record(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const requests = RequestCounter.attach(deps.store.db);
   const handler = createGraphqlHandler(config, deps);
   return {
     tableName,

@@ -18,6 +18,16 @@ export type Action =
   | { type: 'expert.register' }
   | { type: 'expert.update'; expert: ExpertScope }
   | { type: 'expert.readPersonalData'; expert: ExpertScope }
+  | { type: 'need.submit'; organizationPath: string[] }
+  | { type: 'need.read'; need: NeedScope }
+  | { type: 'need.readContact'; need: NeedScope }
+  | { type: 'need.manage'; need: NeedScope }
+  | { type: 'need.grab'; need: NeedScope; matched: boolean }
+  | { type: 'need.respond'; need: NeedScope; teamLeaderExpertId: string | null }
+  | { type: 'need.serve'; need: NeedScope; teamLeaderExpertId: string | null }
+  | { type: 'need.requesterStep'; need: NeedScope }
+  | { type: 'need.rateDescription'; need: NeedScope }
+  | { type: 'needs.listPublished' }
   | { type: 'pool.read' }
   | { type: 'pool.manage'; organizationPath: string[] }
   | { type: 'pool.readContact'; organizationPath: string[] };
@@ -28,6 +38,16 @@ export interface ExpertScope {
   userId: string | null;
   /** Ids of every organization above (and including) the organizations the expert belongs to. */
   scopeOrganizationIds: string[];
+}
+
+/** What the policy needs to know of a need. */
+export interface NeedScope {
+  organizationPath: string[];
+  requesterUserId: string | null;
+  postedBy: string;
+  published: boolean;
+  dispatchedExpertIds: string[];
+  acceptedExpertIds: string[];
 }
 
 export type Decision = { allowed: true } | { allowed: false; code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN; reason: string };
@@ -45,6 +65,9 @@ export function managesPath(p: Principal, path: readonly string[]): boolean {
 const isSelf = (p: Principal, e: ExpertScope) =>
   (p.expertId !== null && p.expertId === e.id) || (p.userId !== null && e.userId !== null && p.userId === e.userId && p.kind === 'USER');
 
+const isRequesterOf = (p: Principal, n: NeedScope) => p.userId !== null && (n.requesterUserId === p.userId || n.postedBy === p.userId);
+const isExpertIn = (p: Principal, ids: string[]) => p.expertId !== null && ids.includes(p.expertId);
+
 /** Decides one action for one principal. */
 export function decide(p: Principal, action: Action): Decision {
   if (p.kind === 'ANONYMOUS') return signIn;
@@ -59,6 +82,38 @@ export function decide(p: Principal, action: Action): Decision {
     case 'expert.read':
     case 'pool.read':
       return allow;
+    case 'need.submit':
+      if (hasRole(p, 'REQUESTER')) return allow;
+      return managesPath(p, action.organizationPath) ? allow : deny('Only requesters, or admins on behalf of their subtree, may post needs');
+    case 'need.read': {
+      const n = action.need;
+      if (managesPath(p, n.organizationPath) || isRequesterOf(p, n) || isExpertIn(p, n.dispatchedExpertIds)) return allow;
+      return n.published && (hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'ORG_ADMIN')) ? allow : deny('This need is not published');
+    }
+    case 'need.readContact': {
+      const n = action.need;
+      return managesPath(p, n.organizationPath) || isRequesterOf(p, n) || isExpertIn(p, n.dispatchedExpertIds) || isExpertIn(p, n.acceptedExpertIds)
+        ? allow
+        : deny("Only the requester, the handling admins and the serving experts see the requester's contact");
+    }
+    case 'need.manage':
+      return managesPath(p, action.need.organizationPath) ? allow : deny("Only admins of the need's organization subtree may do this");
+    case 'need.grab':
+      return hasRole(p, 'EXPERT') && action.matched ? allow : deny('Only an expert matched to this need may grab it');
+    case 'need.respond':
+      return isExpertIn(p, action.need.dispatchedExpertIds) || (action.teamLeaderExpertId !== null && p.expertId === action.teamLeaderExpertId)
+        ? allow
+        : deny('Only the dispatched experts or the leader of the dispatched team may answer');
+    case 'need.serve':
+      return isExpertIn(p, action.need.acceptedExpertIds) || (action.teamLeaderExpertId !== null && p.expertId === action.teamLeaderExpertId) || managesPath(p, action.need.organizationPath)
+        ? allow
+        : deny('Only the serving experts, the team leader or the handling admins may do this');
+    case 'need.requesterStep':
+      return isRequesterOf(p, action.need) ? allow : deny('Only the requester may do this');
+    case 'need.rateDescription':
+      return isExpertIn(p, action.need.acceptedExpertIds) ? allow : deny('Only an expert who served the need may rate its description');
+    case 'needs.listPublished':
+      return hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'REQUESTER') ? allow : deny('Sign in as an expert, partner or admin to browse needs');
     case 'pool.manage':
     case 'pool.readContact':
       return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');

@@ -117,3 +117,7 @@ export const needMatchPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPr
 /** GSI1 keys of a stored match while its need is open: the expert's inbox, newest first. */
 export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `MATCH#${openedAt}#${needId}` });
 export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'MATCH#' });
+/** Key of a follow-up visit in a "6个1" pairing's partition: recording time, then a sequence number, so a Query lists them in order. */
+export const pairingFollowUpKey = (pairingId: string, at: string, seq: number): Key => ({ PK: `PAIRING#${pairingId}`, SK: `FOLLOWUP#${at}#${String(seq).padStart(4, '0')}` });
+/** The Query prefix of all follow-ups of a pairing. */
+export const pairingFollowUpPrefix = (pairingId: string) => ({ PK: `PAIRING#${pairingId}`, SKPrefix: 'FOLLOWUP#' });

@@ -152,11 +152,23 @@ export class Store {
    * One page of a key-designed list: Query on `partition` (optionally `begins_with(sort, prefix)`),
    * reading `first + 1` items to know whether a next page exists, so the last page carries no cursor.
    */
-  async queryPage(query: { partition: string; sortPrefix?: string; index?: IndexName; args: PageArgs }): Promise<KeyPage> {
+  async queryPage(query: {
+    partition: string;
+    sortPrefix?: string;
+    index?: IndexName;
+    args: PageArgs;
+    /** Newest first for time-ordered sort keys. */
+    descending?: boolean;
+    /**
+     * A residual condition on immutable attributes of index items, for filter combinations no single
+     * partition serves. Reading continues until the page is full, so pages are never short.
+     */
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  }): Promise<KeyPage> {
     const first = pageSize(query.args.first);
     const pkName = query.index ? `${query.index}PK` : 'PK';
     const skName = query.index ? `${query.index}SK` : 'SK';
-    const scope = `${query.index ?? 'table'}|${query.partition}|${query.sortPrefix ?? ''}`;
+    const scope = `${query.index ?? 'table'}|${query.partition}|${query.sortPrefix ?? ''}|${query.filter ? JSON.stringify(query.filter.values) : ''}`;
     let startKey = query.args.after ? this.cursors.decode(scope, query.args.after) : undefined;
     const items: Array<Record<string, unknown>> = [];
     do {
@@ -165,9 +177,12 @@ export class Store {
           TableName: this.tableName,
           ...(query.index && { IndexName: query.index }),
           KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          ExpressionAttributeNames: query.sortPrefix ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
-          ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortPrefix && { ':prefix': query.sortPrefix }) },
-          Limit: first + 1 - items.length,
+          ExpressionAttributeNames: { '#pk': pkName, ...(query.sortPrefix && { '#sk': skName }), ...query.filter?.names },
+          ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortPrefix && { ':prefix': query.sortPrefix }), ...query.filter?.values },
+          ...(query.filter && { FilterExpression: query.filter.expression }),
+          ...(query.descending && { ScanIndexForward: false }),
+          // With a residual filter, read in larger steps: DynamoDB applies Limit before the filter.
+          Limit: query.filter ? Math.max(100, first + 1) : first + 1 - items.length,
           ExclusiveStartKey: startKey,
         }),
       );

@@ -7,6 +7,9 @@ import type { ExpertRecord as ExpertRecordModel } from '../repositories/experts.
 import type { NeedRecord as NeedRecordModel, NeedEventRecord as NeedEventRecordModel, NeedMatchRecord as NeedMatchRecordModel, RequesterRecord as RequesterRecordModel } from '../repositories/needs.js';
 import type { Term as TermModel } from '../vocabulary.js';
 import type { Principal as PrincipalModel } from '../auth/principal.js';
+import type { TechnologyRecord as TechnologyRecordModel } from '../repositories/technologies.js';
+import type { ProjectRecord as ProjectRecordModel } from '../repositories/projects.js';
+import type { PairingRecord as PairingRecordModel, PairingFollowUpRecord as PairingFollowUpRecordModel, HelpedEnterpriseRecord as HelpedEnterpriseRecordModel, TalentRecord as TalentRecordModel } from '../repositories/pairings.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -35,6 +38,14 @@ export type Action =
   | 'RURAL_REVITALIZATION'
   /** 学会服务企业 — learned societies serve enterprises */
   | 'SOCIETY_SERVES_ENTERPRISE';
+
+export type AddPairingFollowUpInput = {
+  /** ISO date of the visit, not in the future. */
+  date: Scalars['String']['input'];
+  figures?: InputMaybe<Array<FigureInput>>;
+  outcome: Scalars['String']['input'];
+  pairingId: Scalars['ID']['input'];
+};
 
 /** Availability for new assignments. */
 export type Availability =
@@ -68,6 +79,33 @@ export type CreateOrganizationPayload = {
   organization: Organization;
 };
 
+export type CreatePairingInput = {
+  expertId: Scalars['ID']['input'];
+  helpedEnterprise: HelpedEnterpriseInput;
+  industry: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+  /** A RURAL_REVITALIZATION project. */
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode: Scalars['ID']['input'];
+  talents?: InputMaybe<Array<TalentInput>>;
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateProjectInput = {
+  action: Action;
+  description?: InputMaybe<Scalars['String']['input']>;
+  endDate?: InputMaybe<Scalars['String']['input']>;
+  expertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  needIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  organizationId: Scalars['ID']['input'];
+  regionCode: Scalars['ID']['input'];
+  startDate?: InputMaybe<Scalars['String']['input']>;
+  /** PLANNED unless given. */
+  status?: InputMaybe<ProjectStatus>;
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  title: Scalars['String']['input'];
+};
+
 export type CreateTeamInput = {
   actions: Array<Action>;
   description?: InputMaybe<Scalars['String']['input']>;
@@ -81,6 +119,23 @@ export type CreateTeamInput = {
 export type CreateTeamPayload = {
   __typename?: 'CreateTeamPayload';
   team: Team;
+};
+
+export type CreateTechnologyInput = {
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  /** Mainland 11-digit mobile or Hong Kong/Macao 8-digit number. */
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 5 domain codes (see Query.domains). */
+  domains: Array<Scalars['ID']['input']>;
+  keywords?: InputMaybe<Array<Scalars['String']['input']>>;
+  maturity: TechnologyMaturity;
+  organizationId: Scalars['ID']['input'];
+  ownerName?: InputMaybe<Scalars['String']['input']>;
+  regionCode: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+  /** At least one. */
+  transferModes: Array<TransferMode>;
 };
 
 export type DispatchNeedInput = {
@@ -193,6 +248,33 @@ export type ExpertTitle =
   /** 教师 — teacher */
   | 'TEACHER';
 
+/** A figure of a follow-up, e.g. 亩产 1200 公斤, 带动就业 35 人. */
+export type Figure = {
+  __typename?: 'Figure';
+  name: Scalars['String']['output'];
+  unit?: Maybe<Scalars['String']['output']>;
+  value: Scalars['Float']['output'];
+};
+
+export type FigureInput = {
+  name: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+  value: Scalars['Float']['input'];
+};
+
+/** The enterprise (or cooperative) a pairing helps (帮扶一家企业). */
+export type HelpedEnterprise = {
+  __typename?: 'HelpedEnterprise';
+  name: Scalars['String']['output'];
+  /** The enterprise's own association, when it has one here. */
+  organization?: Maybe<Organization>;
+};
+
+export type HelpedEnterpriseInput = {
+  name: Scalars['String']['input'];
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Languages an expert can serve in. */
 export type Language =
   /** 粤语 */
@@ -230,11 +312,17 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** 接单: a dispatched expert (or the team's leader) accepts. */
   acceptNeed: NeedPayload;
+  /** Records a follow-up visit (跟踪回访) of a pairing. */
+  addPairingFollowUp: PairingPayload;
   addTeamMember: TeamMemberPayload;
   closeNeed: NeedPayload;
   completeNeed: NeedPayload;
   createOrganization: CreateOrganizationPayload;
+  createPairing: PairingPayload;
+  createProject: ProjectPayload;
   createTeam: CreateTeamPayload;
+  /** Lists a technology (admins of the organization's subtree). */
+  createTechnology: TechnologyPayload;
   /** A dispatched expert declines; with nobody left the need returns to OPEN. */
   declineNeed: NeedPayload;
   /** 派单: dispatch to experts and/or a team (again to re-dispatch). */
@@ -255,7 +343,10 @@ export type Mutation = {
   submitNeed: NeedPayload;
   updateExpert: UpdateExpertPayload;
   updateOrganization: UpdateOrganizationPayload;
+  updatePairing: PairingPayload;
+  updateProject: ProjectPayload;
   updateTeam: UpdateTeamPayload;
+  updateTechnology: TechnologyPayload;
   withdrawNeed: NeedPayload;
 };
 
@@ -263,6 +354,12 @@ export type Mutation = {
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationAcceptNeedArgs = {
   input: NeedStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationAddPairingFollowUpArgs = {
+  input: AddPairingFollowUpInput;
 };
 
 
@@ -291,8 +388,26 @@ export type MutationCreateOrganizationArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationCreatePairingArgs = {
+  input: CreatePairingInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCreateProjectArgs = {
+  input: CreateProjectInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationCreateTeamArgs = {
   input: CreateTeamInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCreateTechnologyArgs = {
+  input: CreateTechnologyInput;
 };
 
 
@@ -369,8 +484,26 @@ export type MutationUpdateOrganizationArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationUpdatePairingArgs = {
+  input: UpdatePairingInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationUpdateProjectArgs = {
+  input: UpdateProjectInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationUpdateTeamArgs = {
   input: UpdateTeamInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationUpdateTechnologyArgs = {
+  input: UpdateTechnologyInput;
 };
 
 
@@ -400,6 +533,8 @@ export type Need = {
   languages: Array<Language>;
   /** Top matching experts, ranked, stored when the need opened. */
   matches: Array<NeedMatch>;
+  /** Technologies from the technology pool that fit the need, ranked (read from the pool by domain). */
+  matchingTechnologies: Array<TechnologyMatch>;
   /** The association responsible for the need (reviews and dispatches it). */
   organization: Organization;
   outcome?: Maybe<Scalars['String']['output']>;
@@ -418,6 +553,12 @@ export type Need = {
 
 /** A need (需求) posted by a requester or collected by an association in a survey. */
 export type NeedMatchesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A need (需求) posted by a requester or collected by an association in a survey. */
+export type NeedMatchingTechnologiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -625,6 +766,69 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/**
+ * A "6个1" pairing (乡村振兴 "6个1"): one expert introduced (引进一名专家), one project connected (对接一个项目),
+ * one team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in
+ * (引进一批人才) and one industry developed (发展一个产业).
+ */
+export type Pairing = {
+  __typename?: 'Pairing';
+  /** Always RURAL_REVITALIZATION. */
+  action: Action;
+  createdAt: Scalars['DateTime']['output'];
+  expert: Expert;
+  followUps: Array<PairingFollowUp>;
+  helpedEnterprise: HelpedEnterprise;
+  id: Scalars['ID']['output'];
+  /** The industry developed, e.g. 荔枝种植. */
+  industry: Scalars['String']['output'];
+  /** The organization that runs the pairing. */
+  organization: Organization;
+  project?: Maybe<Project>;
+  /** Where the pairing serves (usually a county or township). */
+  region: Region;
+  talents: Array<Talent>;
+  team?: Maybe<Team>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type PairingConnection = {
+  __typename?: 'PairingConnection';
+  edges: Array<PairingEdge>;
+  pageInfo: PageInfo;
+};
+
+export type PairingEdge = {
+  __typename?: 'PairingEdge';
+  cursor: Scalars['String']['output'];
+  node: Pairing;
+};
+
+/** organizationId matches the organization's subtree, regionCode the region's. */
+export type PairingFilter = {
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A follow-up visit of a pairing (跟踪回访), in the order recorded. */
+export type PairingFollowUp = {
+  __typename?: 'PairingFollowUp';
+  /** When it was recorded. */
+  at: Scalars['DateTime']['output'];
+  /** ISO date of the visit, e.g. 2019-09-30. */
+  date: Scalars['String']['output'];
+  figures: Array<Figure>;
+  outcome: Scalars['String']['output'];
+  /** The user who recorded it. */
+  recordedBy?: Maybe<Scalars['ID']['output']>;
+};
+
+export type PairingPayload = {
+  __typename?: 'PairingPayload';
+  pairing: Pairing;
+};
+
 /** The caller, as the API sees it. */
 export type Principal = {
   __typename?: 'Principal';
@@ -643,6 +847,67 @@ export type PrincipalKind =
   | 'PARTNER'
   | 'USER';
 
+/** A service project (项目库) of one of the five actions, linking needs, experts and a team. */
+export type Project = {
+  __typename?: 'Project';
+  action: Action;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** ISO date, not before startDate. */
+  endDate?: Maybe<Scalars['String']['output']>;
+  experts: Array<Expert>;
+  id: Scalars['ID']['output'];
+  /** Needs the project answers. */
+  needs: Array<Need>;
+  /** The organization that runs the project. */
+  organization: Organization;
+  /** Where the project takes place. */
+  region: Region;
+  /** ISO date, e.g. 2019-06-01. */
+  startDate?: Maybe<Scalars['String']['output']>;
+  status: ProjectStatus;
+  team?: Maybe<Team>;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ProjectConnection = {
+  __typename?: 'ProjectConnection';
+  edges: Array<ProjectEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ProjectEdge = {
+  __typename?: 'ProjectEdge';
+  cursor: Scalars['String']['output'];
+  node: Project;
+};
+
+/** Every combination is one key-designed query; organizationId matches the organization's subtree, regionCode the region's. */
+export type ProjectFilter = {
+  action?: InputMaybe<Action>;
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<ProjectStatus>;
+};
+
+export type ProjectPayload = {
+  __typename?: 'ProjectPayload';
+  project: Project;
+};
+
+/** Where a service project stands. */
+export type ProjectStatus =
+  /** 实施中 — under way */
+  | 'ACTIVE'
+  /** 已取消 — cancelled */
+  | 'CANCELLED'
+  /** 已完成 — completed */
+  | 'COMPLETED'
+  /** 计划中 — planned */
+  | 'PLANNED';
+
 export type Query = {
   __typename?: 'Query';
   /** The discipline vocabulary. */
@@ -658,11 +923,20 @@ export type Query = {
   needs: NeedConnection;
   organization?: Maybe<Organization>;
   organizations: OrganizationConnection;
+  pairing?: Maybe<Pairing>;
+  /** "6个1" pairings, in region order (signed-in callers). */
+  pairings: PairingConnection;
+  project?: Maybe<Project>;
+  /** The project pool (项目库), in region order (signed-in callers). */
+  projects: ProjectConnection;
   /** One region by code; null when unknown. */
   region?: Maybe<Region>;
   /** Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao). */
   regions: Array<Region>;
   team?: Maybe<Team>;
+  /** The technology pool (技术库), in region order (signed-in callers). */
+  technologies: TechnologyConnection;
+  technology?: Maybe<Technology>;
 };
 
 
@@ -709,6 +983,30 @@ export type QueryOrganizationsArgs = {
 };
 
 
+export type QueryPairingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPairingsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PairingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryProjectArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProjectFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryRegionArgs = {
   code: Scalars['ID']['input'];
 };
@@ -720,6 +1018,18 @@ export type QueryRegionsArgs = {
 
 
 export type QueryTeamArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTechnologiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TechnologyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTechnologyArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -863,6 +1173,19 @@ export type SubmitNeedInput = {
   urgency?: InputMaybe<Urgency>;
 };
 
+/** One of the talents brought in (引进一批人才). */
+export type Talent = {
+  __typename?: 'Talent';
+  /** The talent's record in the talent pool, when there is one. */
+  expert?: Maybe<Expert>;
+  name: Scalars['String']['output'];
+};
+
+export type TalentInput = {
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+  name: Scalars['String']['input'];
+};
+
 /** A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队. */
 export type Team = {
   __typename?: 'Team';
@@ -933,6 +1256,84 @@ export type TeamMemberPayload = {
   team: Team;
 };
 
+/** A technology or research result offered for transfer or application (技术库). */
+export type Technology = {
+  __typename?: 'Technology';
+  contactName?: Maybe<Scalars['String']['output']>;
+  /** Masked (138****1234) except to the admins of the listing organization's subtree. */
+  contactPhone?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  domains: Array<Domain>;
+  id: Scalars['ID']['output'];
+  keywords: Array<Scalars['String']['output']>;
+  maturity: TechnologyMaturity;
+  /** The organization that lists (and manages) the technology. */
+  organization: Organization;
+  /** Who holds the technology (持有人/单位). */
+  ownerName?: Maybe<Scalars['String']['output']>;
+  /** Where the technology is offered from. */
+  region: Region;
+  title: Scalars['String']['output'];
+  transferModes: Array<TransferMode>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type TechnologyConnection = {
+  __typename?: 'TechnologyConnection';
+  edges: Array<TechnologyEdge>;
+  pageInfo: PageInfo;
+};
+
+export type TechnologyEdge = {
+  __typename?: 'TechnologyEdge';
+  cursor: Scalars['String']['output'];
+  node: Technology;
+};
+
+/** Every combination is one key-designed query; regionCode matches the subtree of the technology's region. */
+export type TechnologyFilter = {
+  domain?: InputMaybe<Scalars['ID']['input']>;
+  maturity?: InputMaybe<TechnologyMaturity>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A technology from the pool that fits a need. */
+export type TechnologyMatch = {
+  __typename?: 'TechnologyMatch';
+  reasons: Array<MatchReason>;
+  score: Scalars['Float']['output'];
+  technology: Technology;
+};
+
+/** How far a technology has come (成熟度). */
+export type TechnologyMaturity =
+  /** 成熟可推广 — mature and ready to roll out */
+  | 'MATURE'
+  /** 小批量试产 — small-batch trial production */
+  | 'PILOT'
+  /** 样机/中试 — prototype or pilot-scale trial */
+  | 'PROTOTYPE'
+  /** 实验室研究 — laboratory research */
+  | 'RESEARCH';
+
+export type TechnologyPayload = {
+  __typename?: 'TechnologyPayload';
+  technology: Technology;
+};
+
+/** How a technology may be taken up (转化方式). */
+export type TransferMode =
+  /** 合作开发 — joint development */
+  | 'COOPERATION'
+  /** 许可 — licence */
+  | 'LICENSE'
+  /** 技术服务 — technical service */
+  | 'SERVICE'
+  /** 转让 — assignment of the rights */
+  | 'TRANSFER';
+
 export type UpdateExpertInput = {
   affiliation?: InputMaybe<Scalars['String']['input']>;
   availability?: InputMaybe<Availability>;
@@ -970,6 +1371,48 @@ export type UpdateOrganizationPayload = {
   organization: Organization;
 };
 
+export type UpdatePairingInput = {
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+  helpedEnterprise?: InputMaybe<HelpedEnterpriseInput>;
+  id: Scalars['ID']['input'];
+  industry?: InputMaybe<Scalars['String']['input']>;
+  /** Moves the pairing to another organization (you must manage both). */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  /** null removes the project. */
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+  /** Replaces the list. */
+  talents?: InputMaybe<Array<TalentInput>>;
+  /** null removes the team. */
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  /** The version you read; a stale version is a CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
+export type UpdateProjectInput = {
+  action?: InputMaybe<Action>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** null clears the date. */
+  endDate?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the list. */
+  expertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  id: Scalars['ID']['input'];
+  /** Replaces the list. */
+  needIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Moves the project to another organization (you must manage both). */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+  /** null clears the date. */
+  startDate?: InputMaybe<Scalars['String']['input']>;
+  /** PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELLED. */
+  status?: InputMaybe<ProjectStatus>;
+  /** null removes the team. */
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** The version you read; a stale version is a CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
 export type UpdateTeamInput = {
   actions?: InputMaybe<Array<Action>>;
   description?: InputMaybe<Scalars['String']['input']>;
@@ -982,6 +1425,24 @@ export type UpdateTeamInput = {
 export type UpdateTeamPayload = {
   __typename?: 'UpdateTeamPayload';
   team: Team;
+};
+
+export type UpdateTechnologyInput = {
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  contactPhone?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  domains?: InputMaybe<Array<Scalars['ID']['input']>>;
+  id: Scalars['ID']['input'];
+  keywords?: InputMaybe<Array<Scalars['String']['input']>>;
+  maturity?: InputMaybe<TechnologyMaturity>;
+  /** Moves the listing to another organization (you must manage both). */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  ownerName?: InputMaybe<Scalars['String']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  transferModes?: InputMaybe<Array<TransferMode>>;
+  /** The version you read; a stale version is a CONFLICT. */
+  version: Scalars['Int']['input'];
 };
 
 export type Urgency =
@@ -1064,13 +1525,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Action: Action;
+  AddPairingFollowUpInput: AddPairingFollowUpInput;
   Availability: Availability;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CompleteNeedInput: CompleteNeedInput;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: ResolverTypeWrapper<Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
+  CreatePairingInput: CreatePairingInput;
+  CreateProjectInput: CreateProjectInput;
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: ResolverTypeWrapper<Omit<CreateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
+  CreateTechnologyInput: CreateTechnologyInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DispatchNeedInput: DispatchNeedInput;
   Domain: ResolverTypeWrapper<TermModel>;
@@ -1079,7 +1544,11 @@ export type ResolversTypes = {
   ExpertEdge: ResolverTypeWrapper<Omit<ExpertEdge, 'node'> & { node: ResolversTypes['Expert'] }>;
   ExpertFilter: ExpertFilter;
   ExpertTitle: ExpertTitle;
+  Figure: ResolverTypeWrapper<Figure>;
+  FigureInput: FigureInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  HelpedEnterprise: ResolverTypeWrapper<HelpedEnterpriseRecordModel>;
+  HelpedEnterpriseInput: HelpedEnterpriseInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Language: Language;
@@ -1106,8 +1575,20 @@ export type ResolversTypes = {
   OrganizationKind: OrganizationKind;
   Origin: Origin;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Pairing: ResolverTypeWrapper<PairingRecordModel>;
+  PairingConnection: ResolverTypeWrapper<Omit<PairingConnection, 'edges'> & { edges: Array<ResolversTypes['PairingEdge']> }>;
+  PairingEdge: ResolverTypeWrapper<Omit<PairingEdge, 'node'> & { node: ResolversTypes['Pairing'] }>;
+  PairingFilter: PairingFilter;
+  PairingFollowUp: ResolverTypeWrapper<PairingFollowUpRecordModel>;
+  PairingPayload: ResolverTypeWrapper<Omit<PairingPayload, 'pairing'> & { pairing: ResolversTypes['Pairing'] }>;
   Principal: ResolverTypeWrapper<PrincipalModel>;
   PrincipalKind: PrincipalKind;
+  Project: ResolverTypeWrapper<ProjectRecordModel>;
+  ProjectConnection: ResolverTypeWrapper<Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversTypes['ProjectEdge']> }>;
+  ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
+  ProjectFilter: ProjectFilter;
+  ProjectPayload: ResolverTypeWrapper<Omit<ProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
+  ProjectStatus: ProjectStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateNeedInput: RateNeedInput;
   Rating: ResolverTypeWrapper<Rating>;
@@ -1123,6 +1604,8 @@ export type ResolversTypes = {
   Role: Role;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitNeedInput: SubmitNeedInput;
+  Talent: ResolverTypeWrapper<TalentRecordModel>;
+  TalentInput: TalentInput;
   Team: ResolverTypeWrapper<TeamRecordModel>;
   TeamConnection: ResolverTypeWrapper<Omit<TeamConnection, 'edges'> & { edges: Array<ResolversTypes['TeamEdge']> }>;
   TeamEdge: ResolverTypeWrapper<Omit<TeamEdge, 'node'> & { node: ResolversTypes['Team'] }>;
@@ -1130,23 +1613,38 @@ export type ResolversTypes = {
   TeamMemberEdge: ResolverTypeWrapper<Omit<TeamMemberEdge, 'node'> & { node: ResolversTypes['Expert'] }>;
   TeamMemberInput: TeamMemberInput;
   TeamMemberPayload: ResolverTypeWrapper<Omit<TeamMemberPayload, 'expert' | 'team'> & { expert: ResolversTypes['Expert'], team: ResolversTypes['Team'] }>;
+  Technology: ResolverTypeWrapper<TechnologyRecordModel>;
+  TechnologyConnection: ResolverTypeWrapper<Omit<TechnologyConnection, 'edges'> & { edges: Array<ResolversTypes['TechnologyEdge']> }>;
+  TechnologyEdge: ResolverTypeWrapper<Omit<TechnologyEdge, 'node'> & { node: ResolversTypes['Technology'] }>;
+  TechnologyFilter: TechnologyFilter;
+  TechnologyMatch: ResolverTypeWrapper<Omit<TechnologyMatch, 'technology'> & { technology: ResolversTypes['Technology'] }>;
+  TechnologyMaturity: TechnologyMaturity;
+  TechnologyPayload: ResolverTypeWrapper<Omit<TechnologyPayload, 'technology'> & { technology: ResolversTypes['Technology'] }>;
+  TransferMode: TransferMode;
   UpdateExpertInput: UpdateExpertInput;
   UpdateExpertPayload: ResolverTypeWrapper<Omit<UpdateExpertPayload, 'expert'> & { expert: ResolversTypes['Expert'] }>;
   UpdateOrganizationInput: UpdateOrganizationInput;
   UpdateOrganizationPayload: ResolverTypeWrapper<Omit<UpdateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
+  UpdatePairingInput: UpdatePairingInput;
+  UpdateProjectInput: UpdateProjectInput;
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: ResolverTypeWrapper<Omit<UpdateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
+  UpdateTechnologyInput: UpdateTechnologyInput;
   Urgency: Urgency;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddPairingFollowUpInput: AddPairingFollowUpInput;
   Boolean: Scalars['Boolean']['output'];
   CompleteNeedInput: CompleteNeedInput;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
+  CreatePairingInput: CreatePairingInput;
+  CreateProjectInput: CreateProjectInput;
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: Omit<CreateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
+  CreateTechnologyInput: CreateTechnologyInput;
   DateTime: Scalars['DateTime']['output'];
   DispatchNeedInput: DispatchNeedInput;
   Domain: TermModel;
@@ -1154,7 +1652,11 @@ export type ResolversParentTypes = {
   ExpertConnection: Omit<ExpertConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExpertEdge']> };
   ExpertEdge: Omit<ExpertEdge, 'node'> & { node: ResolversParentTypes['Expert'] };
   ExpertFilter: ExpertFilter;
+  Figure: Figure;
+  FigureInput: FigureInput;
   Float: Scalars['Float']['output'];
+  HelpedEnterprise: HelpedEnterpriseRecordModel;
+  HelpedEnterpriseInput: HelpedEnterpriseInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   MatchReason: MatchReason;
@@ -1174,7 +1676,18 @@ export type ResolversParentTypes = {
   OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
   OrganizationFilter: OrganizationFilter;
   PageInfo: PageInfo;
+  Pairing: PairingRecordModel;
+  PairingConnection: Omit<PairingConnection, 'edges'> & { edges: Array<ResolversParentTypes['PairingEdge']> };
+  PairingEdge: Omit<PairingEdge, 'node'> & { node: ResolversParentTypes['Pairing'] };
+  PairingFilter: PairingFilter;
+  PairingFollowUp: PairingFollowUpRecordModel;
+  PairingPayload: Omit<PairingPayload, 'pairing'> & { pairing: ResolversParentTypes['Pairing'] };
   Principal: PrincipalModel;
+  Project: ProjectRecordModel;
+  ProjectConnection: Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProjectEdge']> };
+  ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
+  ProjectFilter: ProjectFilter;
+  ProjectPayload: Omit<ProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   Query: Record<PropertyKey, never>;
   RateNeedInput: RateNeedInput;
   Rating: Rating;
@@ -1187,6 +1700,8 @@ export type ResolversParentTypes = {
   ReviewNeedInput: ReviewNeedInput;
   String: Scalars['String']['output'];
   SubmitNeedInput: SubmitNeedInput;
+  Talent: TalentRecordModel;
+  TalentInput: TalentInput;
   Team: TeamRecordModel;
   TeamConnection: Omit<TeamConnection, 'edges'> & { edges: Array<ResolversParentTypes['TeamEdge']> };
   TeamEdge: Omit<TeamEdge, 'node'> & { node: ResolversParentTypes['Team'] };
@@ -1194,12 +1709,21 @@ export type ResolversParentTypes = {
   TeamMemberEdge: Omit<TeamMemberEdge, 'node'> & { node: ResolversParentTypes['Expert'] };
   TeamMemberInput: TeamMemberInput;
   TeamMemberPayload: Omit<TeamMemberPayload, 'expert' | 'team'> & { expert: ResolversParentTypes['Expert'], team: ResolversParentTypes['Team'] };
+  Technology: TechnologyRecordModel;
+  TechnologyConnection: Omit<TechnologyConnection, 'edges'> & { edges: Array<ResolversParentTypes['TechnologyEdge']> };
+  TechnologyEdge: Omit<TechnologyEdge, 'node'> & { node: ResolversParentTypes['Technology'] };
+  TechnologyFilter: TechnologyFilter;
+  TechnologyMatch: Omit<TechnologyMatch, 'technology'> & { technology: ResolversParentTypes['Technology'] };
+  TechnologyPayload: Omit<TechnologyPayload, 'technology'> & { technology: ResolversParentTypes['Technology'] };
   UpdateExpertInput: UpdateExpertInput;
   UpdateExpertPayload: Omit<UpdateExpertPayload, 'expert'> & { expert: ResolversParentTypes['Expert'] };
   UpdateOrganizationInput: UpdateOrganizationInput;
   UpdateOrganizationPayload: Omit<UpdateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
+  UpdatePairingInput: UpdatePairingInput;
+  UpdateProjectInput: UpdateProjectInput;
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: Omit<UpdateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
+  UpdateTechnologyInput: UpdateTechnologyInput;
 };
 
 export type CreateOrganizationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateOrganizationPayload'] = ResolversParentTypes['CreateOrganizationPayload']> = {
@@ -1254,6 +1778,17 @@ export type ExpertEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
 };
 
+export type FigureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Figure'] = ResolversParentTypes['Figure']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type HelpedEnterpriseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HelpedEnterprise'] = ResolversParentTypes['HelpedEnterprise']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+};
+
 export type MatchReasonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MatchReason'] = ResolversParentTypes['MatchReason']> = {
   detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   factor?: Resolver<ResolversTypes['MatchFactor'], ParentType, ContextType>;
@@ -1262,11 +1797,15 @@ export type MatchReasonResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   acceptNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationAcceptNeedArgs, 'input'>>;
+  addPairingFollowUp?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationAddPairingFollowUpArgs, 'input'>>;
   addTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationAddTeamMemberArgs, 'input'>>;
   closeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCloseNeedArgs, 'input'>>;
   completeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCompleteNeedArgs, 'input'>>;
   createOrganization?: Resolver<ResolversTypes['CreateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
+  createPairing?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationCreatePairingArgs, 'input'>>;
+  createProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['CreateTeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'input'>>;
+  createTechnology?: Resolver<ResolversTypes['TechnologyPayload'], ParentType, ContextType, RequireFields<MutationCreateTechnologyArgs, 'input'>>;
   declineNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDeclineNeedArgs, 'input'>>;
   dispatchNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDispatchNeedArgs, 'input'>>;
   grabNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationGrabNeedArgs, 'input'>>;
@@ -1279,7 +1818,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   submitNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationSubmitNeedArgs, 'input'>>;
   updateExpert?: Resolver<ResolversTypes['UpdateExpertPayload'], ParentType, ContextType, RequireFields<MutationUpdateExpertArgs, 'input'>>;
   updateOrganization?: Resolver<ResolversTypes['UpdateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
+  updatePairing?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationUpdatePairingArgs, 'input'>>;
+  updateProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'input'>>;
   updateTeam?: Resolver<ResolversTypes['UpdateTeamPayload'], ParentType, ContextType, RequireFields<MutationUpdateTeamArgs, 'input'>>;
+  updateTechnology?: Resolver<ResolversTypes['TechnologyPayload'], ParentType, ContextType, RequireFields<MutationUpdateTechnologyArgs, 'input'>>;
   withdrawNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationWithdrawNeedArgs, 'input'>>;
 };
 
@@ -1299,6 +1841,7 @@ export type NeedResolvers<ContextType = Context, ParentType extends ResolversPar
   kind?: Resolver<ResolversTypes['NeedKind'], ParentType, ContextType>;
   languages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
   matches?: Resolver<Array<ResolversTypes['NeedMatch']>, ParentType, ContextType, Partial<NeedMatchesArgs>>;
+  matchingTechnologies?: Resolver<Array<ResolversTypes['TechnologyMatch']>, ParentType, ContextType, Partial<NeedMatchingTechnologiesArgs>>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['Rating']>, ParentType, ContextType>;
@@ -1384,6 +1927,45 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PairingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Pairing'] = ResolversParentTypes['Pairing']> = {
+  action?: Resolver<ResolversTypes['Action'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
+  followUps?: Resolver<Array<ResolversTypes['PairingFollowUp']>, ParentType, ContextType>;
+  helpedEnterprise?: Resolver<ResolversTypes['HelpedEnterprise'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  industry?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  talents?: Resolver<Array<ResolversTypes['Talent']>, ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PairingConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PairingConnection'] = ResolversParentTypes['PairingConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PairingEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type PairingEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PairingEdge'] = ResolversParentTypes['PairingEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
+};
+
+export type PairingFollowUpResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PairingFollowUp'] = ResolversParentTypes['PairingFollowUp']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type PairingPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PairingPayload'] = ResolversParentTypes['PairingPayload']> = {
+  pairing?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
+};
+
 export type PrincipalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Principal'] = ResolversParentTypes['Principal']> = {
   expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
@@ -1393,6 +1975,38 @@ export type PrincipalResolvers<ContextType = Context, ParentType extends Resolve
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project']> = {
+  action?: Resolver<ResolversTypes['Action'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  experts?: Resolver<Array<ResolversTypes['Expert']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  needs?: Resolver<Array<ResolversTypes['Need']>, ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  startDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProjectStatus'], ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProjectConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectConnection'] = ResolversParentTypes['ProjectConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ProjectEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ProjectEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectEdge'] = ResolversParentTypes['ProjectEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+};
+
+export type ProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectPayload'] = ResolversParentTypes['ProjectPayload']> = {
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1405,9 +2019,15 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   needs?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryNeedsArgs>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
+  pairing?: Resolver<Maybe<ResolversTypes['Pairing']>, ParentType, ContextType, RequireFields<QueryPairingArgs, 'id'>>;
+  pairings?: Resolver<ResolversTypes['PairingConnection'], ParentType, ContextType, Partial<QueryPairingsArgs>>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
+  projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<QueryProjectsArgs>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
   regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType, Partial<QueryRegionsArgs>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
+  technologies?: Resolver<ResolversTypes['TechnologyConnection'], ParentType, ContextType, Partial<QueryTechnologiesArgs>>;
+  technology?: Resolver<Maybe<ResolversTypes['Technology']>, ParentType, ContextType, RequireFields<QueryTechnologyArgs, 'id'>>;
 };
 
 export type RatingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rating'] = ResolversParentTypes['Rating']> = {
@@ -1434,6 +2054,11 @@ export type RequesterResolvers<ContextType = Context, ParentType extends Resolve
   kind?: Resolver<ResolversTypes['RequesterKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+};
+
+export type TalentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Talent'] = ResolversParentTypes['Talent']> = {
+  expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TeamResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Team'] = ResolversParentTypes['Team']> = {
@@ -1478,6 +2103,44 @@ export type TeamMemberPayloadResolvers<ContextType = Context, ParentType extends
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
 };
 
+export type TechnologyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Technology'] = ResolversParentTypes['Technology']> = {
+  contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contactPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  maturity?: Resolver<ResolversTypes['TechnologyMaturity'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  ownerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transferModes?: Resolver<Array<ResolversTypes['TransferMode']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TechnologyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TechnologyConnection'] = ResolversParentTypes['TechnologyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TechnologyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TechnologyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TechnologyEdge'] = ResolversParentTypes['TechnologyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
+};
+
+export type TechnologyMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TechnologyMatch'] = ResolversParentTypes['TechnologyMatch']> = {
+  reasons?: Resolver<Array<ResolversTypes['MatchReason']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  technology?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
+};
+
+export type TechnologyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TechnologyPayload'] = ResolversParentTypes['TechnologyPayload']> = {
+  technology?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
+};
+
 export type UpdateExpertPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateExpertPayload'] = ResolversParentTypes['UpdateExpertPayload']> = {
   expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
 };
@@ -1498,6 +2161,8 @@ export type Resolvers<ContextType = Context> = {
   Expert?: ExpertResolvers<ContextType>;
   ExpertConnection?: ExpertConnectionResolvers<ContextType>;
   ExpertEdge?: ExpertEdgeResolvers<ContextType>;
+  Figure?: FigureResolvers<ContextType>;
+  HelpedEnterprise?: HelpedEnterpriseResolvers<ContextType>;
   MatchReason?: MatchReasonResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Need?: NeedResolvers<ContextType>;
@@ -1512,18 +2177,33 @@ export type Resolvers<ContextType = Context> = {
   OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
   OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Pairing?: PairingResolvers<ContextType>;
+  PairingConnection?: PairingConnectionResolvers<ContextType>;
+  PairingEdge?: PairingEdgeResolvers<ContextType>;
+  PairingFollowUp?: PairingFollowUpResolvers<ContextType>;
+  PairingPayload?: PairingPayloadResolvers<ContextType>;
   Principal?: PrincipalResolvers<ContextType>;
+  Project?: ProjectResolvers<ContextType>;
+  ProjectConnection?: ProjectConnectionResolvers<ContextType>;
+  ProjectEdge?: ProjectEdgeResolvers<ContextType>;
+  ProjectPayload?: ProjectPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rating?: RatingResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegisterExpertPayload?: RegisterExpertPayloadResolvers<ContextType>;
   Requester?: RequesterResolvers<ContextType>;
+  Talent?: TalentResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   TeamConnection?: TeamConnectionResolvers<ContextType>;
   TeamEdge?: TeamEdgeResolvers<ContextType>;
   TeamMemberConnection?: TeamMemberConnectionResolvers<ContextType>;
   TeamMemberEdge?: TeamMemberEdgeResolvers<ContextType>;
   TeamMemberPayload?: TeamMemberPayloadResolvers<ContextType>;
+  Technology?: TechnologyResolvers<ContextType>;
+  TechnologyConnection?: TechnologyConnectionResolvers<ContextType>;
+  TechnologyEdge?: TechnologyEdgeResolvers<ContextType>;
+  TechnologyMatch?: TechnologyMatchResolvers<ContextType>;
+  TechnologyPayload?: TechnologyPayloadResolvers<ContextType>;
   UpdateExpertPayload?: UpdateExpertPayloadResolvers<ContextType>;
   UpdateOrganizationPayload?: UpdateOrganizationPayloadResolvers<ContextType>;
   UpdateTeamPayload?: UpdateTeamPayloadResolvers<ContextType>;
@@ -1532,4 +2212,4 @@ export type Resolvers<ContextType = Context> = {
 
 
 /** The merged schema of graphql/*.graphql (generated). */
-export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\n\"\"\"An ISO-8601 date-time in UTC, e.g. 2026-11-28T09:00:00.000Z.\"\"\"\nscalar DateTime\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: NeedStepInput!): NeedPayload!\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  closeNeed(input: ReasonedNeedStepInput!): NeedPayload!\n  completeNeed(input: CompleteNeedInput!): NeedPayload!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): NeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): NeedPayload!\n  startNeedService(input: NeedStepInput!): NeedPayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): NeedPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  withdrawNeed(input: ReasonedNeedStepInput!): NeedPayload!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: String\n  desiredTo: String\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  need: Need!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\ntype NeedPayload {\n  need: Need!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\ninput NeedStepInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\ntype Query {\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection!\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their region or organization subtree. Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  team(id: ID!): Team\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReasonedNeedStepInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ntype Requester {\n  contactName: String\n  \"\"\"\n  Masked except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: String\n  desiredTo: String\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}";
+export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\ninput AddPairingFollowUpInput {\n  \"\"\"ISO date of the visit, not in the future.\"\"\"\n  date: String!\n  figures: [FigureInput!]\n  outcome: String!\n  pairingId: ID!\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreatePairingInput {\n  expertId: ID!\n  helpedEnterprise: HelpedEnterpriseInput!\n  industry: String!\n  organizationId: ID!\n  \"\"\"A RURAL_REVITALIZATION project.\"\"\"\n  projectId: ID\n  regionCode: ID!\n  talents: [TalentInput!]\n  teamId: ID\n}\n\ninput CreateProjectInput {\n  action: Action!\n  description: String\n  endDate: String\n  expertIds: [ID!]\n  needIds: [ID!]\n  organizationId: ID!\n  regionCode: ID!\n  startDate: String\n  \"\"\"PLANNED unless given.\"\"\"\n  status: ProjectStatus\n  teamId: ID\n  title: String!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\ninput CreateTechnologyInput {\n  contactName: String\n  \"\"\"Mainland 11-digit mobile or Hong Kong/Macao 8-digit number.\"\"\"\n  contactPhone: String\n  description: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  maturity: TechnologyMaturity!\n  organizationId: ID!\n  ownerName: String\n  regionCode: ID!\n  title: String!\n  \"\"\"At least one.\"\"\"\n  transferModes: [TransferMode!]!\n}\n\n\"\"\"An ISO-8601 date-time in UTC, e.g. 2026-11-28T09:00:00.000Z.\"\"\"\nscalar DateTime\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"A figure of a follow-up, e.g. 亩产 1200 公斤, 带动就业 35 人.\"\"\"\ntype Figure {\n  name: String!\n  unit: String\n  value: Float!\n}\n\ninput FigureInput {\n  name: String!\n  unit: String\n  value: Float!\n}\n\n\"\"\"The enterprise (or cooperative) a pairing helps (帮扶一家企业).\"\"\"\ntype HelpedEnterprise {\n  name: String!\n  \"\"\"The enterprise's own association, when it has one here.\"\"\"\n  organization: Organization\n}\n\ninput HelpedEnterpriseInput {\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"Records a follow-up visit (跟踪回访) of a pairing.\"\"\"\n  addPairingFollowUp(input: AddPairingFollowUpInput!): PairingPayload!\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  closeNeed(input: ReasonedNeedStepInput!): NeedPayload!\n  completeNeed(input: CompleteNeedInput!): NeedPayload!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createPairing(input: CreatePairingInput!): PairingPayload!\n  createProject(input: CreateProjectInput!): ProjectPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"Lists a technology (admins of the organization's subtree).\"\"\"\n  createTechnology(input: CreateTechnologyInput!): TechnologyPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): NeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): NeedPayload!\n  startNeedService(input: NeedStepInput!): NeedPayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): NeedPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updatePairing(input: UpdatePairingInput!): PairingPayload!\n  updateProject(input: UpdateProjectInput!): ProjectPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  updateTechnology(input: UpdateTechnologyInput!): TechnologyPayload!\n  withdrawNeed(input: ReasonedNeedStepInput!): NeedPayload!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: String\n  desiredTo: String\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]!\n  \"\"\"\n  Technologies from the technology pool that fit the need, ranked (read from the pool by domain).\n  \"\"\"\n  matchingTechnologies(first: Int): [TechnologyMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  need: Need!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\ntype NeedPayload {\n  need: Need!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\ninput NeedStepInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"\nA \"6个1\" pairing (乡村振兴 \"6个1\"): one expert introduced (引进一名专家), one project connected (对接一个项目),\none team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in\n(引进一批人才) and one industry developed (发展一个产业).\n\"\"\"\ntype Pairing {\n  \"\"\"Always RURAL_REVITALIZATION.\"\"\"\n  action: Action!\n  createdAt: DateTime!\n  expert: Expert!\n  followUps: [PairingFollowUp!]!\n  helpedEnterprise: HelpedEnterprise!\n  id: ID!\n  \"\"\"The industry developed, e.g. 荔枝种植.\"\"\"\n  industry: String!\n  \"\"\"The organization that runs the pairing.\"\"\"\n  organization: Organization!\n  project: Project\n  \"\"\"Where the pairing serves (usually a county or township).\"\"\"\n  region: Region!\n  talents: [Talent!]!\n  team: Team\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PairingConnection {\n  edges: [PairingEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PairingEdge {\n  cursor: String!\n  node: Pairing!\n}\n\n\"\"\"\norganizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput PairingFilter {\n  organizationId: ID\n  regionCode: ID\n}\n\n\"\"\"A follow-up visit of a pairing (跟踪回访), in the order recorded.\"\"\"\ntype PairingFollowUp {\n  \"\"\"When it was recorded.\"\"\"\n  at: DateTime!\n  \"\"\"ISO date of the visit, e.g. 2019-09-30.\"\"\"\n  date: String!\n  figures: [Figure!]!\n  outcome: String!\n  \"\"\"The user who recorded it.\"\"\"\n  recordedBy: ID\n}\n\ntype PairingPayload {\n  pairing: Pairing!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\n\"\"\"\nA service project (项目库) of one of the five actions, linking needs, experts and a team.\n\"\"\"\ntype Project {\n  action: Action!\n  createdAt: DateTime!\n  description: String\n  \"\"\"ISO date, not before startDate.\"\"\"\n  endDate: String\n  experts: [Expert!]!\n  id: ID!\n  \"\"\"Needs the project answers.\"\"\"\n  needs: [Need!]!\n  \"\"\"The organization that runs the project.\"\"\"\n  organization: Organization!\n  \"\"\"Where the project takes place.\"\"\"\n  region: Region!\n  \"\"\"ISO date, e.g. 2019-06-01.\"\"\"\n  startDate: String\n  status: ProjectStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ProjectConnection {\n  edges: [ProjectEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ProjectEdge {\n  cursor: String!\n  node: Project!\n}\n\n\"\"\"\nEvery combination is one key-designed query; organizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput ProjectFilter {\n  action: Action\n  organizationId: ID\n  regionCode: ID\n  status: ProjectStatus\n}\n\ntype ProjectPayload {\n  project: Project!\n}\n\n\"\"\"Where a service project stands.\"\"\"\nenum ProjectStatus {\n  \"\"\"实施中 — under way\"\"\"\n  ACTIVE\n  \"\"\"已取消 — cancelled\"\"\"\n  CANCELLED\n  \"\"\"已完成 — completed\"\"\"\n  COMPLETED\n  \"\"\"计划中 — planned\"\"\"\n  PLANNED\n}\n\ntype Query {\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection!\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their region or organization subtree. Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  pairing(id: ID!): Pairing\n  \"\"\"\"6个1\" pairings, in region order (signed-in callers).\"\"\"\n  pairings(after: String, filter: PairingFilter, first: Int): PairingConnection!\n  project(id: ID!): Project\n  \"\"\"The project pool (项目库), in region order (signed-in callers).\"\"\"\n  projects(after: String, filter: ProjectFilter, first: Int): ProjectConnection!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  team(id: ID!): Team\n  \"\"\"The technology pool (技术库), in region order (signed-in callers).\"\"\"\n  technologies(after: String, filter: TechnologyFilter, first: Int): TechnologyConnection!\n  technology(id: ID!): Technology\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReasonedNeedStepInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ntype Requester {\n  contactName: String\n  \"\"\"\n  Masked except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: String\n  desiredTo: String\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\n\"\"\"One of the talents brought in (引进一批人才).\"\"\"\ntype Talent {\n  \"\"\"The talent's record in the talent pool, when there is one.\"\"\"\n  expert: Expert\n  name: String!\n}\n\ninput TalentInput {\n  expertId: ID\n  name: String!\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\n\"\"\"\nA technology or research result offered for transfer or application (技术库).\n\"\"\"\ntype Technology {\n  contactName: String\n  \"\"\"\n  Masked (138****1234) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactPhone: String\n  createdAt: DateTime!\n  description: String\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  maturity: TechnologyMaturity!\n  \"\"\"The organization that lists (and manages) the technology.\"\"\"\n  organization: Organization!\n  \"\"\"Who holds the technology (持有人/单位).\"\"\"\n  ownerName: String\n  \"\"\"Where the technology is offered from.\"\"\"\n  region: Region!\n  title: String!\n  transferModes: [TransferMode!]!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TechnologyConnection {\n  edges: [TechnologyEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TechnologyEdge {\n  cursor: String!\n  node: Technology!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the technology's region.\n\"\"\"\ninput TechnologyFilter {\n  domain: ID\n  maturity: TechnologyMaturity\n  regionCode: ID\n}\n\n\"\"\"A technology from the pool that fits a need.\"\"\"\ntype TechnologyMatch {\n  reasons: [MatchReason!]!\n  score: Float!\n  technology: Technology!\n}\n\n\"\"\"How far a technology has come (成熟度).\"\"\"\nenum TechnologyMaturity {\n  \"\"\"成熟可推广 — mature and ready to roll out\"\"\"\n  MATURE\n  \"\"\"小批量试产 — small-batch trial production\"\"\"\n  PILOT\n  \"\"\"样机/中试 — prototype or pilot-scale trial\"\"\"\n  PROTOTYPE\n  \"\"\"实验室研究 — laboratory research\"\"\"\n  RESEARCH\n}\n\ntype TechnologyPayload {\n  technology: Technology!\n}\n\n\"\"\"How a technology may be taken up (转化方式).\"\"\"\nenum TransferMode {\n  \"\"\"合作开发 — joint development\"\"\"\n  COOPERATION\n  \"\"\"许可 — licence\"\"\"\n  LICENSE\n  \"\"\"技术服务 — technical service\"\"\"\n  SERVICE\n  \"\"\"转让 — assignment of the rights\"\"\"\n  TRANSFER\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdatePairingInput {\n  expertId: ID\n  helpedEnterprise: HelpedEnterpriseInput\n  id: ID!\n  industry: String\n  \"\"\"Moves the pairing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  \"\"\"null removes the project.\"\"\"\n  projectId: ID\n  regionCode: ID\n  \"\"\"Replaces the list.\"\"\"\n  talents: [TalentInput!]\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateProjectInput {\n  action: Action\n  description: String\n  \"\"\"null clears the date.\"\"\"\n  endDate: String\n  \"\"\"Replaces the list.\"\"\"\n  expertIds: [ID!]\n  id: ID!\n  \"\"\"Replaces the list.\"\"\"\n  needIds: [ID!]\n  \"\"\"Moves the project to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  regionCode: ID\n  \"\"\"null clears the date.\"\"\"\n  startDate: String\n  \"\"\"PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELLED.\"\"\"\n  status: ProjectStatus\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  title: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\ninput UpdateTechnologyInput {\n  contactName: String\n  contactPhone: String\n  description: String\n  domains: [ID!]\n  id: ID!\n  keywords: [String!]\n  maturity: TechnologyMaturity\n  \"\"\"Moves the listing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  ownerName: String\n  regionCode: ID\n  title: String\n  transferModes: [TransferMode!]\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}";

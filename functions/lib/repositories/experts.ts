@@ -26,6 +26,8 @@ export interface ExpertRecord {
   bio: string | null;
   /** Ids of all organizations above (and including) the expert's own and its teams' organizations. */
   scopeOrganizationIds: string[];
+  /** Needs accepted and not yet finished (a counter kept by the need workflow). */
+  openAssignments?: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -116,6 +118,37 @@ export class ExpertRepository {
     }
     await this.store.transact(ops);
     return this.reload(current.id);
+  }
+
+  /** Ids of experts listed under `domain` whose base region is within `regionPrefix` (matching candidates). */
+  async idsByDomain(domain: string, regionPrefix: string, limit: number): Promise<string[]> {
+    const page = await this.store.queryPage({ partition: indexPartition('EXPERT', { domain }), sortPrefix: regionPrefix, args: { first: limit } });
+    return page.keys.map(({ item }) => String(item.id));
+  }
+
+  /**
+   * Changes the open-assignment counter in a need's transaction. Taking one more fails (CONFLICT) when
+   * the expert is at capacity; the condition reads the counter and the limit on the item itself.
+   */
+  capacityOp(expertId: string, delta: 1 | -1): WriteOp {
+    return {
+      item: {
+        Update: {
+          TableName: this.store.tableName,
+          Key: entityKey('EXPERT', expertId),
+          UpdateExpression: 'SET openAssignments = if_not_exists(openAssignments, :zero) + :d',
+          ConditionExpression:
+            delta > 0
+              ? 'attribute_exists(PK) AND (attribute_not_exists(openAssignments) OR openAssignments < maxOpenAssignments)'
+              : 'attribute_exists(PK) AND openAssignments > :zero',
+          ExpressionAttributeValues: { ':d': delta, ':zero': 0 },
+        },
+      },
+      onConditionFailed: () =>
+        delta > 0
+          ? new AppError(ErrorCode.CONFLICT, `Expert ${expertId} is at capacity (maxOpenAssignments reached)`, { field: 'expertId' })
+          : new AppError(ErrorCode.CONFLICT, `Expert ${expertId} has no open assignment to release`),
+    };
   }
 
   /** Replaces the organization scope (membership changes); not a user edit, so no version bump. */

@@ -1,6 +1,24 @@
-import { entityKey } from '../data/keys.js';
+import {
+  entityKey,
+  expertInboxGsi1,
+  expertInboxPrefix,
+  indexKeysFor,
+  indexPartition,
+  isKeyServed,
+  needHistoryKey,
+  needHistoryPrefix,
+  needMatchKey,
+  needMatchPrefix,
+  timeSortKey,
+  type Dimension,
+  type Dimensions,
+  type Key,
+} from '../data/keys.js';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { recordOf, type ItemLoader } from '../data/loader.js';
-import type { Store } from '../data/store.js';
+import { hydratePage, type Store, type WriteOp } from '../data/store.js';
+import type { Page, PageArgs } from '../data/pagination.js';
+import { regionLineage } from '../regions/index.js';
 import type { Language, NeedAction, NeedKind, NeedStatus, RequesterKind, Role, Urgency } from '../generated/graphql.js';
 
 export interface RequesterRecord {
@@ -77,6 +95,83 @@ export interface NeedMatchRecord {
   reasons: MatchReasonRecord[];
 }
 
+export interface NeedFilter {
+  status?: NeedStatus | null;
+  kind?: NeedKind | null;
+  regionCode?: string | null;
+  domain?: string | null;
+  /** The organization whose subtree's needs to list. */
+  organizationId?: string | null;
+  requesterUserId?: string | null;
+}
+
+type NeedIndexed = Pick<NeedRecord, 'id' | 'regionCode' | 'organizationPath' | 'requesterUserId' | 'kind' | 'domains' | 'status' | 'createdAt'>;
+
+/** The index keys of a need: its region lineage and organization path make subtree filters partitions. */
+export const needIndexKeys = (n: NeedIndexed): Key[] =>
+  indexKeysFor(
+    'NEED',
+    {
+      region: regionLineage(n.regionCode).map((r) => r.code),
+      org: n.organizationPath,
+      requester: n.requesterUserId,
+      kind: n.kind,
+      domain: n.domains,
+      status: n.status,
+    },
+    timeSortKey(n.createdAt, n.id),
+  );
+
+// Index items carry the need's immutable attributes, for residual filters.
+const indexItem = (k: Key, n: NeedRecord) => ({ ...k, entity: 'NEED', id: n.id, kind: n.kind, domains: n.domains, regionCode: n.regionCode, organizationPath: n.organizationPath });
+
+const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
+
+/** Residual conditions for the filter dimensions the chosen partition does not cover. */
+const RESIDUAL: Record<'region' | 'org' | 'kind' | 'domain', (value: string) => { expression: string; names: Record<string, string>; values: Record<string, unknown> }> = {
+  region: (v) => ({ expression: 'begins_with(#rc, :rc)', names: { '#rc': 'regionCode' }, values: { ':rc': v } }),
+  org: (v) => ({ expression: 'contains(#op, :op)', names: { '#op': 'organizationPath' }, values: { ':op': v } }),
+  kind: (v) => ({ expression: '#kd = :kd', names: { '#kd': 'kind' }, values: { ':kd': v } }),
+  domain: (v) => ({ expression: 'contains(#dm, :dm)', names: { '#dm': 'domains' }, values: { ':dm': v } }),
+};
+
+/**
+ * Chooses the partition for a filter: the family covering most of its dimensions (every family has
+ * `status`, so status is always in the key); the rest become a residual condition on immutable attributes.
+ */
+export function planNeedQuery(filter: NeedFilter) {
+  const dims: Dimensions<'NEED'> = {};
+  if (filter.regionCode) dims.region = filter.regionCode;
+  if (filter.organizationId) dims.org = filter.organizationId;
+  if (filter.requesterUserId) dims.requester = filter.requesterUserId;
+  if (filter.kind) dims.kind = filter.kind;
+  if (filter.domain) dims.domain = filter.domain;
+  if (filter.status) dims.status = filter.status;
+  const present = Object.keys(dims) as Array<Dimension<'NEED'>>;
+  // Largest key-served subset, preferring the more selective dimensions listed first.
+  const preference: Array<Dimension<'NEED'>> = ['requester', 'org', 'region', 'domain', 'kind', 'status'];
+  let key: Array<Dimension<'NEED'>> = [];
+  const subsets = (xs: Array<Dimension<'NEED'>>): Array<Array<Dimension<'NEED'>>> => xs.reduce<Array<Array<Dimension<'NEED'>>>>((acc, x) => acc.concat(acc.map((a) => [...a, x])), [[]]);
+  for (const subset of subsets(present)) {
+    if (!isKeyServed('NEED', subset)) continue;
+    const better = subset.length > key.length || (subset.length === key.length && preference.findIndex((d) => subset.includes(d)) < preference.findIndex((d) => key.includes(d)));
+    if (better) key = subset;
+  }
+  const keyDims = Object.fromEntries(key.map((d) => [d, dims[d]])) as Dimensions<'NEED'>;
+  const residual = present.filter((d) => !key.includes(d)) as Array<'region' | 'org' | 'kind' | 'domain'>;
+  const parts = residual.map((d) => RESIDUAL[d](dims[d] as string));
+  return {
+    partition: indexPartition('NEED', keyDims),
+    ...(parts.length > 0 && {
+      filter: {
+        expression: parts.map((p) => p.expression).join(' AND '),
+        names: Object.assign({}, ...parts.map((p) => p.names)) as Record<string, string>,
+        values: Object.assign({}, ...parts.map((p) => p.values)) as Record<string, unknown>,
+      },
+    }),
+  };
+}
+
 /** Needs, their index items, history and stored matches. */
 export class NeedRepository {
   constructor(
@@ -87,5 +182,138 @@ export class NeedRepository {
   async get(id: string): Promise<NeedRecord | undefined> {
     const item = await this.loader.load(entityKey('NEED', id));
     return item ? recordOf<NeedRecord>(item) : undefined;
+  }
+
+  /** Strongly consistent read (before a transition). */
+  async getFresh(id: string): Promise<NeedRecord | undefined> {
+    const item = await this.store.get(entityKey('NEED', id));
+    return item ? recordOf<NeedRecord>(item) : undefined;
+  }
+
+  /** Needs matching the filter, newest first; one partition, plus a residual condition for rare combinations. */
+  async list(filter: NeedFilter, args: PageArgs): Promise<Page<NeedRecord>> {
+    const plan = planNeedQuery(filter);
+    const page = await this.store.queryPage({ partition: plan.partition, args, descending: true, ...(plan.filter && { filter: plan.filter }) });
+    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
+  }
+
+  /** The need, its index items and its first history event, atomically. */
+  async create(need: NeedRecord, event: NeedEventRecord): Promise<NeedRecord> {
+    await this.store.transact([
+      this.store.putNew({ ...entityKey('NEED', need.id), entity: 'NEED', ...need }),
+      ...needIndexKeys(need).map((k) => this.store.put(indexItem(k, need))),
+      this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: 'NEED_EVENT', ...event }),
+    ]);
+    this.loader.prime(entityKey('NEED', need.id), { ...need });
+    return need;
+  }
+
+  /**
+   * A workflow step: the versioned update of the need, its index items moved to the new status, the
+   * history event, and the caller's extra writes (e.g. expert capacity counters), in one transaction.
+   */
+  async transition(current: NeedRecord, changes: Partial<NeedRecord>, event: NeedEventRecord, extra: WriteOp[] = []): Promise<NeedRecord> {
+    const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as NeedRecord;
+    const before = new Map(needIndexKeys(current).map((k) => [keyId(k), k]));
+    const after = new Map(needIndexKeys(next).map((k) => [keyId(k), k]));
+    const seq = current.historyCount + 1;
+    const ops: WriteOp[] = [
+      this.store.updateVersioned(entityKey('NEED', current.id), current.version, { ...changes, historyCount: seq }, event.at),
+      ...[...before].filter(([id]) => !after.has(id)).map(([, k]) => this.store.delete(k)),
+      ...[...after].filter(([id]) => !before.has(id)).map(([, k]) => this.store.put(indexItem(k, next))),
+      this.store.putNew({ ...needHistoryKey(current.id, event.at, seq), entity: 'NEED_EVENT', ...event }),
+      ...extra,
+    ];
+    await this.store.transact(ops);
+    const item = await this.store.get(entityKey('NEED', current.id));
+    if (!item) throw new Error(`need ${current.id} vanished after its transition`);
+    this.loader.clear(entityKey('NEED', current.id)).prime(entityKey('NEED', current.id), item);
+    return recordOf<NeedRecord>(item);
+  }
+
+  /** A versioned change that is not a workflow step (e.g. the expert's rating of the description). */
+  async update(current: NeedRecord, fields: Partial<Pick<NeedRecord, 'descriptionRating'>>, now: string): Promise<NeedRecord> {
+    await this.store.transact([this.store.updateVersioned(entityKey('NEED', current.id), current.version, fields, now)]);
+    const item = await this.store.get(entityKey('NEED', current.id));
+    if (!item) throw new Error(`need ${current.id} vanished after its update`);
+    this.loader.clear(entityKey('NEED', current.id)).prime(entityKey('NEED', current.id), item);
+    return recordOf<NeedRecord>(item);
+  }
+
+  /** The need's history, oldest first. */
+  async history(needId: string): Promise<NeedEventRecord[]> {
+    const { PK, SKPrefix } = needHistoryPrefix(needId);
+    const events: NeedEventRecord[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.store.queryPage({ partition: PK, sortPrefix: SKPrefix, args: { first: 100, after } });
+      events.push(...page.keys.map(({ item }) => recordOf<NeedEventRecord>(item)));
+      after = page.hasNextPage ? (page.keys.at(-1)?.cursor ?? null) : null;
+    } while (after);
+    return events;
+  }
+
+  /** Stored matches, best first. */
+  async matches(needId: string, first: number): Promise<NeedMatchRecord[]> {
+    const { PK, SKPrefix } = needMatchPrefix(needId);
+    const page = await this.store.queryPage({ partition: PK, sortPrefix: SKPrefix, args: { first } });
+    return page.keys.map(({ item }) => recordOf<NeedMatchRecord>(item));
+  }
+
+  /** True when the expert is among the need's stored matches (qualifies it to grab the need). */
+  async isMatched(needId: string, expertId: string): Promise<boolean> {
+    return (await this.matches(needId, 100)).some((m) => m.expertId === expertId);
+  }
+
+  /**
+   * Stores ranked matches (overwriting by rank, so a redelivered event writes the same items) with
+   * inbox keys on GSI1 while the need is open. BatchWriteItem, 25 items a request.
+   */
+  async putMatches(need: Pick<NeedRecord, 'id' | 'openedAt'>, matches: NeedMatchRecord[]): Promise<number> {
+    const items = matches.map((m) => ({
+      ...needMatchKey(need.id, m.rank),
+      ...(need.openedAt && expertInboxGsi1(m.expertId, need.openedAt, need.id)),
+      entity: 'NEED_MATCH',
+      ...m,
+    }));
+    let requests = 0;
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const out = await this.store.db.send(new BatchWriteCommand({ RequestItems: { [this.store.tableName]: pending } }));
+        requests += 1;
+        pending = (out.UnprocessedItems?.[this.store.tableName] ?? []) as Record<string, unknown>[];
+        if (attempt > 8) throw new Error('BatchWriteItem kept items unprocessed');
+      }
+    }
+    return requests;
+  }
+
+  /** Shows (open) or hides (otherwise) the need in its matched experts' inboxes: GSI1 is sparse. */
+  async setInboxVisibility(need: Pick<NeedRecord, 'id' | 'openedAt'>, visible: boolean): Promise<void> {
+    const matches = await this.matches(need.id, 100);
+    await Promise.all(
+      matches.map((m) => {
+        const key = needMatchKey(need.id, m.rank);
+        const gsi = need.openedAt ? expertInboxGsi1(m.expertId, need.openedAt, need.id) : undefined;
+        return this.store.db.send(
+          new UpdateCommand({
+            TableName: this.store.tableName,
+            Key: key,
+            ...(visible && gsi
+              ? { UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk', ExpressionAttributeValues: { ':pk': gsi.GSI1PK, ':sk': gsi.GSI1SK } }
+              : { UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
+          }),
+        );
+      }),
+    );
+  }
+
+  /** An expert's inbox: open needs it matched, newest first. */
+  async inbox(expertId: string, args: PageArgs): Promise<{ items: Array<{ node: NeedMatchRecord; cursor: string }>; hasNextPage: boolean }> {
+    const { GSI1PK, GSI1SKPrefix } = expertInboxPrefix(expertId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: 'GSI1', args, descending: true });
+    return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: recordOf<NeedMatchRecord>(item), cursor })) };
   }
 }

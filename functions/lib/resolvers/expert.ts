@@ -19,7 +19,8 @@ export async function requireExpert(ctx: Context, id: string, field = 'id'): Pro
   return expert;
 }
 
-function checkDomains(domains: readonly string[]): string[] {
+/** 1 to 5 known domain codes, deduplicated (BAD_USER_INPUT on `domains`). */
+export function checkDomains(domains: readonly string[]): string[] {
   const unique = [...new Set(domains)];
   if (unique.length < 1 || unique.length > MAX_DOMAINS) throw badInput('domains', `Choose 1 to ${MAX_DOMAINS} domains`);
   const unknown = unique.find((d) => !isDomain(d));
@@ -27,7 +28,8 @@ function checkDomains(domains: readonly string[]): string[] {
   return unique;
 }
 
-function checkKeywords(keywords: readonly string[]): string[] {
+/** At most 20 trimmed keywords of at most 30 characters (BAD_USER_INPUT on `keywords`). */
+export function checkKeywords(keywords: readonly string[]): string[] {
   const unique = [...new Set(keywords.map((k) => k.trim()).filter(Boolean))];
   if (unique.length > MAX_KEYWORDS) throw badInput('keywords', `At most ${MAX_KEYWORDS} keywords`);
   if (unique.some((k) => [...k].length > 30)) throw badInput('keywords', 'A keyword has at most 30 characters');

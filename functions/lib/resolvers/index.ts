@@ -4,8 +4,10 @@ import { regionResolvers } from './region.js';
 import { organizationResolvers } from './organization.js';
 import { teamResolvers } from './team.js';
 import { expertResolvers } from './expert.js';
+import { needResolvers } from './need.js';
+import { poolResolvers } from './pool.js';
 
-const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers];
+const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers];
 
 /** All resolvers, merged type by type. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>((merged, part) => {

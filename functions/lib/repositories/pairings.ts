@@ -1,0 +1,189 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { entityKey, indexKeysFor, indexPartition, indexSortKey, pairingFollowUpKey, pairingFollowUpPrefix, type Key } from '../data/keys.js';
+import { recordOf, type ItemLoader } from '../data/loader.js';
+import { hydratePage, type Store, type WriteOp } from '../data/store.js';
+import type { Page, PageArgs } from '../data/pagination.js';
+import { AppError, ErrorCode } from '../errors.js';
+
+/** The enterprise a pairing helps (帮扶一家企业); `organizationId` is its own association, if any. */
+export interface HelpedEnterpriseRecord {
+  name: string;
+  organizationId: string | null;
+}
+
+/** One talent brought in (引进一批人才); `expertId` links its talent-pool record, if any. */
+export interface TalentRecord {
+  name: string;
+  expertId: string | null;
+}
+
+/** A figure of a follow-up (e.g. 带动就业 35 人). */
+export interface FigureRecord {
+  name: string;
+  value: number;
+  unit: string | null;
+}
+
+/** A "6个1" pairing as stored; `organizationPath` is its organization's path (for the policy and the index). */
+export interface PairingRecord {
+  id: string;
+  organizationId: string;
+  organizationPath: string[];
+  regionCode: string;
+  expertId: string;
+  projectId: string | null;
+  teamId: string | null;
+  helpedEnterprise: HelpedEnterpriseRecord;
+  industry: string;
+  talents: TalentRecord[];
+  action: 'RURAL_REVITALIZATION';
+  /** Follow-ups recorded so far: the last one's sequence number. Not a user-edited field, so no version bump. */
+  followUpCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A follow-up visit (跟踪回访) as stored in its pairing's partition. */
+export interface PairingFollowUpRecord {
+  pairingId: string;
+  seq: number;
+  /** ISO date of the visit. */
+  date: string;
+  outcome: string;
+  figures: FigureRecord[];
+  recordedBy: string | null;
+  /** When it was recorded (the sort order). */
+  at: string;
+}
+
+/** Filters of `pairings`; `organizationId` matches the organization's subtree, `regionCode` the region's. */
+export interface PairingFilter {
+  organizationId?: string | null;
+  regionCode?: string | null;
+}
+
+/** The fields an update may change. */
+export type PairingChanges = Partial<Omit<PairingRecord, 'id' | 'action' | 'followUpCount' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+// The org dimension holds every id of the organization's path, so a filter on an organization lists its subtree.
+type Indexed = Pick<PairingRecord, 'id' | 'organizationPath' | 'regionCode'>;
+const indexKeys = (p: Indexed): Key[] => indexKeysFor('PAIRING', { org: p.organizationPath }, indexSortKey(p.regionCode, p.id));
+const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
+
+/** "6个1" pairings: main items, their filter index items, and their follow-ups in the pairing's partition. */
+export class PairingRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly loader: ItemLoader,
+  ) {}
+
+  /** The pairing through the request's batching cache. */
+  async get(id: string): Promise<PairingRecord | undefined> {
+    const item = await this.loader.load(entityKey('PAIRING', id));
+    return item ? recordOf<PairingRecord>(item) : undefined;
+  }
+
+  /** Strongly consistent read (before a conditional write). */
+  async getFresh(id: string): Promise<PairingRecord | undefined> {
+    const item = await this.store.get(entityKey('PAIRING', id));
+    return item ? recordOf<PairingRecord>(item) : undefined;
+  }
+
+  /** One page of pairings matching every given filter, in region order. */
+  async list(filter: PairingFilter, args: PageArgs): Promise<Page<PairingRecord>> {
+    const page = await this.store.queryPage({
+      partition: indexPartition('PAIRING', filter.organizationId ? { org: filter.organizationId } : {}),
+      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
+      args,
+    });
+    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
+  }
+
+  /** The pairing and its index items, atomically. */
+  async create(record: PairingRecord): Promise<PairingRecord> {
+    await this.store.transact([
+      this.store.putNew({ ...entityKey('PAIRING', record.id), entity: 'PAIRING', ...record }),
+      ...indexKeys(record).map((k) => this.store.put({ ...k, entity: 'PAIRING', id: record.id })),
+    ]);
+    this.loader.prime(entityKey('PAIRING', record.id), { ...record });
+    return record;
+  }
+
+  /** Applies `fields` if `current.version` is still current; index items follow a changed organization or region. */
+  async update(current: PairingRecord, fields: PairingChanges, now: string): Promise<PairingRecord> {
+    // Fields left undefined stay as they are (a plain spread would overwrite them with undefined).
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const next = { ...current, ...changed } as PairingRecord;
+    const before = new Map(indexKeys(current).map((k) => [keyId(k), k]));
+    const after = new Map(indexKeys(next).map((k) => [keyId(k), k]));
+    const ops: WriteOp[] = [this.store.updateVersioned(entityKey('PAIRING', current.id), current.version, fields, now)];
+    for (const [id, k] of before) if (!after.has(id)) ops.push(this.store.delete(k));
+    for (const [id, k] of after) if (!before.has(id)) ops.push(this.store.put({ ...k, entity: 'PAIRING', id: current.id }));
+    await this.store.transact(ops);
+    return this.reload(current.id);
+  }
+
+  /**
+   * Records a follow-up with the next sequence number. The counter only advances from the value read
+   * (`followUpCount = :seen`), so two follow-ups recorded at once cannot take the same number: the
+   * later one fails with CONFLICT and nothing of it is written.
+   */
+  async addFollowUp(pairing: PairingRecord, followUp: Omit<PairingFollowUpRecord, 'pairingId' | 'seq'>): Promise<PairingFollowUpRecord> {
+    const seen = pairing.followUpCount;
+    const record: PairingFollowUpRecord = { pairingId: pairing.id, seq: seen + 1, ...followUp };
+    await this.store.transact([
+      {
+        item: {
+          Update: {
+            TableName: this.store.tableName,
+            Key: entityKey('PAIRING', pairing.id),
+            UpdateExpression: 'SET followUpCount = :next',
+            ConditionExpression: 'attribute_exists(PK) AND followUpCount = :seen',
+            ExpressionAttributeValues: { ':seen': seen, ':next': record.seq },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        onConditionFailed: (old) =>
+          old
+            ? new AppError(ErrorCode.CONFLICT, 'Another follow-up was recorded at the same time; retry', { field: 'pairingId' })
+            : new AppError(ErrorCode.NOT_FOUND, `Pairing ${pairing.id} not found`, { field: 'pairingId' }),
+      },
+      this.store.putNew({ ...pairingFollowUpKey(pairing.id, record.at, record.seq), entity: 'PAIRING_FOLLOWUP', ...record }),
+    ]);
+    this.loader.clear(entityKey('PAIRING', pairing.id));
+    return record;
+  }
+
+  /**
+   * All follow-ups of a pairing in the order recorded. Read strongly consistent (not through the
+   * eventually consistent page query), so the payload of addPairingFollowUp includes the new one.
+   */
+  async listFollowUps(pairingId: string): Promise<PairingFollowUpRecord[]> {
+    const { PK, SKPrefix } = pairingFollowUpPrefix(pairingId);
+    const out: PairingFollowUpRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.store.db.send(
+        new QueryCommand({
+          TableName: this.store.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      out.push(...(page.Items ?? []).map((item) => recordOf<PairingFollowUpRecord>(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  /** Reads the item again with strong consistency (after a write) and refreshes the request cache. */
+  private async reload(id: string): Promise<PairingRecord> {
+    const item = await this.store.get(entityKey('PAIRING', id));
+    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `Pairing ${id} not found`);
+    this.loader.clear(entityKey('PAIRING', id)).prime(entityKey('PAIRING', id), item);
+    return recordOf<PairingRecord>(item);
+  }
+}
