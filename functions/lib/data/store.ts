@@ -149,6 +149,29 @@ export class Store {
   }
 
   /**
+   * Every item of a small item collection (a need's history, a pairing's follow-ups), in sort-key
+   * order, strongly consistent so that a write of this request is seen.
+   */
+  async queryAll(partition: string, sortPrefix: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': sortPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /**
    * One page of a key-designed list: Query on `partition` (optionally `begins_with(sort, prefix)`),
    * reading `first + 1` items to know whether a next page exists, so the last page carries no cursor.
    */

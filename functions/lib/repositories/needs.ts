@@ -243,14 +243,7 @@ export class NeedRepository {
   /** The need's history, oldest first. */
   async history(needId: string): Promise<NeedEventRecord[]> {
     const { PK, SKPrefix } = needHistoryPrefix(needId);
-    const events: NeedEventRecord[] = [];
-    let after: string | null = null;
-    do {
-      const page = await this.store.queryPage({ partition: PK, sortPrefix: SKPrefix, args: { first: 100, after } });
-      events.push(...page.keys.map(({ item }) => recordOf<NeedEventRecord>(item)));
-      after = page.hasNextPage ? (page.keys.at(-1)?.cursor ?? null) : null;
-    } while (after);
-    return events;
+    return (await this.store.queryAll(PK, SKPrefix)).map((item) => recordOf<NeedEventRecord>(item));
   }
 
   /** Stored matches, best first. */

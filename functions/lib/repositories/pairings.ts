@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { entityKey, indexKeysFor, indexPartition, indexSortKey, pairingFollowUpKey, pairingFollowUpPrefix, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
@@ -161,22 +160,7 @@ export class PairingRepository {
    */
   async listFollowUps(pairingId: string): Promise<PairingFollowUpRecord[]> {
     const { PK, SKPrefix } = pairingFollowUpPrefix(pairingId);
-    const out: PairingFollowUpRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.store.db.send(
-        new QueryCommand({
-          TableName: this.store.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      out.push(...(page.Items ?? []).map((item) => recordOf<PairingFollowUpRecord>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    return (await this.store.queryAll(PK, SKPrefix)).map((item) => recordOf<PairingFollowUpRecord>(item));
   }
 
   /** Reads the item again with strong consistency (after a write) and refreshes the request cache. */
