@@ -16,7 +16,7 @@ export interface SeedSummary {
   associationIdByRegion: Record<string, string>;
   generalCorpsId: string;
   expertIds: string[];
-  counts: { organizations: number; teams: number; experts: number; memberships: number };
+  counts: { organizations: number; teams: number; experts: number; memberships: number; needs: number; technologies: number; pairings: number };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
@@ -97,7 +97,7 @@ const idOf = (data: Record<string, unknown>, field: string, inner: string): stri
 /** Seeds the demo data set; `expertCount` experts (default 300). */
 export async function seedDemoData(run: Executor, options: { expertCount?: number } = {}): Promise<SeedSummary> {
   const admin: TokenClaims = { sub: 'seed-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' };
-  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0 };
+  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0 };
   const createOrg = async (input: Record<string, unknown>) => {
     counts.organizations += 1;
     return idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
@@ -221,5 +221,49 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     await run(admin, ADD_MEMBER, { input: { teamId, expertId } });
     counts.memberships += 1;
   });
+
+  // Needs from a demo requester (the runner's sample REQUESTER token): some approved (matched), one dispatched.
+  const requester: TokenClaims = { sub: 'demo-requester', roles: ['REQUESTER'] };
+  const NEEDS: Array<[string, string, string, string[], string[], string]> = [
+    ['荔枝园病虫害绿色防控', 'RURAL_REVITALIZATION', '440103001', ['AGRICULTURE'], ['荔枝', '病虫害防治'], 'VILLAGE'],
+    ['数控机床故障诊断与智能化改造', 'TECHNOLOGY', '440606', ['MANUFACTURING', 'MECHANICAL_ENGINEERING'], ['数控机床', '智能制造'], 'ENTERPRISE'],
+    ['社区老年人慢病管理科普讲座', 'POPULAR_SCIENCE', '440103002', ['MEDICINE'], ['慢病管理'], 'COMMUNITY'],
+    ['对虾养殖水质调控技术', 'RURAL_REVITALIZATION', '440825', ['AQUACULTURE'], ['对虾养殖', '水质调控'], 'VILLAGE'],
+    ['中小学生人工智能科技辅导', 'POPULAR_SCIENCE', '440304', ['COMPUTING', 'EDUCATION'], ['人工智能', '青少年科技教育'], 'SCHOOL'],
+    ['工业园区污水处理工艺优化', 'TECHNOLOGY', '441900003', ['ENVIRONMENT'], ['污水处理'], 'PARK'],
+    ['村级电商与农产品品牌培训', 'TRAINING', '441802', ['ECONOMICS_MANAGEMENT', 'AGRICULTURE'], [], 'VILLAGE'],
+  ];
+  const needIds: string[] = [];
+  for (const [i, [title, kind, regionCode, domains, keywords, requesterKind]] of NEEDS.entries()) {
+    const data = await run(requester, `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }`, {
+      input: { title, description: `${title}：请有关领域专家提供指导和服务。`, kind, requester: { kind: requesterKind, name: `${title.slice(0, 4)}需求单位`, contactName: '联系人', contactPhone: `1380000${String(1000 + i)}` }, domains, keywords, regionCode, urgency: i % 3 === 0 ? 'HIGH' : 'NORMAL' },
+    });
+    const need = (data.submitNeed as { need: { id: string; version: number } }).need;
+    needIds.push(need.id);
+    if (i < 5) await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, { input: { id: need.id, version: need.version, approve: true } });
+  }
+  counts.needs = needIds.length;
+
+  // The pools: a few technologies, a service project and one "6个1" pairing.
+  const TECHS: Array<[string, string[], string[], string, string]> = [
+    ['荔枝病虫害绿色防控技术', ['AGRICULTURE'], ['荔枝', '病虫害防治'], 'MATURE', '4401'],
+    ['对虾工厂化循环水养殖', ['AQUACULTURE'], ['对虾养殖', '水质调控'], 'PILOT', '4408'],
+    ['机床远程运维平台', ['MANUFACTURING', 'COMPUTING'], ['数控机床', '工业互联网'], 'MATURE', '4406'],
+  ];
+  for (const [title, domains, keywords, maturity, regionCode] of TECHS) {
+    await run(admin, `mutation ($input: CreateTechnologyInput!) { createTechnology(input: $input) { technology { id } } }`, {
+      input: { organizationId: assoc['44'], title, domains, keywords, maturity, transferModes: ['LICENSE', 'SERVICE'], regionCode, ownerName: '广东省科学院' },
+    });
+    counts.technologies += 1;
+  }
+  const project = await run(admin, `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }`, {
+    input: { organizationId: assoc['4418'], title: '清远连州乡村振兴科技帮扶', action: 'RURAL_REVITALIZATION', regionCode: '441882', status: 'ACTIVE', needIds: [needIds[6]], expertIds: expertIds.slice(0, 2) },
+  });
+  const projectId = (project.createProject as { project: { id: string } }).project.id;
+  await run(admin, `mutation ($input: CreatePairingInput!) { createPairing(input: $input) { pairing { id } } }`, {
+    input: { organizationId: assoc['4418'], regionCode: '441882', expertId: expertIds[0], projectId, teamId: subTeamIds[2], helpedEnterprise: { name: '连州菜心专业合作社' }, industry: '连州菜心', talents: [{ name: '返乡大学生电商团队' }] },
+  });
+  counts.pairings = 1;
+
   return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
 }

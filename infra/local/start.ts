@@ -60,7 +60,7 @@ try {
   const run = createExecutor(seedServer, deps, keys.privateJwk);
   if (created) {
     const summary = await seedDemoData(run, values['expert-count'] ? { expertCount: Number(values['expert-count']) } : {});
-    console.log(`seeded ${summary.counts.organizations} organizations, ${summary.counts.teams} teams, ${summary.counts.experts} experts, ${summary.counts.memberships} memberships`);
+    console.log(`seeded ${Object.entries(summary.counts).map(([what, n]) => `${n} ${what}`).join(', ')}`);
   } else {
     console.log(`using the existing table ${tableName} in ${values['data-dir'] ?? 'memory'}`);
   }
@@ -84,7 +84,7 @@ try {
     ...(guangzhou && { [`ORG_ADMIN of ${guangzhou.name}`]: { sub: 'demo-gz-admin', roles: ['ORG_ADMIN'], org: guangzhou.id } }),
     ...(shenzhen && { [`ORG_ADMIN of ${shenzhen.name}`]: { sub: 'demo-sz-admin', roles: ['ORG_ADMIN'], org: shenzhen.id } }),
     ...(expert && { [`EXPERT ${expert.name}`]: { sub: `seed-expert-of-${expert.id}`, roles: ['EXPERT'], expert: expert.id } }),
-    'REQUESTER (new user, may register as expert)': { sub: 'demo-requester', roles: ['REQUESTER'] },
+    'REQUESTER (owner of the demo needs)': { sub: 'demo-requester', roles: ['REQUESTER'] },
   };
   const tokens: Record<string, string> = {};
   for (const [label, claims] of Object.entries(samples)) tokens[label] = await signLocalToken(keys.privateJwk, claims);
