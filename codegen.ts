@@ -25,6 +25,7 @@ const config: CodegenConfig = {
           Team: '../repositories/teams.js#TeamRecord',
           Expert: '../repositories/experts.js#ExpertRecord',
           Need: '../repositories/needs.js#NeedRecord',
+          UserAccess: '../repositories/access.js#UserAccessRecord',
           NeedEvent: '../repositories/needs.js#NeedEventRecord',
           NeedMatch: '../repositories/needs.js#NeedMatchRecord',
           Requester: '../repositories/needs.js#RequesterRecord',

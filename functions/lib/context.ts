@@ -8,6 +8,7 @@ import { OrganizationRepository } from './repositories/organizations.js';
 import { TeamRepository } from './repositories/teams.js';
 import { ExpertRepository } from './repositories/experts.js';
 import { NeedRepository } from './repositories/needs.js';
+import { AccessRepository } from './repositories/access.js';
 import { TechnologyRepository } from './repositories/technologies.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { PairingRepository } from './repositories/pairings.js';
@@ -27,6 +28,7 @@ export interface Repositories {
   teams: TeamRepository;
   experts: ExpertRepository;
   needs: NeedRepository;
+  access: AccessRepository;
   technologies: TechnologyRepository;
   projects: ProjectRepository;
   pairings: PairingRepository;
@@ -42,25 +44,35 @@ export interface Context {
   newId: () => string;
 }
 
-/** Builds the context: verifies the token (UNAUTHENTICATED on a bad one) and fresh per-request loaders. */
+/** Builds the context of an HTTP request: verifies the token (UNAUTHENTICATED on a bad one) and fresh per-request loaders. */
 export async function createContext(deps: AppDeps, request: { authorization?: string | null; requestId?: string }): Promise<Context> {
-  const principal = await deps.verifier.principalFor(request.authorization);
-  const loader = createItemLoader(deps.store);
+  return contextFor(deps, await deps.verifier.principalFor(request.authorization), request.requestId);
+}
+
+/** A context for a known principal (subscription deliveries, where the token was verified at connection_init). */
+export function contextFor(deps: AppDeps, principal: Principal, requestId?: string, repos: Repositories = createRepositories(deps)): Context {
   const clock = deps.clock ?? (() => new Date());
   return {
     principal,
-    requestId: request.requestId ?? randomUUID(),
+    requestId: requestId ?? randomUUID(),
     logger: deps.logger,
-    repos: {
-      organizations: new OrganizationRepository(deps.store, loader),
-      teams: new TeamRepository(deps.store, loader),
-      experts: new ExpertRepository(deps.store, loader),
-      needs: new NeedRepository(deps.store, loader),
-      technologies: new TechnologyRepository(deps.store, loader),
-      projects: new ProjectRepository(deps.store, loader),
-      pairings: new PairingRepository(deps.store, loader),
-    },
+    repos,
     now: () => clock().toISOString(),
     newId: deps.newId ?? (() => randomUUID()),
+  };
+}
+
+/** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
+export function createRepositories(deps: AppDeps): Repositories {
+  const loader = createItemLoader(deps.store);
+  return {
+    organizations: new OrganizationRepository(deps.store, loader),
+    teams: new TeamRepository(deps.store, loader),
+    experts: new ExpertRepository(deps.store, loader),
+    needs: new NeedRepository(deps.store, loader),
+    access: new AccessRepository(deps.store, loader),
+    technologies: new TechnologyRepository(deps.store, loader),
+    projects: new ProjectRepository(deps.store, loader),
+    pairings: new PairingRepository(deps.store, loader),
   };
 }

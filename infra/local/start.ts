@@ -13,6 +13,9 @@ import { createHttpAdapter, type HttpApiHandler } from './httpAdapter.js';
 import { renderIdePage } from './idePage.js';
 import { createExecutor, seedDemoData } from './seed.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { createStreamPoller } from './streamPoller.js';
+import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
+import type { WebSocket } from 'ws';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'expert-count': { type: 'string' }, quiet: { type: 'boolean', default: false } },
@@ -24,10 +27,12 @@ const port = Number(process.env.PORT ?? 4000);
 const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
 
 let dynamo: DynamoLocal | undefined;
+let stopPoller: (() => Promise<void>) | undefined;
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
+  await stopPoller?.().catch(() => undefined);
   await dynamo?.stop();
   process.exit(code);
 }
@@ -53,6 +58,23 @@ try {
   const { handler } = (await import('../../functions/graphql/handler.js')) as { handler: HttpApiHandler };
   const { buildServer } = await import('../../functions/lib/server.js');
   const { configFromEnv, createDeps } = await import('../../functions/lib/app.js');
+
+  const { createSubscriptionService } = await import('../../functions/lib/realtime/subscriptions.js');
+  const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
+
+  // WebSocket and stream: the same subscription and stream code as on AWS, with the local adapters.
+  const realtimeDeps = createDeps(configFromEnv(), new Logger({ serviceName: 'kezhi-realtime', logLevel: (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as 'WARN' }));
+  const sockets = new Map<string, WebSocket>();
+  const subscriptions = createSubscriptionService(realtimeDeps, createLocalGateway(sockets));
+  const poller = createStreamPoller({
+    endpoint: dynamo.endpoint,
+    tableName,
+    handler: createNeedStreamProcessor(realtimeDeps, subscriptions),
+    intervalMs: Number(process.env.STREAM_POLL_MS ?? 100),
+    onError: (error) => console.error('stream poller:', error),
+  });
+  poller.start();
+  stopPoller = () => poller.stop();
 
   const deps = createDeps(configFromEnv(), new Logger({ serviceName: 'kezhi-seed', logLevel: 'WARN' }));
   const seedServer = buildServer({ logger: deps.logger, introspection: false });
@@ -94,6 +116,7 @@ try {
     handler,
     htmlPage: () => renderIdePage({ endpoint: '/graphql', sampleTokens: tokens, defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n' }),
   });
+  attachWebSocket(server, '/graphql', subscriptions.handle, sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, resolve);
@@ -103,7 +126,7 @@ try {
   if (!values.quiet) {
     console.log('\nSample tokens (Authorization: Bearer <token>), valid 12 h; more with `npm run token -- --role ROLE [--org ID]`:');
     for (const [label, token] of Object.entries(tokens)) console.log(`\n# ${label}\n${token}`);
-    console.log(`GraphQL IDE: open ${url} in a browser`);
+    console.log(`GraphQL IDE: open ${url} in a browser; subscriptions: ${url.replace('http', 'ws')} (graphql-transport-ws)`);
   }
   console.log(`\nDynamoDB Local: ${dynamo.endpoint} (table ${tableName})`);
   console.log(`Kezhi API ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

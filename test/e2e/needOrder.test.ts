@@ -44,8 +44,13 @@ describe('A full order over HTTP against the local runner', () => {
     expect((await step('reviewNeed', 'ReviewNeedInput', { approve: true }, szAdmin)).body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
     expectOk(await step('reviewNeed', 'ReviewNeedInput', { approve: true }, gzAdmin), 'reviewNeed', 'OPEN');
 
-    const matches = await post(runner.url, `{ need(id: "${need.id}") { matches(first: 3) { expert { id } score reasons { factor detail } } } }`, {}, gzAdmin);
-    const best = matches.body.data?.need.matches[0];
+    // Matching runs from the table's stream (polled locally, as Lambda's event source mapping on AWS).
+    let best;
+    for (let waited = 0; !best && waited < 5000; waited += 100) {
+      const matches = await post(runner.url, `{ need(id: "${need.id}") { matches(first: 3) { expert { id } score reasons { factor detail } } } }`, {}, gzAdmin);
+      best = matches.body.data?.need.matches[0];
+      if (!best) await new Promise((r) => setTimeout(r, 100));
+    }
     expect(best.score).toBeGreaterThan(0);
     expect(best.reasons.map((r: { factor: string }) => r.factor)).toContain('DOMAIN');
     const expertToken = await token('--role', 'EXPERT', '--expert', best.expert.id);

@@ -47,8 +47,12 @@ describe('Needs and the order-dispatch workflow', () => {
   const submit = async (overrides: Record<string, unknown> = {}, token = requester) =>
     ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput(overrides) }, token)).submitNeed.need as { id: string; version: number; status: string };
 
-  const approve = async (need: { id: string; version: number }) =>
-    ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, gzAdmin)).reviewNeed.need as Data;
+  /** Approves and waits for the stream (matching, inboxes), as a client would wait for Lambda. */
+  const approve = async (need: { id: string; version: number }) => {
+    const opened = ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, gzAdmin)).reviewNeed.need as Data;
+    await app.settle();
+    return opened;
+  };
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -156,6 +160,7 @@ describe('Needs and the order-dispatch workflow', () => {
     expect(errorOf(await app.gql(GRAB, { input: { id: need.id, version: need.version } }, experts.other?.token))?.code).toBe('FORBIDDEN');
     const grabbed = ok(await app.gql(GRAB, { input: { id: need.id, version: need.version } }, experts.shenzhen?.token)).grabNeed.need;
     expect(grabbed.status).toBe('ACCEPTED');
+    await app.settle();
     expect(grabbed.acceptedExperts).toEqual([{ id: experts.shenzhen?.id }]);
     expect(await inbox(experts.shenzhen as Expert)).not.toContain(need.id);
     expect(await inbox(experts.liwan as Expert)).not.toContain(need.id);
@@ -171,6 +176,7 @@ describe('Needs and the order-dispatch workflow', () => {
     expect(need.dispatchedExperts).toEqual([{ id: experts.liwan?.id }]);
     need = ok(await app.gql(DECLINE, { input: { id: need.id, version: need.version, reason: '时间冲突' } }, experts.liwan?.token)).declineNeed.need;
     expect(need.status).toBe('OPEN');
+    await app.settle();
     const inbox = ok(await app.gql(`{ expert(id: "${experts.liwan?.id}") { matchedNeeds(first: 50) { edges { node { need { id } } } } } }`, {}, experts.liwan?.token));
     expect(inbox.expert.matchedNeeds.edges.map((e: { node: { need: { id: string } } }) => e.node.need.id)).toContain(need.id);
     const withdrawn = ok(await app.gql(WITHDRAW, { input: { id: need.id, version: need.version, reason: '已自行解决' } }, requester)).withdrawNeed.need;
@@ -279,9 +285,11 @@ describe('Opening a need: cost', () => {
     };
     const openOne = async () => {
       const need = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput() }, requester)).submitNeed.need;
+      await app.settle();
       app.requests.reset();
       const opened = ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, tree.admin)).reviewNeed.need;
       expect(opened.status).toBe('OPEN');
+      await app.settle();
       return Object.fromEntries(app.requests.counts);
     };
     await addExperts(8, 'AGRICULTURE', 0);

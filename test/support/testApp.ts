@@ -8,6 +8,11 @@ import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../funct
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 import { RequestCounter } from './requestCounter.js';
+import { createStreamPoller } from '../../infra/local/streamPoller.js';
+import { createSubscriptionService, type SubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
+import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
+import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
+import type { AppDeps } from '../../functions/lib/context.js';
 
 export { RequestCounter };
 
@@ -29,6 +34,29 @@ export interface TestApp {
   token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
   requests: RequestCounter;
   logs: string[];
+  deps: AppDeps;
+  /** Waits until the table's stream has been handled (matching, inboxes, notifications), as Lambda would. */
+  settle(): Promise<void>;
+  /** Messages the subscription code sent, by connection; connections listed in `gone` answer 410. */
+  gateway: RecordingGateway;
+  subscriptions: SubscriptionService;
+}
+
+/** A connection gateway that records what it sends (integration tests of the protocol shell and fan-out). */
+export class RecordingGateway implements ConnectionGateway {
+  readonly sent: Array<{ connectionId: string; message: Record<string, unknown> }> = [];
+  readonly closed: Array<{ connectionId: string; code: number; reason: string }> = [];
+  readonly gone = new Set<string>();
+  async send(connectionId: string, message: string) {
+    if (this.gone.has(connectionId)) throw new GoneError(connectionId);
+    this.sent.push({ connectionId, message: JSON.parse(message) as Record<string, unknown> });
+  }
+  async close(connectionId: string, code: number, reason: string) {
+    this.closed.push({ connectionId, code, reason });
+  }
+  to(connectionId: string) {
+    return this.sent.filter((s) => s.connectionId === connectionId).map((s) => s.message);
+  }
 }
 
 let keysPromise: Promise<{ privateJwk: JWK; publicJwk: JWK }> | undefined;
@@ -50,12 +78,20 @@ export async function createTestApp(options: { tableName?: string; createTable?:
   const logs: string[] = [];
   const logger = new Logger({ serviceName: 'kezhi-test', logLevel: 'INFO' });
   // Capture structured log lines instead of printing them.
-  const capture = (level: string) => (message: string, ...rest: unknown[]) => logs.push(JSON.stringify({ level, message, rest }));
+  const capture = (level: string) => (message: string, ...rest: unknown[]) =>
+    logs.push(JSON.stringify({ level, message, rest }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)));
   Object.assign(logger, { info: capture('INFO'), error: capture('ERROR'), warn: capture('WARN') });
   const deps = createDeps(config, logger);
   const requests = RequestCounter.attach(deps.store.db);
   const handler = createGraphqlHandler(config, deps);
+  const gateway = new RecordingGateway();
+  const subscriptions = createSubscriptionService(deps, gateway);
+  const poller = createStreamPoller({ endpoint, tableName, handler: createNeedStreamProcessor(deps, subscriptions), onError: (e) => logs.push(`stream: ${String(e)}`) });
   return {
+    deps,
+    gateway,
+    subscriptions,
+    settle: () => poller.drain(),
     tableName,
     requests,
     logs,

@@ -28,6 +28,8 @@ export type Action =
   | { type: 'need.requesterStep'; need: NeedScope }
   | { type: 'need.rateDescription'; need: NeedScope }
   | { type: 'needs.listPublished' }
+  | { type: 'access.manage' }
+  | { type: 'matches.subscribe'; expert: ExpertScope | null }
   | { type: 'pool.read' }
   | { type: 'pool.manage'; organizationPath: string[] }
   | { type: 'pool.readContact'; organizationPath: string[] };
@@ -114,6 +116,17 @@ export function decide(p: Principal, action: Action): Decision {
       return isExpertIn(p, action.need.acceptedExpertIds) ? allow : deny('Only an expert who served the need may rate its description');
     case 'needs.listPublished':
       return hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'REQUESTER') ? allow : deny('Sign in as an expert, partner or admin to browse needs');
+    case 'access.manage':
+      return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages user access');
+    case 'matches.subscribe': {
+      const e = action.expert;
+      if (e === null) return hasRole(p, 'PROVINCE_ADMIN') || (hasRole(p, 'ORG_ADMIN') && p.organizationId !== null) ? allow : deny('Name the expert to listen for');
+      if (isSelf(p, e) && hasRole(p, 'EXPERT')) return allow;
+      if (hasRole(p, 'PROVINCE_ADMIN')) return allow;
+      return hasRole(p, 'ORG_ADMIN') && p.organizationId !== null && e.scopeOrganizationIds.includes(p.organizationId)
+        ? allow
+        : deny("Only the expert and the admins of its organizations may listen for its matches");
+    }
     case 'pool.manage':
     case 'pool.readContact':
       return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');

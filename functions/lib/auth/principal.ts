@@ -16,6 +16,8 @@ export interface Principal {
   /** The partner platform (client id) of a machine-to-machine caller. */
   partnerId: string | null;
   scopes: string[];
+  /** When the token expires (seconds since the epoch); null for anonymous callers. */
+  expiresAt: number | null;
 }
 
 export const anonymous: Principal = {
@@ -27,6 +29,7 @@ export const anonymous: Principal = {
   expertId: null,
   partnerId: null,
   scopes: [],
+  expiresAt: null,
 };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -51,6 +54,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     expertId: str(claims.expert) ?? str(claims['custom:expert']),
     partnerId,
     scopes: list(claims.scope),
+    expiresAt: typeof claims.exp === 'number' ? claims.exp : null,
   };
 }
 

@@ -121,3 +121,23 @@ export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expe
 export const pairingFollowUpKey = (pairingId: string, at: string, seq: number): Key => ({ PK: `PAIRING#${pairingId}`, SK: `FOLLOWUP#${at}#${String(seq).padStart(4, '0')}` });
 /** The Query prefix of all follow-ups of a pairing. */
 export const pairingFollowUpPrefix = (pairingId: string) => ({ PK: `PAIRING#${pairingId}`, SKPrefix: 'FOLLOWUP#' });
+
+/** A WebSocket connection (graphql-ws over API Gateway or the local runner), expiring by TTL. */
+export const connectionKey = (connectionId: string): Key => ({ PK: `CONN#${connectionId}`, SK: '#CONN' });
+/** A subscription lives in its connection's partition; GSI1 indexes it by whom it listens for. */
+export const subscriptionKey = (connectionId: string, subscriptionId: string): Key => ({ PK: `CONN#${connectionId}`, SK: `SUB#${subscriptionId}` });
+export type SubscriptionTarget = { kind: 'EXPERT'; expertId: string } | { kind: 'ORG'; organizationId: string } | { kind: 'ALL' };
+const targetValue = (t: SubscriptionTarget) => (t.kind === 'EXPERT' ? `EXPERT#${t.expertId}` : t.kind === 'ORG' ? `ORG#${t.organizationId}` : 'ALL');
+export const subscriptionGsi1 = (target: SubscriptionTarget, connectionId: string, subscriptionId: string) => ({
+  GSI1PK: `SUBTO#${targetValue(target)}`,
+  GSI1SK: `${connectionId}#${subscriptionId}`,
+});
+/** The GSI1 partition of the subscriptions listening for a target (publishing reads only these). */
+export const subscribersOf = (target: SubscriptionTarget) => `SUBTO#${targetValue(target)}`;
+/** A delivery marker: one per (need opening, subscription), so a redelivered stream record sends nothing twice. */
+export const deliveryKey = (needId: string, openedAt: string, connectionId: string, subscriptionId: string): Key => ({
+  PK: `DELIVERY#${needId}#${openedAt}`,
+  SK: `${connectionId}#${subscriptionId}`,
+});
+/** A user's access record (disabled account, revoked roles), checked for every subscription delivery. */
+export const userAccessKey = (userId: string): Key => ({ PK: `USER#${userId}`, SK: '#ACCESS' });

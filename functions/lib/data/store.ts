@@ -152,15 +152,15 @@ export class Store {
    * Every item of a small item collection (a need's history, a pairing's follow-ups), in sort-key
    * order, strongly consistent so that a write of this request is seen.
    */
-  async queryAll(partition: string, sortPrefix: string): Promise<Array<Record<string, unknown>>> {
+  async queryAll(partition: string, sortPrefix?: string): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': sortPrefix },
+          KeyConditionExpression: sortPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition, ...(sortPrefix && { ':prefix': sortPrefix }) },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

@@ -6,8 +6,9 @@ import { teamResolvers } from './team.js';
 import { expertResolvers } from './expert.js';
 import { needResolvers } from './need.js';
 import { poolResolvers } from './pool.js';
+import { accessResolvers } from './access.js';
 
-const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers];
+const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers, accessResolvers];
 
 /** All resolvers, merged type by type. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>((merged, part) => {

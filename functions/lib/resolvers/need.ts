@@ -9,7 +9,6 @@ import { domainTerm, isDomain } from '../vocabulary.js';
 import { maskPhone, normalizePhone } from '../domain/personalData.js';
 import { nextStatus, PUBLISHED_STATUSES, type NeedTransitionAction } from '../domain/needWorkflow.js';
 import { HOME_PROVINCE, regionContains } from '../domain/organizations.js';
-import { matchAndStore } from '../matching/matchNeed.js';
 import { scoreTechnology } from '../domain/matching.js';
 import type { NeedEventRecord, NeedFilter, NeedRecord } from '../repositories/needs.js';
 import type { Context } from '../context.js';
@@ -69,8 +68,7 @@ const releaseCapacity = (ctx: Context, need: NeedRecord): WriteOp[] =>
   ['ACCEPTED', 'IN_SERVICE'].includes(need.status) ? need.acceptedExpertIds.map((id) => ctx.repos.experts.capacityOp(id, -1)) : [];
 
 /**
- * Applies a step: legality (INVALID_TRANSITION), version (CONFLICT), then the transaction; afterwards
- * keeps the matched experts' inboxes in step with whether the need is open.
+ * Applies a step: legality (INVALID_TRANSITION), version (CONFLICT), then the transaction.
  */
 async function step(
   ctx: Context,
@@ -80,17 +78,9 @@ async function step(
 ): Promise<NeedRecord> {
   const to = nextStatus(need.status, action, { remainingAssignees: options.remainingAssignees ?? 0 });
   checkCurrentVersion(need, options.version);
-  const reopened = to === 'OPEN' && need.status !== 'OPEN';
-  const changes: Partial<NeedRecord> = { ...options.changes, status: to, ...(to === 'OPEN' && !need.openedAt && { openedAt: ctx.now() }) };
+  // Matching, inboxes and notifications follow from the table's stream (functions/streams).
+  const changes: Partial<NeedRecord> = { ...options.changes, status: to, ...(to === 'OPEN' && { openedAt: ctx.now() }) };
   const updated = await ctx.repos.needs.transition(need, changes, event(ctx, need, action, to, options.reason ?? null), options.extra);
-  if (action === 'APPROVE') {
-    const matches = await matchAndStore(ctx.repos, updated);
-    ctx.logger.info('need matched', { needId: updated.id, matches: matches.length });
-  } else if (reopened) {
-    await ctx.repos.needs.setInboxVisibility(updated, true);
-  } else if (need.status === 'OPEN' && to !== 'OPEN') {
-    await ctx.repos.needs.setInboxVisibility(updated, false);
-  }
   return updated;
 }
 

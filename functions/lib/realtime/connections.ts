@@ -1,0 +1,146 @@
+import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { connectionKey, deliveryKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
+import type { Store } from '../data/store.js';
+import type { Principal } from '../auth/principal.js';
+
+/** API Gateway closes WebSocket connections after 2 hours; items expire (TTL) a little later. */
+export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 10 * 60;
+/** Delivery markers only need to outlive stream retries. */
+export const DELIVERY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface ConnectionRecord {
+  connectionId: string;
+  initReceived: boolean;
+  acknowledged: boolean;
+  principal: Principal | null;
+  /** Seconds since the epoch when the token used at connection_init expires. */
+  tokenExpiresAt: number | null;
+  connectedAt: string;
+}
+
+export interface SubscriptionRecord {
+  connectionId: string;
+  subscriptionId: string;
+  target: SubscriptionTarget;
+  query: string;
+  variables: Record<string, unknown> | null;
+  operationName: string | null;
+  minScore: number;
+  principal: Principal;
+  tokenExpiresAt: number | null;
+}
+
+const ttl = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
+
+/** Connection and subscription items; subscriptions are found by target on GSI1. */
+export class ConnectionRepository {
+  constructor(private readonly store: Store) {}
+
+  async putConnection(connectionId: string, connectedAt: string): Promise<void> {
+    const record: ConnectionRecord = { connectionId, initReceived: false, acknowledged: false, principal: null, tokenExpiresAt: null, connectedAt };
+    await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: { ...connectionKey(connectionId), entity: 'CONNECTION', ...record, expiresAt: ttl(CONNECTION_TTL_SECONDS) } }));
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const item = await this.store.get(connectionKey(connectionId));
+    return item as ConnectionRecord | undefined;
+  }
+
+  /** Records connection_init: acknowledged with the principal, or only that it was received (refused). */
+  async markInit(connectionId: string, principal: Principal | null, tokenExpiresAt: number | null): Promise<void> {
+    await this.store.db.send(
+      new UpdateCommand({
+        TableName: this.store.tableName,
+        Key: connectionKey(connectionId),
+        UpdateExpression: 'SET initReceived = :t, acknowledged = :ack, principal = :p, tokenExpiresAt = :exp',
+        ExpressionAttributeValues: { ':t': true, ':ack': principal !== null, ':p': principal, ':exp': tokenExpiresAt },
+      }),
+    );
+  }
+
+  /** Adds a subscription; false when the id is already in use on this connection. */
+  async putSubscription(record: SubscriptionRecord): Promise<boolean> {
+    try {
+      await this.store.db.send(
+        new PutCommand({
+          TableName: this.store.tableName,
+          Item: {
+            ...subscriptionKey(record.connectionId, record.subscriptionId),
+            ...subscriptionGsi1(record.target, record.connectionId, record.subscriptionId),
+            entity: 'SUBSCRIPTION',
+            ...record,
+            expiresAt: ttl(CONNECTION_TTL_SECONDS),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async deleteSubscription(connectionId: string, subscriptionId: string): Promise<void> {
+    await this.deleteKeys([subscriptionKey(connectionId, subscriptionId)]);
+  }
+
+  /** Subscriptions listening for a target (one Query on GSI1). */
+  async subscribersOf(target: SubscriptionTarget): Promise<SubscriptionRecord[]> {
+    const out: SubscriptionRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.store.db.send(
+        new QueryCommand({
+          TableName: this.store.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': subscribersOf(target) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      out.push(...((page.Items ?? []) as SubscriptionRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  /** Removes a connection and all its subscriptions ($disconnect, or a 410 Gone on delivery). */
+  async deleteConnection(connectionId: string): Promise<void> {
+    const items = await this.store.queryAll(connectionKey(connectionId).PK);
+    await this.deleteKeys(items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
+  }
+
+  /** Claims the delivery of one event to one subscription; false when it was already delivered. */
+  async claimDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<boolean> {
+    try {
+      await this.store.db.send(
+        new PutCommand({
+          TableName: this.store.tableName,
+          Item: { ...deliveryKey(needId, openedAt, connectionId, subscriptionId), entity: 'DELIVERY', expiresAt: ttl(DELIVERY_TTL_SECONDS) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claim back when sending failed for a reason worth retrying. */
+  async releaseDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<void> {
+    await this.deleteKeys([deliveryKey(needId, openedAt, connectionId, subscriptionId)]);
+  }
+
+  private async deleteKeys(keys: Array<{ PK: string; SK: string }>): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length > 0 && attempt < 8; attempt += 1) {
+        const out = await this.store.db.send(new BatchWriteCommand({ RequestItems: { [this.store.tableName]: pending } }));
+        pending = (out.UnprocessedItems?.[this.store.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+  }
+}

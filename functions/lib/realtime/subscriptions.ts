@@ -1,0 +1,247 @@
+import { GraphQLError, GraphQLObjectType, buildSchema, execute, getArgumentValues, getOperationAST, getVariableValues, parse, validate, type DocumentNode, type FieldNode, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { typeDefs } from '../generated/graphql.js';
+import { resolvers } from '../resolvers/index.js';
+import { AppError, createFormatError } from '../errors.js';
+import { decide as decideAccess } from '../auth/policy.js';
+import type { Principal } from '../auth/principal.js';
+import { contextFor, createRepositories, type AppDeps } from '../context.js';
+import type { SubscriptionTarget } from '../data/keys.js';
+import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
+import type { ExpertRecord } from '../repositories/experts.js';
+import { ConnectionRepository, type SubscriptionRecord } from './connections.js';
+import { GoneError, type ConnectionGateway } from './gateway.js';
+import { ackMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
+
+/** The one subscription field, and the root value an event is executed against. */
+export const SUBSCRIPTION_FIELD = 'matchingNeedPosted';
+
+/** A WebSocket event as API Gateway delivers it (the local runner builds the same shape). */
+export interface WebSocketEvent {
+  requestContext: { routeKey: string; connectionId: string; requestId?: string };
+  headers?: Record<string, string | undefined>;
+  body?: string | null;
+}
+
+/**
+ * The executable schema for subscription documents (built once per cold start): the same SDL and field
+ * resolvers as the HTTP API, built with this module's own graphql so that parse/validate/execute share it.
+ */
+export function buildExecutableSchema(): GraphQLSchema {
+  const schema = buildSchema(typeDefs);
+  for (const [typeName, fields] of Object.entries(resolvers as Record<string, Record<string, unknown>>)) {
+    const type = schema.getType(typeName);
+    if (!(type instanceof GraphQLObjectType)) continue;
+    const defs = type.getFields();
+    for (const [fieldName, resolve] of Object.entries(fields)) {
+      const field = defs[fieldName];
+      if (field && typeof resolve === 'function') field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
+    }
+  }
+  return schema;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const formatted = (errors: readonly GraphQLError[]) => errors.map((e) => e.toJSON());
+
+/**
+ * The WebSocket API's routes: $connect (subprotocol check, connection item), $default (graphql-ws
+ * messages through the pure protocol core), $disconnect (items removed). Transport-free: replies go
+ * through the gateway, so API Gateway and the local runner share this code.
+ */
+export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGateway, schema: GraphQLSchema = buildExecutableSchema()) {
+  const connections = new ConnectionRepository(deps.store);
+  const format = createFormatError(deps.logger);
+
+  async function onConnect(event: WebSocketEvent): Promise<APIGatewayProxyResultV2> {
+    const offered = (event.headers?.['sec-websocket-protocol'] ?? event.headers?.['Sec-WebSocket-Protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(GRAPHQL_TRANSPORT_WS_PROTOCOL)) return { statusCode: 400, body: `Use the ${GRAPHQL_TRANSPORT_WS_PROTOCOL} subprotocol` };
+    await connections.putConnection(event.requestContext.connectionId, new Date().toISOString());
+    return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': GRAPHQL_TRANSPORT_WS_PROTOCOL } };
+  }
+
+  async function onInit(connectionId: string, payload: Record<string, unknown> | null): Promise<void> {
+    let principal: Principal | null = null;
+    const authorization = tokenFrom(payload);
+    if (authorization) {
+      try {
+        principal = await createRepositories(deps).access.effective(await deps.verifier.principalFor(authorization));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    await connections.markInit(connectionId, principal, principal?.expiresAt ?? null);
+    if (!principal || principal.kind === 'ANONYMOUS') return gateway.close(connectionId, CloseCode.Forbidden, 'Forbidden');
+    await gateway.send(connectionId, ackMessage());
+  }
+
+  /** Validates and authorizes a subscribe message; returns the subscription to store, or the errors to send. */
+  async function prepare(connectionId: string, id: string, payload: SubscribePayload, principal: Principal): Promise<SubscriptionRecord | GraphQLFormattedError[]> {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query);
+    } catch (error) {
+      return [error instanceof GraphQLError ? error.toJSON() : { message: 'Invalid query' }];
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length) return formatted(invalid);
+    const operation = getOperationAST(document, payload.operationName ?? undefined);
+    if (!operation || operation.operation !== 'subscription') return [{ message: 'Send a subscription operation', extensions: { code: 'BAD_USER_INPUT' } }];
+    const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === 'Field');
+    if (fields.length !== 1 || fields[0]?.name.value !== SUBSCRIPTION_FIELD) return [{ message: `Subscribe to ${SUBSCRIPTION_FIELD} alone`, extensions: { code: 'BAD_USER_INPUT' } }];
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+    if (coerced.errors) return formatted(coerced.errors);
+    const fieldDef = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
+    if (!fieldDef) throw new Error('schema has no subscription field');
+    const args = getArgumentValues(fieldDef, fields[0], coerced.coerced) as { expertId?: string | null; minScore?: number | null };
+
+    const ctx = contextFor(deps, principal);
+    let target: SubscriptionTarget;
+    let expert: ExpertRecord | undefined;
+    const expertId = args.expertId ?? principal.expertId;
+    if (expertId && (args.expertId || principal.roles.includes('EXPERT'))) {
+      expert = await ctx.repos.experts.get(expertId);
+      if (!expert) return [{ message: `Expert ${expertId} not found`, extensions: { code: 'NOT_FOUND', field: 'expertId' } }];
+      target = { kind: 'EXPERT', expertId };
+    } else {
+      target = principal.roles.includes('PROVINCE_ADMIN') ? { kind: 'ALL' } : { kind: 'ORG', organizationId: principal.organizationId ?? '' };
+    }
+    const decision = decideAccess(principal, { type: 'matches.subscribe', expert: expert ?? null });
+    if (!decision.allowed) return [{ message: decision.reason, extensions: { code: decision.code } }];
+    return {
+      connectionId,
+      subscriptionId: id,
+      target,
+      query: payload.query,
+      variables: payload.variables ?? null,
+      operationName: payload.operationName ?? null,
+      minScore: args.minScore ?? 0,
+      principal,
+      tokenExpiresAt: principal.expiresAt,
+    };
+  }
+
+  async function onMessage(connectionId: string, raw: string): Promise<void> {
+    const connection = await connections.getConnection(connectionId);
+    if (!connection) return gateway.close(connectionId, CloseCode.Forbidden, 'Unknown connection');
+    const decision = decide({ initReceived: connection.initReceived, acknowledged: connection.acknowledged }, raw);
+    switch (decision.kind) {
+      case 'close':
+        return gateway.close(connectionId, decision.code, decision.reason);
+      case 'send':
+        return gateway.send(connectionId, decision.message);
+      case 'init':
+        return onInit(connectionId, decision.payload);
+      case 'complete':
+        return connections.deleteSubscription(connectionId, decision.id);
+      case 'subscribe': {
+        const prepared = await prepare(connectionId, decision.id, decision.payload, connection.principal as Principal);
+        if (Array.isArray(prepared)) return gateway.send(connectionId, errorMessage(decision.id, prepared));
+        if (!(await connections.putSubscription(prepared))) return gateway.close(connectionId, CloseCode.SubscriberAlreadyExists, `Subscriber for ${decision.id} already exists`);
+        return;
+      }
+      case 'ignore':
+        return;
+    }
+  }
+
+  /** The Lambda handler of the WebSocket API. */
+  async function handle(event: WebSocketEvent): Promise<APIGatewayProxyResultV2> {
+    const { routeKey, connectionId } = event.requestContext;
+    try {
+      if (routeKey === '$connect') return await onConnect(event);
+      if (routeKey === '$disconnect') {
+        await connections.deleteConnection(connectionId);
+        return { statusCode: 200 };
+      }
+      await onMessage(connectionId, event.body ?? '');
+      return { statusCode: 200 };
+    } catch (error) {
+      if (error instanceof GoneError) {
+        await connections.deleteConnection(connectionId);
+        return { statusCode: 200 };
+      }
+      deps.logger.error('subscription handler failed', { error, routeKey, connectionId });
+      await gateway.close(connectionId, CloseCode.InternalServerError, 'Internal server error').catch(() => undefined);
+      return { statusCode: 500 };
+    }
+  }
+
+  /**
+   * Publishes a need's matches to the subscriptions that listen for the matched experts (by expert,
+   * by the experts' organizations, and province-wide): reads grow with the matches, not with the
+   * connected clients. Each recipient is authorized again; a delivery marker makes redelivery silent;
+   * a gone connection is removed and delivery to the others goes on.
+   */
+  async function publish(need: NeedRecord, matches: NeedMatchRecord[]): Promise<{ delivered: number; gone: number; skipped: number }> {
+    const eventKey = need.openedAt ?? need.updatedAt;
+    const repos = createRepositories(deps);
+    const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
+    const orgIds = [...new Set([...experts.values()].flatMap((e) => e.scopeOrganizationIds))];
+    const targets: SubscriptionTarget[] = [...experts.keys()].map((expertId) => ({ kind: 'EXPERT', expertId }) as const);
+    targets.push(...orgIds.map((organizationId) => ({ kind: 'ORG', organizationId }) as const), { kind: 'ALL' });
+    const lists = await Promise.all(targets.map((t) => connections.subscribersOf(t)));
+    const recipients: Array<{ sub: SubscriptionRecord; match: NeedMatchRecord; expert: ExpertRecord }> = [];
+    lists.forEach((subs, i) => {
+      const target = targets[i] as SubscriptionTarget;
+      for (const sub of subs) {
+        for (const match of matches) {
+          const expert = experts.get(match.expertId);
+          if (!expert) continue;
+          const listens = target.kind === 'ALL' || (target.kind === 'EXPERT' ? target.expertId === expert.id : expert.scopeOrganizationIds.includes(target.organizationId));
+          if (listens && match.score >= sub.minScore) recipients.push({ sub, match, expert });
+        }
+      }
+    });
+    let delivered = 0;
+    let gone = 0;
+    let skipped = 0;
+    const failures: unknown[] = [];
+    const effective = await Promise.all(recipients.map(({ sub }) => repos.access.effective(sub.principal)));
+    const goneConnections = new Set<string>();
+    await Promise.all(
+      recipients.map(async ({ sub, match, expert }, i) => {
+        const principal = effective[i];
+        const expired = sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now();
+        if (!principal || expired || !decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) {
+          skipped += 1;
+          return;
+        }
+        if (goneConnections.has(sub.connectionId)) return;
+        if (!(await connections.claimDelivery(need.id, eventKey, sub.connectionId, sub.subscriptionId))) {
+          skipped += 1;
+          return;
+        }
+        try {
+          const result = await execute({
+            schema,
+            document: parse(sub.query),
+            rootValue: { [SUBSCRIPTION_FIELD]: match },
+            contextValue: contextFor(deps, principal, undefined, repos),
+            variableValues: sub.variables ?? {},
+            operationName: sub.operationName,
+          });
+          const errors = result.errors?.map((e) => format(e.toJSON(), e));
+          await gateway.send(sub.connectionId, nextMessage(sub.subscriptionId, { ...(result.data !== undefined && { data: result.data }), ...(errors && { errors }) }));
+          delivered += 1;
+        } catch (error) {
+          if (error instanceof GoneError) {
+            gone += 1;
+            goneConnections.add(sub.connectionId);
+            await connections.deleteConnection(sub.connectionId);
+            return;
+          }
+          await connections.releaseDelivery(need.id, eventKey, sub.connectionId, sub.subscriptionId);
+          failures.push(error);
+        }
+      }),
+    );
+    if (failures.length) throw new AggregateError(failures, `${failures.length} deliveries failed`);
+    return { delivered, gone, skipped };
+  }
+
+  return { handle, publish };
+}
+
+export type SubscriptionService = ReturnType<typeof createSubscriptionService>;

@@ -1,0 +1,41 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { userAccessKey } from '../data/keys.js';
+import { recordOf, type ItemLoader } from '../data/loader.js';
+import type { Store } from '../data/store.js';
+import type { Principal, Role } from '../auth/principal.js';
+
+/** What the province has set about a user: disabled, or roles revoked. Absent means full access. */
+export interface UserAccessRecord {
+  userId: string;
+  disabled: boolean;
+  revokedRoles: Role[];
+  updatedAt: string;
+}
+
+/** User access records, read in batches (one BatchGetItem for all recipients of an event). */
+export class AccessRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly loader: ItemLoader,
+  ) {}
+
+  async get(userId: string): Promise<UserAccessRecord | undefined> {
+    const item = await this.loader.load(userAccessKey(userId));
+    return item ? recordOf<UserAccessRecord>(item) : undefined;
+  }
+
+  async put(record: UserAccessRecord): Promise<UserAccessRecord> {
+    await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: { ...userAccessKey(record.userId), entity: 'ACCESS', ...record } }));
+    this.loader.clear(userAccessKey(record.userId)).prime(userAccessKey(record.userId), { ...record });
+    return record;
+  }
+
+  /** The principal as it stands now: null when disabled, otherwise without its revoked roles. */
+  async effective(principal: Principal): Promise<Principal | null> {
+    if (!principal.userId) return principal;
+    const access = await this.get(principal.userId);
+    if (!access) return principal;
+    if (access.disabled) return null;
+    return { ...principal, roles: principal.roles.filter((r) => !access.revokedRoles.includes(r)) };
+  }
+}

@@ -1,0 +1,57 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createRepositories, type AppDeps } from '../context.js';
+import { matchAndStore } from '../matching/matchNeed.js';
+import type { NeedRecord } from '../repositories/needs.js';
+import type { SubscriptionService } from '../realtime/subscriptions.js';
+
+type Image = Record<string, unknown> | undefined;
+const imageOf = (raw: unknown): Image => (raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined);
+
+/** True for a need's main item (not its history, matches or index items). */
+const isNeed = (image: Image) => image?.entity === 'NEED' && image.SK === '#NEED';
+
+/**
+ * Reacts to needs changing status. Into OPEN: match (once; stored matches are reused on redelivery and
+ * on re-opening), show the need in the matched experts' inboxes and publish to their subscriptions
+ * (delivery markers make a redelivered record silent). Out of OPEN: hide it from the inboxes.
+ */
+export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<SubscriptionService, 'publish'>) {
+  async function processRecord(record: DynamoDBRecord): Promise<void> {
+    const next = imageOf(record.dynamodb?.NewImage);
+    const previous = imageOf(record.dynamodb?.OldImage);
+    if (!isNeed(next ?? previous)) return;
+    const wasOpen = previous?.status === 'OPEN';
+    const isOpen = next?.status === 'OPEN';
+    if (wasOpen === isOpen) return;
+    const repos = createRepositories(deps);
+    const need = (next ?? previous) as unknown as NeedRecord;
+    if (!isOpen) {
+      await repos.needs.setInboxVisibility(need, false);
+      return;
+    }
+    let matches = await repos.needs.matches(need.id, 100);
+    if (matches.length === 0) {
+      matches = await matchAndStore(repos, need);
+    } else {
+      await repos.needs.setInboxVisibility(need, true);
+    }
+    const outcome = await subscriptions.publish(need, matches);
+    deps.logger.info('need opened', { needId: need.id, matches: matches.length, ...outcome });
+  }
+
+  /** The stream Lambda: records in order; a failed record is reported (and retried) without holding back the others. */
+  return async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+    const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        await processRecord(record);
+      } catch (error) {
+        deps.logger.error('stream record failed', { error, eventID: record.eventID });
+        batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

@@ -1,0 +1,9 @@
+import { configFromEnv, createDeps } from '../lib/app.js';
+import { createApiGatewayGateway } from '../lib/realtime/gateway.js';
+import { createSubscriptionService } from '../lib/realtime/subscriptions.js';
+import { createNeedStreamProcessor } from '../lib/streams/needStream.js';
+
+const deps = createDeps(configFromEnv());
+
+/** Table stream → matching and fan-out to subscribers, reporting partial batch failures. */
+export const handler = createNeedStreamProcessor(deps, createSubscriptionService(deps, createApiGatewayGateway(process.env.WEBSOCKET_ENDPOINT ?? '')));

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { WebSocketServer, WebSocket } from 'ws';
+import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
+import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
+import type { WebSocketEvent } from '../../functions/lib/realtime/subscriptions.js';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+
+type WebSocketHandler = (event: WebSocketEvent) => Promise<APIGatewayProxyResultV2>;
+
+/** The local adapter of the connection gateway: a registry of `ws` sockets by connection id. */
+export function createLocalGateway(sockets: Map<string, WebSocket>): ConnectionGateway {
+  return {
+    async send(connectionId, message) {
+      const socket = sockets.get(connectionId);
+      if (!socket || socket.readyState !== WebSocket.OPEN) throw new GoneError(connectionId);
+      await new Promise<void>((resolve, reject) => socket.send(message, (error) => (error ? reject(new GoneError(connectionId, { cause: error })) : resolve())));
+    },
+    async close(connectionId, code, reason) {
+      sockets.get(connectionId)?.close(code, reason);
+    },
+  };
+}
+
+const statusOf = (result: APIGatewayProxyResultV2) => (typeof result === 'object' && result && 'statusCode' in result ? (result.statusCode ?? 200) : 200);
+
+/**
+ * Serves WebSocket on the HTTP server's `path` the way API Gateway's WebSocket API would: each upgrade
+ * is a $connect event, each frame a $default event (in order per connection), each close a $disconnect.
+ */
+export function attachWebSocket(server: Server, path: string, handler: WebSocketHandler, sockets: Map<string, WebSocket>): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false) });
+  server.on('upgrade', (req, socket, head) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== path) return socket.destroy();
+      const connectionId = randomUUID();
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+      const result = await handler({ requestContext: { routeKey: '$connect', connectionId }, headers });
+      if (statusOf(result) !== 200) {
+        socket.end(`HTTP/1.1 ${statusOf(result)} Refused\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.set(connectionId, ws);
+        let queue: Promise<unknown> = Promise.resolve();
+        const invoke = (routeKey: string, body?: string) => {
+          queue = queue.then(() => handler({ requestContext: { routeKey, connectionId }, ...(body !== undefined && { body }) })).catch((error: unknown) => console.error('websocket handler failed', error));
+          return queue;
+        };
+        ws.on('message', (data) => void invoke('$default', data.toString()));
+        ws.on('close', () => {
+          sockets.delete(connectionId);
+          void invoke('$disconnect');
+        });
+      });
+    })().catch(() => socket.destroy());
+  });
+  return wss;
+}

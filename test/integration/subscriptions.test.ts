@@ -1,0 +1,178 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, type TestApp } from '../support/testApp.js';
+import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
+import { connectionKey } from '../../functions/lib/data/keys.js';
+
+const SUBSCRIPTION = 'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
+const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
+
+describe('Subscriptions: graphql-ws over the connection gateway', () => {
+  let app: TestApp;
+  let tree: OrgTree;
+  let requester: string;
+  const experts: Record<string, { id: string; token: string; sub: string }> = {};
+
+  const connect = async (headers: Record<string, string> = { 'sec-websocket-protocol': 'graphql-transport-ws' }) => {
+    const connectionId = randomUUID();
+    const result = await app.subscriptions.handle({ requestContext: { routeKey: '$connect', connectionId }, headers });
+    return { connectionId, result };
+  };
+  const send = (connectionId: string, message: Record<string, unknown> | string) =>
+    app.subscriptions.handle({ requestContext: { routeKey: '$default', connectionId }, body: typeof message === 'string' ? message : JSON.stringify(message) });
+  const open = async (token: string | null) => {
+    const { connectionId } = await connect();
+    await send(connectionId, { type: 'connection_init', ...(token && { payload: { authorization: `Bearer ${token}` } }) });
+    return connectionId;
+  };
+  const subscribe = (connectionId: string, id: string, variables: Record<string, unknown> = {}) =>
+    send(connectionId, { type: 'subscribe', id, payload: { query: SUBSCRIPTION, variables } });
+  const openNeed = async (overrides: Record<string, unknown> = {}) => {
+    const need = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput(overrides) }, requester)).submitNeed.need;
+    ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
+    await app.settle();
+    return need.id as string;
+  };
+  const nexts = (connectionId: string) => app.gateway.to(connectionId).filter((m) => m.type === 'next');
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    tree = await createOrgTree(app);
+    requester = await app.token({ roles: ['REQUESTER'] });
+    for (const [key, overrides] of Object.entries({
+      farmer: { domains: ['AGRICULTURE'], regionCode: '440103', organizationId: tree.liwan },
+      doctor: { domains: ['MEDICINE'], regionCode: '440103' },
+      fisher: { domains: ['AGRICULTURE'], regionCode: '440304', organizationId: tree.futian },
+    })) {
+      const sub = `user-${key}-${randomUUID()}`;
+      const id = ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput(overrides) }, await app.token({ roles: ['EXPERT'], sub }))).registerExpert.expert.id;
+      experts[key] = { id, sub, token: await app.token({ roles: ['EXPERT'], sub, expert: id }) };
+    }
+  });
+
+  describe('Route: $connect and connection_init', () => {
+    it('refuses a connection without the graphql-transport-ws subprotocol and accepts one with it', async () => {
+      expect((await connect({})).result).toMatchObject({ statusCode: 400 });
+      expect((await connect()).result).toEqual({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'graphql-transport-ws' } });
+    });
+
+    it('acknowledges a valid token and closes with 4403 without one or with a bad one', async () => {
+      const good = await open(experts.farmer?.token as string);
+      expect(app.gateway.to(good)).toEqual([{ type: 'connection_ack' }]);
+      for (const token of [null, 'not-a-token']) {
+        const bad = await open(token);
+        expect(app.gateway.closed.find((c) => c.connectionId === bad)).toMatchObject({ code: 4403 });
+        expect(app.gateway.to(bad)).toEqual([]);
+      }
+    });
+
+    it('closes with 4429 on a second init, 4401 on subscribe before ack, 4400 on garbage; answers ping', async () => {
+      const c = await open(experts.farmer?.token as string);
+      await send(c, { type: 'ping' });
+      expect(app.gateway.to(c).at(-1)).toEqual({ type: 'pong' });
+      await send(c, { type: 'connection_init', payload: { authorization: `Bearer ${experts.farmer?.token}` } });
+      expect(app.gateway.closed.find((x) => x.connectionId === c)?.code).toBe(4429);
+      const { connectionId: early } = await connect();
+      await subscribe(early, '1');
+      expect(app.gateway.closed.find((x) => x.connectionId === early)?.code).toBe(4401);
+      const g = await open(experts.farmer?.token as string);
+      await send(g, '{not json');
+      expect(app.gateway.closed.find((x) => x.connectionId === g)?.code).toBe(4400);
+    });
+  });
+
+  describe('Message: subscribe', () => {
+    it("refuses another expert's id with an error message (FORBIDDEN), and a bad document with its validation error", async () => {
+      const c = await open(experts.farmer?.token as string);
+      await subscribe(c, 'theirs', { expertId: experts.fisher?.id });
+      expect(app.gateway.to(c).at(-1)).toEqual({ type: 'error', id: 'theirs', payload: [expect.objectContaining({ extensions: { code: 'FORBIDDEN' } })] });
+      await send(c, { type: 'subscribe', id: 'bad', payload: { query: 'subscription { matchingNeedPosted { nope } }' } });
+      expect(app.gateway.to(c).at(-1)).toMatchObject({ type: 'error', id: 'bad' });
+      await send(c, { type: 'subscribe', id: 'q', payload: { query: '{ regions { code } }' } });
+      expect(app.gateway.to(c).at(-1)).toMatchObject({ type: 'error', id: 'q', payload: [{ message: 'Send a subscription operation' }] });
+    });
+
+    it('closes with 4409 when a subscription id is reused', async () => {
+      const c = await open(experts.farmer?.token as string);
+      await subscribe(c, 'same');
+      await subscribe(c, 'same');
+      expect(app.gateway.closed.find((x) => x.connectionId === c)?.code).toBe(4409);
+    });
+  });
+
+  describe('Publishing from the stream', () => {
+    it('delivers exactly one next, with the selected fields, to the matching expert and nothing to the others', async () => {
+      const farmer = await open(experts.farmer?.token as string);
+      const doctor = await open(experts.doctor?.token as string);
+      await subscribe(farmer, 'f');
+      await subscribe(doctor, 'd');
+      const needId = await openNeed({ title: '推送测试' });
+      const received = nexts(farmer);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ id: 'f', payload: { data: { matchingNeedPosted: { rank: 1, need: { id: needId, title: '推送测试' }, expert: { id: experts.farmer?.id } } } } });
+      expect(nexts(doctor)).toEqual([]);
+    });
+
+    it('notifies once when the same stream record is delivered twice', async () => {
+      const c = await open(experts.fisher?.token as string);
+      await subscribe(c, 'x');
+      const needId = await openNeed({ title: '重复投递' });
+      expect(nexts(c).filter((m) => JSON.stringify(m).includes(needId))).toHaveLength(1);
+      const need = await app.deps.store.get({ PK: `NEED#${needId}`, SK: '#NEED' });
+      const { marshall } = await import('@aws-sdk/util-dynamodb');
+      const record = {
+        eventName: 'MODIFY' as const,
+        dynamodb: {
+          NewImage: marshall(need ?? {}, { removeUndefinedValues: true }) as never,
+          OldImage: marshall({ ...need, status: 'SUBMITTED' }, { removeUndefinedValues: true }) as never,
+          SequenceNumber: '1',
+        },
+      };
+      const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
+      const handle = createNeedStreamProcessor(app.deps, app.subscriptions);
+      expect(await handle({ Records: [record] })).toEqual({ batchItemFailures: [] });
+      expect(nexts(c).filter((m) => JSON.stringify(m).includes(needId))).toHaveLength(1);
+    });
+
+    it('removes a gone connection (410) and still delivers to the others', async () => {
+      const gone = await open(experts.farmer?.token as string);
+      const alive = await open(experts.farmer?.token as string);
+      await subscribe(gone, 'g');
+      await subscribe(alive, 'a');
+      app.gateway.gone.add(gone);
+      await openNeed({ title: '断线测试' });
+      expect(await app.deps.store.get(connectionKey(gone))).toBeUndefined();
+      expect(await app.deps.store.get(connectionKey(alive))).toBeDefined();
+      expect(nexts(alive).some((m) => JSON.stringify(m).includes('断线测试'))).toBe(true);
+    });
+
+    it('lets an admin listen for the experts of its subtree, honours minScore, and stops delivering to a disabled user', async () => {
+      const gzSub = `gz-admin-${randomUUID()}`;
+      const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou, sub: gzSub });
+      const admin = await open(gzAdmin);
+      await subscribe(admin, 'all');
+      const picky = await open(experts.farmer?.token as string);
+      await subscribe(picky, 'picky', { minScore: 0.99 });
+      await openNeed({ title: '管理员订阅' });
+      const adminGot = nexts(admin).map((m) => (m.payload as { data: { matchingNeedPosted: { expert: { id: string } } } }).data.matchingNeedPosted.expert.id);
+      expect(adminGot).toContain(experts.farmer?.id);
+      expect(adminGot).not.toContain(experts.fisher?.id);
+      expect(nexts(picky)).toEqual([]);
+
+      ok(await app.gql('mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { disabled } } }', { input: { userId: gzSub, disabled: true } }, tree.admin));
+      const before = nexts(admin).length;
+      await openNeed({ title: '停用之后' });
+      expect(nexts(admin)).toHaveLength(before);
+    });
+
+    it('stops delivering after complete and removes everything on $disconnect', async () => {
+      const c = await open(experts.farmer?.token as string);
+      await subscribe(c, 'once');
+      await send(c, { type: 'complete', id: 'once' });
+      await openNeed({ title: '取消之后' });
+      expect(nexts(c)).toEqual([]);
+      await app.subscriptions.handle({ requestContext: { routeKey: '$disconnect', connectionId: c } });
+      expect(await app.deps.store.get(connectionKey(c))).toBeUndefined();
+    });
+  });
+});
