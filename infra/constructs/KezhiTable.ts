@@ -7,7 +7,7 @@ import { tableDefinition } from '../../functions/lib/data/table.js';
 export class KezhiTable extends Construct {
   readonly table: TableV2;
 
-  constructor(scope: Construct, id: string, props: { removalPolicy?: RemovalPolicy } = {}) {
+  constructor(scope: Construct, id: string, props: { removalPolicy?: RemovalPolicy; deletionProtection?: boolean } = {}) {
     super(scope, id);
     const d = tableDefinition;
     this.table = new TableV2(this, 'Table', {
@@ -18,7 +18,7 @@ export class KezhiTable extends Construct {
       dynamoStream: StreamViewType[d.stream],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
-      deletionProtection: true,
+      deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       globalSecondaryIndexes: d.globalSecondaryIndexes.map((g) => ({
         indexName: g.indexName,

@@ -1,0 +1,29 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+const require = createRequire(import.meta.url);
+
+/** The runtime ships AWS SDK v3, so it stays out of the bundles. */
+export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * @as-integrations/aws-lambda requires Apollo's CommonJS build while our ES modules import its ESM
+ * build: aliasing the package to its CommonJS folder keeps a single copy in each bundle.
+ */
+export const APOLLO_ALIAS = { '@apollo/server': dirname(require.resolve('@apollo/server')) };
+
+/** The esbuild settings of every function, shared by the stack and the bundle measurement script. */
+export const ESBUILD = { minify: true, sourcemap: true, sourcesContent: false, target: 'node22', platform: 'node' as const, format: 'cjs' as const };
+
+/** NodejsFunction bundling (local esbuild, never Docker). */
+export const functionBundling: BundlingOptions = {
+  minify: ESBUILD.minify,
+  sourceMap: ESBUILD.sourcemap,
+  sourcesContent: ESBUILD.sourcesContent,
+  target: ESBUILD.target,
+  format: OutputFormat.CJS,
+  externalModules: EXTERNAL_MODULES,
+  forceDockerBundling: false,
+  esbuildArgs: Object.fromEntries(Object.entries(APOLLO_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
+};
