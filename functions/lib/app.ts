@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startServerAndCreateLambdaHandler, handlers } from '@as-integrations/aws-lambda';
 import { createDocumentClient } from './data/client.js';
 import { Store } from './data/store.js';
@@ -48,7 +49,7 @@ export function createDeps(config: AppConfig, logger = new Logger({ serviceName:
 
 /** The API Gateway HTTP API (v2) handler: Apollo Server with a context per request. */
 export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDeps(config)) {
-  const server = buildServer({ logger: deps.logger, introspection: !config.production });
+  const server = buildServer({ logger: deps.logger, introspection: !config.production, metrics: new Metrics({ namespace: 'Kezhi', serviceName: 'kezhi-graphql' }) });
   return startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler(), {
     context: async ({ event, context }) => {
       try {

@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { typeDefs } from './generated/graphql.js';
 import { resolvers } from './resolvers/index.js';
 import { createFormatError } from './errors.js';
@@ -9,6 +10,8 @@ import type { Context } from './context.js';
 
 export interface ServerOptions {
   logger: Logger;
+  /** Per-operation metrics (CloudWatch EMF); absent in tests. */
+  metrics?: Metrics;
   /** Off in production. */
   introspection: boolean;
 }
@@ -43,6 +46,12 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
           const started = Date.now();
           return {
             async willSendResponse({ operationName, operation, errors }) {
+              if (options.metrics) {
+                const metric = options.metrics.singleMetric();
+                metric.addDimension('operation', operationName ?? operation?.operation ?? 'invalid');
+                metric.addMetric('OperationDuration', MetricUnit.Milliseconds, Date.now() - started);
+                metric.addMetric('OperationErrors', MetricUnit.Count, errors?.length ?? 0);
+              }
               contextValue.logger?.info('graphql operation', {
                 requestId: contextValue.requestId,
                 operationName: operationName ?? null,

@@ -23,6 +23,8 @@ const { values } = parseArgs({
 const started = Date.now();
 // The pinned AWS SDK warns that its releases after January 2027 need Node 22 (Lambda runs 22).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// CloudWatch metrics (EMF lines) are for Lambda; locally they would only fill the terminal.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 4000);
 const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
 
