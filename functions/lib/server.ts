@@ -47,10 +47,11 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
           return {
             async willSendResponse({ operationName, operation, errors }) {
               if (options.metrics) {
-                const metric = options.metrics.singleMetric();
-                metric.addDimension('operation', operationName ?? operation?.operation ?? 'invalid');
-                metric.addMetric('OperationDuration', MetricUnit.Milliseconds, Date.now() - started);
-                metric.addMetric('OperationErrors', MetricUnit.Count, errors?.length ?? 0);
+                // One EMF line per request: both metrics under the operation's name (Lambda runs one request at a time).
+                options.metrics.addDimension('operation', operationName ?? operation?.operation ?? 'invalid');
+                options.metrics.addMetric('OperationDuration', MetricUnit.Milliseconds, Date.now() - started);
+                options.metrics.addMetric('OperationErrors', MetricUnit.Count, errors?.length ?? 0);
+                options.metrics.publishStoredMetrics();
               }
               contextValue.logger?.info('graphql operation', {
                 requestId: contextValue.requestId,

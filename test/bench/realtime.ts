@@ -21,6 +21,7 @@ import { RequestCounter } from '../support/requestCounter.js';
 import { post, runToEnd, startRunner, tempKeysFile } from '../support/runner.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
 async function publishReads() {

@@ -1,6 +1,7 @@
 import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, type Dimensions, type Key } from '../data/keys.js';
-import { recordOf, type ItemLoader } from '../data/loader.js';
-import { hydratePage, type Store, type WriteOp } from '../data/store.js';
+import type { ItemLoader } from '../data/loader.js';
+import type { Store, WriteOp } from '../data/store.js';
+import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Availability, ExpertTitle, Language, Origin } from '../generated/graphql.js';
@@ -42,26 +43,13 @@ export interface ExpertFilter {
 
 type Indexed = Pick<ExpertRecord, 'id' | 'domains' | 'origin' | 'title' | 'regionCode'>;
 const indexKeys = (e: Indexed): Key[] => indexKeysFor('EXPERT', { domain: e.domains, origin: e.origin, title: e.title }, indexSortKey(e.regionCode, e.id));
-const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
 
 const phoneTaken = () => new AppError(ErrorCode.CONFLICT, 'This phone number is already registered', { field: 'phone' });
 
 /** The talent pool: experts, their filter index items, and uniqueness guards for phone and user. */
-export class ExpertRepository {
-  constructor(
-    private readonly store: Store,
-    private readonly loader: ItemLoader,
-  ) {}
-
-  async get(id: string): Promise<ExpertRecord | undefined> {
-    const item = await this.loader.load(entityKey('EXPERT', id));
-    return item ? recordOf<ExpertRecord>(item) : undefined;
-  }
-
-  /** Strongly consistent read (before a conditional update). */
-  async getFresh(id: string): Promise<ExpertRecord | undefined> {
-    const item = await this.store.get(entityKey('EXPERT', id));
-    return item ? recordOf<ExpertRecord>(item) : undefined;
+export class ExpertRepository extends EntityStore<ExpertRecord> {
+  constructor(store: Store, loader: ItemLoader) {
+    super(store, loader, 'EXPERT', indexKeys);
   }
 
   /** One page of experts matching every given filter, in base-region order. */
@@ -75,49 +63,29 @@ export class ExpertRepository {
       ...(filter.regionCode && { sortPrefix: filter.regionCode }),
       args,
     });
-    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
+    return this.hydrate(page);
   }
 
   /** The expert, its index items and its guards, atomically: a taken phone or user is a CONFLICT. */
-  async create(record: ExpertRecord): Promise<ExpertRecord> {
-    const ops: WriteOp[] = [
-      this.store.putNew({ ...entityKey('EXPERT', record.id), entity: 'EXPERT', ...record }),
-      this.store.putNew({ ...guardKey('EXPERT_PHONE', record.phone), ownerId: record.id }, phoneTaken),
-      ...indexKeys(record).map((k) => this.store.put({ ...k, entity: 'EXPERT', id: record.id })),
-    ];
+  override create(record: ExpertRecord, extra: WriteOp[] = []): Promise<ExpertRecord> {
+    const guards: WriteOp[] = [this.store.putNew({ ...guardKey('EXPERT_PHONE', record.phone), ownerId: record.id }, phoneTaken)];
     if (record.userId) {
-      ops.push(
+      guards.push(
         this.store.putNew({ ...guardKey('EXPERT_USER', record.userId), ownerId: record.id }, () =>
           new AppError(ErrorCode.CONFLICT, 'You are already registered as an expert'),
         ),
       );
     }
-    await this.store.transact(ops);
-    this.loader.prime(entityKey('EXPERT', record.id), { ...record });
-    return record;
+    return super.create(record, [...guards, ...extra]);
   }
 
-  /**
-   * Applies `fields` if `current.version` is still current: index items follow the changed
-   * dimensions and a new phone moves its guard, in the same transaction as the versioned update.
-   */
-  async update(current: ExpertRecord, fields: Partial<Omit<ExpertRecord, 'id' | 'version' | 'createdAt' | 'updatedAt'>>, now: string) {
-    // Fields left undefined stay as they are (a plain spread would overwrite them with undefined).
-    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const next = { ...current, ...changed } as ExpertRecord;
-    const before = new Map(indexKeys(current).map((k) => [keyId(k), k]));
-    const after = new Map(indexKeys(next).map((k) => [keyId(k), k]));
-    const ops: WriteOp[] = [this.store.updateVersioned(entityKey('EXPERT', current.id), current.version, fields, now)];
-    for (const [id, k] of before) if (!after.has(id)) ops.push(this.store.delete(k));
-    for (const [id, k] of after) if (!before.has(id)) ops.push(this.store.put({ ...k, entity: 'EXPERT', id: current.id }));
-    if (next.phone !== current.phone) {
-      ops.push(
-        this.store.delete(guardKey('EXPERT_PHONE', current.phone)),
-        this.store.putNew({ ...guardKey('EXPERT_PHONE', next.phone), ownerId: current.id }, phoneTaken),
-      );
-    }
-    await this.store.transact(ops);
-    return this.reload(current.id);
+  /** A versioned update; a new phone moves its guard in the same transaction (a taken one is a CONFLICT). */
+  override update(current: ExpertRecord, fields: Partial<ExpertRecord>, now: string, extra: WriteOp[] = []): Promise<ExpertRecord> {
+    const guards: WriteOp[] =
+      fields.phone !== undefined && fields.phone !== current.phone
+        ? [this.store.delete(guardKey('EXPERT_PHONE', current.phone)), this.store.putNew({ ...guardKey('EXPERT_PHONE', fields.phone), ownerId: current.id }, phoneTaken)]
+        : [];
+    return super.update(current, fields, now, [...guards, ...extra]);
   }
 
   /** Ids of experts listed under `domain` whose base region is within `regionPrefix` (matching candidates). */
@@ -165,12 +133,5 @@ export class ExpertRepository {
       },
       onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }),
     };
-  }
-
-  private async reload(id: string): Promise<ExpertRecord> {
-    const item = await this.store.get(entityKey('EXPERT', id));
-    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `Expert ${id} not found`);
-    this.loader.clear(entityKey('EXPERT', id)).prime(entityKey('EXPERT', id), item);
-    return recordOf<ExpertRecord>(item);
   }
 }

@@ -1,5 +1,4 @@
 import {
-  entityKey,
   expertInboxGsi1,
   expertInboxPrefix,
   indexKeysFor,
@@ -16,7 +15,8 @@ import {
 } from '../data/keys.js';
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { recordOf, type ItemLoader } from '../data/loader.js';
-import { hydratePage, type Store, type WriteOp } from '../data/store.js';
+import type { Store, WriteOp } from '../data/store.js';
+import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { regionLineage } from '../regions/index.js';
 import type { Language, NeedAction, NeedKind, NeedStatus, RequesterKind, Role, Urgency } from '../generated/graphql.js';
@@ -125,8 +125,6 @@ export const needIndexKeys = (n: NeedIndexed): Key[] =>
 // Index items carry the need's immutable attributes, for residual filters.
 const indexItem = (k: Key, n: NeedRecord) => ({ ...k, entity: 'NEED', id: n.id, kind: n.kind, domains: n.domains, regionCode: n.regionCode, organizationPath: n.organizationPath });
 
-const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
-
 /** Residual conditions for the filter dimensions the chosen partition does not cover. */
 const RESIDUAL: Record<'region' | 'org' | 'kind' | 'domain', (value: string) => { expression: string; names: Record<string, string>; values: Record<string, unknown> }> = {
   region: (v) => ({ expression: 'begins_with(#rc, :rc)', names: { '#rc': 'regionCode' }, values: { ':rc': v } }),
@@ -173,71 +171,30 @@ export function planNeedQuery(filter: NeedFilter) {
 }
 
 /** Needs, their index items, history and stored matches. */
-export class NeedRepository {
-  constructor(
-    protected readonly store: Store,
-    protected readonly loader: ItemLoader,
-  ) {}
-
-  async get(id: string): Promise<NeedRecord | undefined> {
-    const item = await this.loader.load(entityKey('NEED', id));
-    return item ? recordOf<NeedRecord>(item) : undefined;
-  }
-
-  /** Strongly consistent read (before a transition). */
-  async getFresh(id: string): Promise<NeedRecord | undefined> {
-    const item = await this.store.get(entityKey('NEED', id));
-    return item ? recordOf<NeedRecord>(item) : undefined;
+export class NeedRepository extends EntityStore<NeedRecord> {
+  constructor(store: Store, loader: ItemLoader) {
+    super(store, loader, 'NEED', needIndexKeys, indexItem);
   }
 
   /** Needs matching the filter, newest first; one partition, plus a residual condition for rare combinations. */
   async list(filter: NeedFilter, args: PageArgs): Promise<Page<NeedRecord>> {
     const plan = planNeedQuery(filter);
-    const page = await this.store.queryPage({ partition: plan.partition, args, descending: true, ...(plan.filter && { filter: plan.filter }) });
-    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
+    return this.hydrate(await this.store.queryPage({ partition: plan.partition, args, descending: true, ...(plan.filter && { filter: plan.filter }) }));
   }
 
   /** The need, its index items and its first history event, atomically. */
-  async create(need: NeedRecord, event: NeedEventRecord): Promise<NeedRecord> {
-    await this.store.transact([
-      this.store.putNew({ ...entityKey('NEED', need.id), entity: 'NEED', ...need }),
-      ...needIndexKeys(need).map((k) => this.store.put(indexItem(k, need))),
-      this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: 'NEED_EVENT', ...event }),
-    ]);
-    this.loader.prime(entityKey('NEED', need.id), { ...need });
-    return need;
+  submit(need: NeedRecord, event: NeedEventRecord): Promise<NeedRecord> {
+    return this.create(need, [this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: 'NEED_EVENT', ...event })]);
   }
 
   /**
    * A workflow step: the versioned update of the need, its index items moved to the new status, the
    * history event, and the caller's extra writes (e.g. expert capacity counters), in one transaction.
    */
-  async transition(current: NeedRecord, changes: Partial<NeedRecord>, event: NeedEventRecord, extra: WriteOp[] = []): Promise<NeedRecord> {
-    const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as NeedRecord;
-    const before = new Map(needIndexKeys(current).map((k) => [keyId(k), k]));
-    const after = new Map(needIndexKeys(next).map((k) => [keyId(k), k]));
+  transition(current: NeedRecord, changes: Partial<NeedRecord>, event: NeedEventRecord, extra: WriteOp[] = []): Promise<NeedRecord> {
     const seq = current.historyCount + 1;
-    const ops: WriteOp[] = [
-      this.store.updateVersioned(entityKey('NEED', current.id), current.version, { ...changes, historyCount: seq }, event.at),
-      ...[...before].filter(([id]) => !after.has(id)).map(([, k]) => this.store.delete(k)),
-      ...[...after].filter(([id]) => !before.has(id)).map(([, k]) => this.store.put(indexItem(k, next))),
-      this.store.putNew({ ...needHistoryKey(current.id, event.at, seq), entity: 'NEED_EVENT', ...event }),
-      ...extra,
-    ];
-    await this.store.transact(ops);
-    const item = await this.store.get(entityKey('NEED', current.id));
-    if (!item) throw new Error(`need ${current.id} vanished after its transition`);
-    this.loader.clear(entityKey('NEED', current.id)).prime(entityKey('NEED', current.id), item);
-    return recordOf<NeedRecord>(item);
-  }
-
-  /** A versioned change that is not a workflow step (e.g. the expert's rating of the description). */
-  async update(current: NeedRecord, fields: Partial<Pick<NeedRecord, 'descriptionRating'>>, now: string): Promise<NeedRecord> {
-    await this.store.transact([this.store.updateVersioned(entityKey('NEED', current.id), current.version, fields, now)]);
-    const item = await this.store.get(entityKey('NEED', current.id));
-    if (!item) throw new Error(`need ${current.id} vanished after its update`);
-    this.loader.clear(entityKey('NEED', current.id)).prime(entityKey('NEED', current.id), item);
-    return recordOf<NeedRecord>(item);
+    const history = this.store.putNew({ ...needHistoryKey(current.id, event.at, seq), entity: 'NEED_EVENT', ...event });
+    return this.update(current, { ...changes, historyCount: seq }, event.at, [history, ...extra]);
   }
 
   /** The need's history, oldest first. */

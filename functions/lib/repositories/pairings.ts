@@ -1,6 +1,7 @@
 import { entityKey, indexKeysFor, indexPartition, indexSortKey, pairingFollowUpKey, pairingFollowUpPrefix, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
-import { hydratePage, type Store, type WriteOp } from '../data/store.js';
+import type { Store } from '../data/store.js';
+import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 
@@ -68,25 +69,11 @@ export type PairingChanges = Partial<Omit<PairingRecord, 'id' | 'action' | 'foll
 // The org dimension holds every id of the organization's path, so a filter on an organization lists its subtree.
 type Indexed = Pick<PairingRecord, 'id' | 'organizationPath' | 'regionCode'>;
 const indexKeys = (p: Indexed): Key[] => indexKeysFor('PAIRING', { org: p.organizationPath }, indexSortKey(p.regionCode, p.id));
-const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
 
 /** "6个1" pairings: main items, their filter index items, and their follow-ups in the pairing's partition. */
-export class PairingRepository {
-  constructor(
-    private readonly store: Store,
-    private readonly loader: ItemLoader,
-  ) {}
-
-  /** The pairing through the request's batching cache. */
-  async get(id: string): Promise<PairingRecord | undefined> {
-    const item = await this.loader.load(entityKey('PAIRING', id));
-    return item ? recordOf<PairingRecord>(item) : undefined;
-  }
-
-  /** Strongly consistent read (before a conditional write). */
-  async getFresh(id: string): Promise<PairingRecord | undefined> {
-    const item = await this.store.get(entityKey('PAIRING', id));
-    return item ? recordOf<PairingRecord>(item) : undefined;
+export class PairingRepository extends EntityStore<PairingRecord> {
+  constructor(store: Store, loader: ItemLoader) {
+    super(store, loader, 'PAIRING', indexKeys);
   }
 
   /** One page of pairings matching every given filter, in region order. */
@@ -96,31 +83,7 @@ export class PairingRepository {
       ...(filter.regionCode && { sortPrefix: filter.regionCode }),
       args,
     });
-    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
-  }
-
-  /** The pairing and its index items, atomically. */
-  async create(record: PairingRecord): Promise<PairingRecord> {
-    await this.store.transact([
-      this.store.putNew({ ...entityKey('PAIRING', record.id), entity: 'PAIRING', ...record }),
-      ...indexKeys(record).map((k) => this.store.put({ ...k, entity: 'PAIRING', id: record.id })),
-    ]);
-    this.loader.prime(entityKey('PAIRING', record.id), { ...record });
-    return record;
-  }
-
-  /** Applies `fields` if `current.version` is still current; index items follow a changed organization or region. */
-  async update(current: PairingRecord, fields: PairingChanges, now: string): Promise<PairingRecord> {
-    // Fields left undefined stay as they are (a plain spread would overwrite them with undefined).
-    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const next = { ...current, ...changed } as PairingRecord;
-    const before = new Map(indexKeys(current).map((k) => [keyId(k), k]));
-    const after = new Map(indexKeys(next).map((k) => [keyId(k), k]));
-    const ops: WriteOp[] = [this.store.updateVersioned(entityKey('PAIRING', current.id), current.version, fields, now)];
-    for (const [id, k] of before) if (!after.has(id)) ops.push(this.store.delete(k));
-    for (const [id, k] of after) if (!before.has(id)) ops.push(this.store.put({ ...k, entity: 'PAIRING', id: current.id }));
-    await this.store.transact(ops);
-    return this.reload(current.id);
+    return this.hydrate(page);
   }
 
   /**
@@ -163,11 +126,4 @@ export class PairingRepository {
     return (await this.store.queryAll(PK, SKPrefix)).map((item) => recordOf<PairingFollowUpRecord>(item));
   }
 
-  /** Reads the item again with strong consistency (after a write) and refreshes the request cache. */
-  private async reload(id: string): Promise<PairingRecord> {
-    const item = await this.store.get(entityKey('PAIRING', id));
-    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `Pairing ${id} not found`);
-    this.loader.clear(entityKey('PAIRING', id)).prime(entityKey('PAIRING', id), item);
-    return recordOf<PairingRecord>(item);
-  }
 }

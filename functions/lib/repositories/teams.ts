@@ -1,6 +1,7 @@
 import { entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
-import { recordOf, type ItemLoader } from '../data/loader.js';
+import type { ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
+import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Action } from '../generated/graphql.js';
@@ -38,15 +39,9 @@ const indexKeys = (t: Pick<TeamRecord, 'id' | 'organizationId' | 'parentTeamId' 
 ];
 
 /** Teams, their index items and memberships (membership and member counter change together). */
-export class TeamRepository {
-  constructor(
-    private readonly store: Store,
-    private readonly loader: ItemLoader,
-  ) {}
-
-  async get(id: string): Promise<TeamRecord | undefined> {
-    const item = await this.loader.load(entityKey('TEAM', id));
-    return item ? recordOf<TeamRecord>(item) : undefined;
+export class TeamRepository extends EntityStore<TeamRecord> {
+  constructor(store: Store, loader: ItemLoader) {
+    super(store, loader, 'TEAM', indexKeys);
   }
 
   /** Top-level teams of an organization. */
@@ -60,22 +55,7 @@ export class TeamRepository {
   }
 
   private async listIndex(partition: string, args: PageArgs): Promise<Page<TeamRecord>> {
-    const page = await this.store.queryPage({ partition, args });
-    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
-  }
-
-  async create(record: TeamRecord): Promise<TeamRecord> {
-    await this.store.transact([
-      this.store.putNew({ ...entityKey('TEAM', record.id), entity: 'TEAM', ...record }),
-      ...indexKeys(record).map((k) => this.store.put({ ...k, entity: 'TEAM', id: record.id })),
-    ]);
-    this.loader.prime(entityKey('TEAM', record.id), { ...record });
-    return record;
-  }
-
-  async update(id: string, version: number, fields: Partial<Pick<TeamRecord, 'name' | 'leaderExpertId' | 'actions' | 'description'>>, now: string) {
-    await this.store.transact([this.store.updateVersioned(entityKey('TEAM', id), version, fields, now)]);
-    return this.reload(id);
+    return this.hydrate(await this.store.queryPage({ partition, args }));
   }
 
   /** Members in expert-id order, from the team's partition. */
@@ -147,10 +127,4 @@ export class TeamRepository {
     };
   }
 
-  private async reload(id: string): Promise<TeamRecord> {
-    const item = await this.store.get(entityKey('TEAM', id));
-    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `Team ${id} not found`);
-    this.loader.clear(entityKey('TEAM', id)).prime(entityKey('TEAM', id), item);
-    return recordOf<TeamRecord>(item);
-  }
 }

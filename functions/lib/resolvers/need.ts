@@ -199,7 +199,7 @@ export const needResolvers: Resolvers = {
         createdAt: now,
         updatedAt: now,
       };
-      const created = await ctx.repos.needs.create(need, { at: now, action: 'SUBMIT', from: null, to: 'SUBMITTED', actorId: ctx.principal.userId, actorRoles: ctx.principal.roles, reason: null });
+      const created = await ctx.repos.needs.submit(need, { at: now, action: 'SUBMIT', from: null, to: 'SUBMITTED', actorId: ctx.principal.userId, actorRoles: ctx.principal.roles, reason: null });
       return { need: created };
     },
     reviewNeed: async (_p, { input }, ctx) => {

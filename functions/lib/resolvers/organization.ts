@@ -85,9 +85,9 @@ export const organizationResolvers: Resolvers = {
     updateOrganization: async (_p, { input }, ctx) => {
       const current = await requireOrganization(ctx, input.id);
       authorize(ctx.principal, { type: 'organization.update', path: current.path });
+      // The condition is on the version the client read, not the one in this request's cache.
       const organization = await ctx.repos.organizations.update(
-        current.id,
-        requireVersion(input.version),
+        { ...current, version: requireVersion(input.version) },
         {
           name: input.name == null ? undefined : requireText(input.name, 'name'),
           contactName: optionalText(input.contactName, 'contactName', 50),

@@ -69,9 +69,9 @@ export const teamResolvers: Resolvers = {
       const current = await requireTeam(ctx, input.id);
       authorize(ctx.principal, { type: 'team.manage', organizationPath: current.organizationPath });
       if (input.leaderExpertId) await requireExpert(ctx, input.leaderExpertId, 'leaderExpertId');
+      // The condition is on the version the client read, not the one in this request's cache.
       const team = await ctx.repos.teams.update(
-        current.id,
-        requireVersion(input.version),
+        { ...current, version: requireVersion(input.version) },
         {
           name: input.name == null ? undefined : requireText(input.name, 'name'),
           leaderExpertId: input.leaderExpertId === undefined ? undefined : input.leaderExpertId,

@@ -1,0 +1,87 @@
+import { entityKey, type EntityType, type Key } from './keys.js';
+import { recordOf, type ItemLoader } from './loader.js';
+import { hydratePage, type KeyPage, type Store, type WriteOp } from './store.js';
+import type { Page } from './pagination.js';
+import { AppError, ErrorCode } from '../errors.js';
+
+const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
+
+/**
+ * The persistence every indexed entity shares: its main item and its index items written together,
+ * versioned updates that move index items in the same transaction, reads through the request's
+ * DataLoader, and strongly consistent reloads after a write.
+ */
+export class EntityStore<T extends { id: string; version: number }> {
+  constructor(
+    readonly store: Store,
+    protected readonly loader: ItemLoader,
+    private readonly type: EntityType,
+    /** Every index key the record is listed under (see keys.ts). */
+    private readonly indexKeysOf: (record: T) => Key[],
+    /** What an index item holds besides its key (by default the entity type and id). */
+    private readonly indexItemOf: (key: Key, record: T) => Record<string, unknown> = (key, record) => ({ ...key, entity: type, id: record.id }),
+  ) {}
+
+  /** The record through the request's batching cache. */
+  async get(id: string): Promise<T | undefined> {
+    const item = await this.loader.load(entityKey(this.type, id));
+    return item ? recordOf<T>(item) : undefined;
+  }
+
+  /** Strongly consistent read (before a conditional update). */
+  async getFresh(id: string): Promise<T | undefined> {
+    const item = await this.store.get(entityKey(this.type, id));
+    return item ? recordOf<T>(item) : undefined;
+  }
+
+  /** Reads again with strong consistency after a write and refreshes the request cache. */
+  async reload(id: string): Promise<T> {
+    const key = entityKey(this.type, id);
+    const item = await this.store.get(key);
+    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `${this.type} ${id} not found`);
+    this.loader.clear(key).prime(key, item);
+    return recordOf<T>(item);
+  }
+
+  /** Writes of a new record: the main item (must not exist) and its index items. */
+  createOps(record: T): WriteOp[] {
+    return [
+      this.store.putNew({ ...entityKey(this.type, record.id), entity: this.type, ...record }),
+      ...this.indexKeysOf(record).map((k) => this.store.put(this.indexItemOf(k, record))),
+    ];
+  }
+
+  /** Creates the record with its index items (and the caller's extra writes, e.g. guards), atomically. */
+  async create(record: T, extra: WriteOp[] = []): Promise<T> {
+    await this.store.transact([...this.createOps(record), ...extra]);
+    this.loader.prime(entityKey(this.type, record.id), { ...record });
+    return record;
+  }
+
+  /**
+   * Writes of a versioned update: the fields set (null removes, undefined keeps), `version` bumped
+   * on the condition that it is still `current.version`, index items that no longer apply deleted
+   * and new ones put. Returns the record as it will be.
+   */
+  updateOps(current: T, fields: Partial<T>, now: string): { ops: WriteOp[]; next: T } {
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const next = { ...current, ...changed } as T;
+    const before = new Map(this.indexKeysOf(current).map((k) => [keyId(k), k]));
+    const after = new Map(this.indexKeysOf(next).map((k) => [keyId(k), k]));
+    const ops: WriteOp[] = [this.store.updateVersioned(entityKey(this.type, current.id), current.version, fields, now)];
+    for (const [id, k] of before) if (!after.has(id)) ops.push(this.store.delete(k));
+    for (const [id, k] of after) if (!before.has(id)) ops.push(this.store.put(this.indexItemOf(k, next)));
+    return { ops, next };
+  }
+
+  /** Applies a versioned update (and the caller's extra writes) atomically, then reloads. */
+  async update(current: T, fields: Partial<T>, now: string, extra: WriteOp[] = []): Promise<T> {
+    await this.store.transact([...this.updateOps(current, fields, now).ops, ...extra]);
+    return this.reload(current.id);
+  }
+
+  /** Records of a page of index items, loaded in one BatchGetItem. */
+  hydrate(page: KeyPage): Promise<Page<T>> {
+    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
+  }
+}
