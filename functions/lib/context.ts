@@ -9,6 +9,10 @@ import { TeamRepository } from './repositories/teams.js';
 import { ExpertRepository } from './repositories/experts.js';
 import { NeedRepository } from './repositories/needs.js';
 import { AccessRepository } from './repositories/access.js';
+import { ActivityRepository } from './repositories/activities.js';
+import { GovernanceRepository } from './repositories/governance.js';
+import { WorkstationRepository } from './repositories/workstations.js';
+import { NominationRepository } from './repositories/nominations.js';
 import { TechnologyRepository } from './repositories/technologies.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { PairingRepository } from './repositories/pairings.js';
@@ -29,6 +33,10 @@ export interface Repositories {
   experts: ExpertRepository;
   needs: NeedRepository;
   access: AccessRepository;
+  activities: ActivityRepository;
+  governance: GovernanceRepository;
+  workstations: WorkstationRepository;
+  nominations: NominationRepository;
   technologies: TechnologyRepository;
   projects: ProjectRepository;
   pairings: PairingRepository;
@@ -71,6 +79,10 @@ export function createRepositories(deps: AppDeps): Repositories {
     experts: new ExpertRepository(deps.store, loader),
     needs: new NeedRepository(deps.store, loader),
     access: new AccessRepository(deps.store, loader),
+    activities: new ActivityRepository(deps.store, loader),
+    governance: new GovernanceRepository(deps.store),
+    workstations: new WorkstationRepository(deps.store, loader),
+    nominations: new NominationRepository(deps.store, loader),
     technologies: new TechnologyRepository(deps.store, loader),
     projects: new ProjectRepository(deps.store, loader),
     pairings: new PairingRepository(deps.store, loader),

@@ -29,6 +29,11 @@ export type Action =
   | { type: 'need.rateDescription'; need: NeedScope }
   | { type: 'needs.listPublished' }
   | { type: 'access.manage' }
+  | { type: 'activity.read' }
+  | { type: 'activity.manage'; organizationPath: string[] }
+  | { type: 'activity.participate'; expertId: string; organizationPath: string[] }
+  | { type: 'governance.manage'; organizationPath: string[] }
+  | { type: 'campaign.manage' }
   | { type: 'matches.subscribe'; expert: ExpertScope | null }
   | { type: 'pool.read' }
   | { type: 'pool.manage'; organizationPath: string[] }
@@ -116,6 +121,17 @@ export function decide(p: Principal, action: Action): Decision {
       return isExpertIn(p, action.need.acceptedExpertIds) ? allow : deny('Only an expert who served the need may rate its description');
     case 'needs.listPublished':
       return hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'REQUESTER') ? allow : deny('Sign in as an expert, partner or admin to browse needs');
+    case 'activity.read':
+      return allow;
+    case 'activity.manage':
+    case 'governance.manage':
+      return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');
+    case 'activity.participate':
+      // A volunteer signs itself up and checks itself in; the organizing admins may do it for anyone.
+      if (p.expertId === action.expertId && hasRole(p, 'EXPERT')) return allow;
+      return managesPath(p, action.organizationPath) ? allow : deny('Only the volunteer or the organizing admins may do this');
+    case 'campaign.manage':
+      return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province runs campaigns');
     case 'access.manage':
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages user access');
     case 'matches.subscribe': {

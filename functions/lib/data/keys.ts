@@ -29,17 +29,21 @@ export const memberPrefix = (teamId: string) => ({ PK: `TEAM#${teamId}`, SKPrefi
 export const memberGsi1 = (teamId: string, expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `TEAM#${teamId}` });
 export const expertTeamsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'TEAM#' });
 
-export type EntityType = 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING';
+export type EntityType = 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING' | 'ACTIVITY' | 'WORKSTATION' | 'NOMINATION' | 'CAMPAIGN';
 
 /** Filter dimensions per entity, in the order they appear in index keys. */
 export const indexDimensions = {
-  ORG: ['kind', 'level', 'parent'],
+  ORG: ['kind', 'level', 'parent', 'ancestor'],
   TEAM: ['org', 'parent'],
   EXPERT: ['domain', 'origin', 'title'],
   NEED: ['region', 'org', 'requester', 'kind', 'domain', 'status'],
   TECH: ['domain', 'maturity'],
   PROJECT: ['org', 'action', 'status'],
   PAIRING: ['org'],
+  ACTIVITY: ['region', 'org', 'action', 'workstation'],
+  WORKSTATION: ['kind'],
+  NOMINATION: ['org', 'category', 'status'],
+  CAMPAIGN: [],
 } as const satisfies Record<EntityType, readonly string[]>;
 
 /**
@@ -48,7 +52,8 @@ export const indexDimensions = {
  * dimension (their sort key is time, newest first), so a region subtree is a partition, not a prefix.
  */
 export const indexFamilies: { [T in EntityType]: ReadonlyArray<ReadonlyArray<(typeof indexDimensions)[T][number]>> } = {
-  ORG: [['kind', 'level', 'parent']],
+  // `ancestor` lists an organization's whole subtree (plans and reports not yet filed).
+  ORG: [['kind', 'level', 'parent'], ['ancestor']],
   TEAM: [],
   EXPERT: [['domain', 'origin', 'title']],
   NEED: [
@@ -60,6 +65,11 @@ export const indexFamilies: { [T in EntityType]: ReadonlyArray<ReadonlyArray<(ty
   TECH: [['domain', 'maturity']],
   PROJECT: [['org', 'action', 'status']],
   PAIRING: [['org']],
+  // Activities are time-ordered (sort key = start time): region and organization subtrees are dimensions.
+  ACTIVITY: [['region', 'action'], ['org', 'action'], ['workstation']],
+  WORKSTATION: [['kind']],
+  NOMINATION: [['org', 'category', 'status']],
+  CAMPAIGN: [],
 };
 
 export type Dimension<T extends EntityType> = (typeof indexDimensions)[T][number];
@@ -141,3 +151,17 @@ export const deliveryKey = (needId: string, openedAt: string, connectionId: stri
 });
 /** A user's access record (disabled account, revoked roles), checked for every subscription delivery. */
 export const userAccessKey = (userId: string): Key => ({ PK: `USER#${userId}`, SK: '#ACCESS' });
+
+/** A participation in an activity (sign-up, check-in/out, hours), in the activity's partition; GSI1 is the volunteer's service record by date. */
+export const participationKey = (activityId: string, expertId: string): Key => ({ PK: `ACTIVITY#${activityId}`, SK: `PART#${expertId}` });
+export const participationPrefix = (activityId: string) => ({ PK: `ACTIVITY#${activityId}`, SKPrefix: 'PART#' });
+export const serviceRecordGsi1 = (expertId: string, startAt: string, activityId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `SERVICE#${startAt}#${activityId}` });
+export const serviceRecordPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'SERVICE#' });
+/** Figures kept at write time: per organization, per quarter and action (or NEEDS), and all-time. */
+export const statsKey = (organizationId: string, bucket: string): Key => ({ PK: `STATS#${organizationId}`, SK: bucket });
+export const quarterBucket = (quarter: string, what: string) => `Q#${quarter}#${what}`;
+export const ALL_TIME_BUCKET = 'ALL#TOTAL';
+/** A submitted (frozen) quarterly report of an organization. */
+export const reportKey = (organizationId: string, quarter: string): Key => ({ PK: `REPORT#${organizationId}`, SK: `Q#${quarter}` });
+/** An organization's implementation plan for a campaign. */
+export const planKey = (campaignId: string, organizationId: string): Key => ({ PK: `PLAN#${campaignId}`, SK: `ORG#${organizationId}` });

@@ -182,6 +182,8 @@ export class Store {
     args: PageArgs;
     /** Newest first for time-ordered sort keys. */
     descending?: boolean;
+    /** A sort-key range (inclusive), e.g. dates; instead of `sortPrefix`. */
+    sortBetween?: [string, string];
     /**
      * A residual condition on immutable attributes of index items, for filter combinations no single
      * partition serves. Reading continues until the page is full, so pages are never short.
@@ -191,7 +193,7 @@ export class Store {
     const first = pageSize(query.args.first);
     const pkName = query.index ? `${query.index}PK` : 'PK';
     const skName = query.index ? `${query.index}SK` : 'SK';
-    const scope = `${query.index ?? 'table'}|${query.partition}|${query.sortPrefix ?? ''}|${query.filter ? JSON.stringify(query.filter.values) : ''}`;
+    const scope = `${query.index ?? 'table'}|${query.partition}|${query.sortPrefix ?? ''}|${query.sortBetween?.join('..') ?? ''}|${query.filter ? JSON.stringify(query.filter.values) : ''}`;
     let startKey = query.args.after ? this.cursors.decode(scope, query.args.after) : undefined;
     const items: Array<Record<string, unknown>> = [];
     do {
@@ -199,9 +201,14 @@ export class Store {
         new QueryCommand({
           TableName: this.tableName,
           ...(query.index && { IndexName: query.index }),
-          KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': pkName, ...(query.sortPrefix && { '#sk': skName }), ...query.filter?.names },
-          ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortPrefix && { ':prefix': query.sortPrefix }), ...query.filter?.values },
+          KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : query.sortBetween ? '#pk = :pk AND #sk BETWEEN :lo AND :hi' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': pkName, ...((query.sortPrefix || query.sortBetween) && { '#sk': skName }), ...query.filter?.names },
+          ExpressionAttributeValues: {
+            ':pk': query.partition,
+            ...(query.sortPrefix && { ':prefix': query.sortPrefix }),
+            ...(query.sortBetween && { ':lo': query.sortBetween[0], ':hi': query.sortBetween[1] }),
+            ...query.filter?.values,
+          },
           ...(query.filter && { FilterExpression: query.filter.expression }),
           ...(query.descending && { ScanIndexForward: false }),
           // With a residual filter, read in larger steps: DynamoDB applies Limit before the filter.

@@ -6,6 +6,11 @@ import type { TeamRecord as TeamRecordModel } from '../repositories/teams.js';
 import type { ExpertRecord as ExpertRecordModel } from '../repositories/experts.js';
 import type { NeedRecord as NeedRecordModel, NeedEventRecord as NeedEventRecordModel, NeedMatchRecord as NeedMatchRecordModel, RequesterRecord as RequesterRecordModel } from '../repositories/needs.js';
 import type { UserAccessRecord as UserAccessRecordModel } from '../repositories/access.js';
+import type { ActivityRecord as ActivityRecordModel, ParticipationRecord as ParticipationRecordModel } from '../repositories/activities.js';
+import type { WorkstationRecord as WorkstationRecordModel } from '../repositories/workstations.js';
+import type { NominationRecord as NominationRecordModel } from '../repositories/nominations.js';
+import type { CampaignRecord as CampaignRecordModel, PlanRecord as PlanRecordModel } from '../repositories/governance.js';
+import type { QuarterlyReportModel as QuarterlyReportModelModel, ChildFiguresModel as ChildFiguresModelModel, ProofModel as ProofModelModel, ProofEntryModel as ProofEntryModelModel } from '../resolvers/activity.js';
 import type { Term as TermModel } from '../vocabulary.js';
 import type { Principal as PrincipalModel } from '../auth/principal.js';
 import type { TechnologyRecord as TechnologyRecordModel } from '../repositories/technologies.js';
@@ -40,6 +45,79 @@ export type Action =
   /** 学会服务企业 — learned societies serve enterprises */
   | 'SOCIETY_SERVES_ENTERPRISE';
 
+/** Figures of one action (or all) for a quarter. */
+export type ActionFigures = {
+  __typename?: 'ActionFigures';
+  action?: Maybe<Action>;
+  activities: Scalars['Int']['output'];
+  beneficiaries: Scalars['Int']['output'];
+  serviceHours: Scalars['Float']['output'];
+  volunteers: Scalars['Int']['output'];
+};
+
+/** A service activity under one of the five actions. */
+export type Activity = {
+  __typename?: 'Activity';
+  action: Action;
+  beneficiaries?: Maybe<Scalars['Int']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  endAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  needs: Array<Need>;
+  organization: Organization;
+  outcome?: Maybe<Scalars['String']['output']>;
+  participants: Array<Participation>;
+  plannedVolunteers: Scalars['Int']['output'];
+  region: Region;
+  startAt: Scalars['DateTime']['output'];
+  status: ActivityStatus;
+  team?: Maybe<Team>;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  venue?: Maybe<Scalars['String']['output']>;
+  venueKind: VenueKind;
+  version: Scalars['Int']['output'];
+  workstation?: Maybe<Workstation>;
+};
+
+export type ActivityConnection = {
+  __typename?: 'ActivityConnection';
+  edges: Array<ActivityEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ActivityEdge = {
+  __typename?: 'ActivityEdge';
+  cursor: Scalars['String']['output'];
+  node: Activity;
+};
+
+/** Newest first. regionCode and organizationId match subtrees; from/to bound the start time. */
+export type ActivityFilter = {
+  action?: InputMaybe<Action>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type ActivityPayload = {
+  __typename?: 'ActivityPayload';
+  activity: Activity;
+};
+
+export type ActivityStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'ONGOING'
+  | 'PLANNED';
+
+export type ActivityStepInput = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
 export type AddPairingFollowUpInput = {
   /** ISO date of the visit, not in the future. */
   date: Scalars['String']['input'];
@@ -57,10 +135,58 @@ export type Availability =
   /** 暂停 — not taking assignments */
   | 'UNAVAILABLE';
 
+export type AwardInput = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+/** A campaign whose units file implementation plans (实施方案) within a month of its start. */
+export type Campaign = {
+  __typename?: 'Campaign';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  planDueDate: Scalars['String']['output'];
+  startDate: Scalars['String']['output'];
+};
+
+export type ChildFigures = {
+  __typename?: 'ChildFigures';
+  figures: QuarterFigures;
+  organization: Organization;
+};
+
+export type CompleteActivityInput = {
+  beneficiaries: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  outcome: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
 export type CompleteNeedInput = {
   id: Scalars['ID']['input'];
   outcome: Scalars['String']['input'];
   version: Scalars['Int']['input'];
+};
+
+export type CreateActivityInput = {
+  action: Action;
+  description?: InputMaybe<Scalars['String']['input']>;
+  endAt: Scalars['DateTime']['input'];
+  needIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  organizationId: Scalars['ID']['input'];
+  plannedVolunteers?: InputMaybe<Scalars['Int']['input']>;
+  regionCode: Scalars['ID']['input'];
+  startAt: Scalars['DateTime']['input'];
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  title: Scalars['String']['input'];
+  venue?: InputMaybe<Scalars['String']['input']>;
+  venueKind: VenueKind;
+  workstationId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateCampaignInput = {
+  name: Scalars['String']['input'];
+  startDate: Scalars['String']['input'];
 };
 
 export type CreateOrganizationInput = {
@@ -139,6 +265,23 @@ export type CreateTechnologyInput = {
   transferModes: Array<TransferMode>;
 };
 
+export type CreateWorkstationInput = {
+  host: WorkstationHostInput;
+  kind: WorkstationKind;
+  name: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+  regionCode: Scalars['ID']['input'];
+  residentExpertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type Criterion = {
+  __typename?: 'Criterion';
+  actual: Scalars['Float']['output'];
+  met: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  required: Scalars['Float']['output'];
+};
+
 export type DispatchNeedInput = {
   expertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   id: Scalars['ID']['input'];
@@ -155,6 +298,12 @@ export type Domain = {
   en: Scalars['String']['output'];
   /** Chinese label */
   zh: Scalars['String']['output'];
+};
+
+export type Eligibility = {
+  __typename?: 'Eligibility';
+  criteria: Array<Criterion>;
+  eligible: Scalars['Boolean']['output'];
 };
 
 /** A volunteer or expert in the talent pool (人才库). The ID number is stored, never returned. */
@@ -182,6 +331,8 @@ export type Expert = {
   phone?: Maybe<Scalars['String']['output']>;
   /** Where the expert is based. */
   region: Region;
+  /** Hours by provenance and the star level (the expert and its admins). */
+  serviceRecord: ServiceRecord;
   /** Where the expert is willing to serve. */
   serviceRegions: Array<Region>;
   teams: TeamConnection;
@@ -276,6 +427,16 @@ export type HelpedEnterpriseInput = {
   organizationId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type HostKind =
+  | 'ENTERPRISE'
+  | 'PARK'
+  | 'VILLAGE';
+
+/** Where service hours come from (谁组织谁记录): check-in/check-out, or entered by an admin. */
+export type HourProvenance =
+  | 'CHECK_IN'
+  | 'MANUAL';
+
 /** Languages an expert can serve in. */
 export type Language =
   /** 粤语 */
@@ -290,6 +451,13 @@ export type Language =
   | 'PORTUGUESE'
   /** 潮汕话 */
   | 'TEOCHEW';
+
+export type ManualHoursInput = {
+  activityId: Scalars['ID']['input'];
+  expertId: Scalars['ID']['input'];
+  hours: Scalars['Float']['input'];
+  note: Scalars['String']['input'];
+};
 
 /** Why an expert (or technology) scored as it did. */
 export type MatchFactor =
@@ -316,24 +484,35 @@ export type Mutation = {
   /** Records a follow-up visit (跟踪回访) of a pairing. */
   addPairingFollowUp: PairingPayload;
   addTeamMember: TeamMemberPayload;
+  award: Nomination;
+  cancelActivity: ActivityPayload;
+  checkIn: ParticipationPayload;
+  checkOut: ParticipationPayload;
   closeNeed: NeedPayload;
+  /** Completes the activity and adds its figures to the quarterly counters of its organization and every ancestor, in one transaction. */
+  completeActivity: ActivityPayload;
   completeNeed: NeedPayload;
+  createActivity: ActivityPayload;
+  createCampaign: Campaign;
   createOrganization: CreateOrganizationPayload;
   createPairing: PairingPayload;
   createProject: ProjectPayload;
   createTeam: CreateTeamPayload;
   /** Lists a technology (admins of the organization's subtree). */
   createTechnology: TechnologyPayload;
+  createWorkstation: WorkstationPayload;
   /** A dispatched expert declines; with nobody left the need returns to OPEN. */
   declineNeed: NeedPayload;
   /** 派单: dispatch to experts and/or a team (again to re-dispatch). */
   dispatchNeed: NeedPayload;
   /** 抢单: a matched expert takes an open need. */
   grabNeed: NeedPayload;
+  nominate: Nomination;
   /** 评单: the requester rates the service, 1–5 stars. */
   rateNeed: NeedPayload;
   /** A serving expert rates how well the need was described (does not change the status). */
   rateNeedDescription: NeedPayload;
+  recordManualHours: ParticipationPayload;
   /** Self sign-up into the talent pool by a signed-in user (one expert record per user). */
   registerExpert: RegisterExpertPayload;
   removeTeamMember: TeamMemberPayload;
@@ -341,15 +520,20 @@ export type Mutation = {
   reviewNeed: NeedPayload;
   /** Disable a user or revoke roles (PROVINCE_ADMIN). Open subscriptions stop delivering at the next event. */
   setUserAccess: SetUserAccessPayload;
+  signUpActivity: ParticipationPayload;
+  startActivity: ActivityPayload;
   startNeedService: NeedPayload;
   /** 点单: a requester posts a need, or an admin records one from a survey. */
   submitNeed: NeedPayload;
+  submitPlan: Plan;
+  submitQuarterlyReport: QuarterlyReport;
   updateExpert: UpdateExpertPayload;
   updateOrganization: UpdateOrganizationPayload;
   updatePairing: PairingPayload;
   updateProject: ProjectPayload;
   updateTeam: UpdateTeamPayload;
   updateTechnology: TechnologyPayload;
+  updateWorkstation: WorkstationPayload;
   withdrawNeed: NeedPayload;
 };
 
@@ -373,14 +557,56 @@ export type MutationAddTeamMemberArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationAwardArgs = {
+  input: AwardInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCancelActivityArgs = {
+  input: ActivityStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCheckInArgs = {
+  input: ParticipationInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCheckOutArgs = {
+  input: ParticipationInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationCloseNeedArgs = {
   input: ReasonedNeedStepInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationCompleteActivityArgs = {
+  input: CompleteActivityInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationCompleteNeedArgs = {
   input: CompleteNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCreateActivityArgs = {
+  input: CreateActivityInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationCreateCampaignArgs = {
+  input: CreateCampaignInput;
 };
 
 
@@ -415,6 +641,12 @@ export type MutationCreateTechnologyArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationCreateWorkstationArgs = {
+  input: CreateWorkstationInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationDeclineNeedArgs = {
   input: NeedStepInput;
 };
@@ -433,6 +665,12 @@ export type MutationGrabNeedArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationNominateArgs = {
+  input: NominateInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationRateNeedArgs = {
   input: RateNeedInput;
 };
@@ -441,6 +679,12 @@ export type MutationRateNeedArgs = {
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationRateNeedDescriptionArgs = {
   input: RateNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationRecordManualHoursArgs = {
+  input: ManualHoursInput;
 };
 
 
@@ -469,6 +713,18 @@ export type MutationSetUserAccessArgs = {
 
 
 /** Every mutation takes one `input` and returns a payload. */
+export type MutationSignUpActivityArgs = {
+  input: ParticipationInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationStartActivityArgs = {
+  input: ActivityStepInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
 export type MutationStartNeedServiceArgs = {
   input: NeedStepInput;
 };
@@ -477,6 +733,18 @@ export type MutationStartNeedServiceArgs = {
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationSubmitNeedArgs = {
   input: SubmitNeedInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationSubmitPlanArgs = {
+  input: SubmitPlanInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationSubmitQuarterlyReportArgs = {
+  input: SubmitQuarterlyReportInput;
 };
 
 
@@ -513,6 +781,12 @@ export type MutationUpdateTeamArgs = {
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationUpdateTechnologyArgs = {
   input: UpdateTechnologyInput;
+};
+
+
+/** Every mutation takes one `input` and returns a payload. */
+export type MutationUpdateWorkstationArgs = {
+  input: UpdateWorkstationInput;
 };
 
 
@@ -689,6 +963,56 @@ export type NeedStepInput = {
   version: Scalars['Int']['input'];
 };
 
+export type NominateInput = {
+  caseTitle?: InputMaybe<Scalars['String']['input']>;
+  category: NominationCategory;
+  citation: Scalars['String']['input'];
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+  organizationId: Scalars['ID']['input'];
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A nomination for recognition. */
+export type Nomination = {
+  __typename?: 'Nomination';
+  caseTitle?: Maybe<Scalars['String']['output']>;
+  category: NominationCategory;
+  citation: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether the nominee meets CAST's thresholds (teams: members, activities and hours of the team's organization). */
+  eligibility?: Maybe<Eligibility>;
+  expert?: Maybe<Expert>;
+  id: Scalars['ID']['output'];
+  organization: Organization;
+  status: NominationStatus;
+  team?: Maybe<Team>;
+  version: Scalars['Int']['output'];
+};
+
+export type NominationCategory =
+  /** 典型案例 */
+  | 'CASE'
+  /** 典型人物 */
+  | 'PERSON'
+  /** 先进队伍 */
+  | 'TEAM';
+
+export type NominationConnection = {
+  __typename?: 'NominationConnection';
+  edges: Array<NominationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type NominationEdge = {
+  __typename?: 'NominationEdge';
+  cursor: Scalars['String']['output'];
+  node: Nomination;
+};
+
+export type NominationStatus =
+  | 'AWARDED'
+  | 'NOMINATED';
+
 /** An association, society or other unit. Names, kinds and regions are public. */
 export type Organization = {
   __typename?: 'Organization';
@@ -704,6 +1028,7 @@ export type Organization = {
   level: RegionLevel;
   name: Scalars['String']['output'];
   parent?: Maybe<Organization>;
+  plan?: Maybe<Plan>;
   region: Region;
   /** Top-level volunteer teams (队伍) of this organization (signed-in callers). */
   teams: TeamConnection;
@@ -717,6 +1042,12 @@ export type OrganizationChildrenArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrganizationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An association, society or other unit. Names, kinds and regions are public. */
+export type OrganizationPlanArgs = {
+  campaignId: Scalars['ID']['input'];
 };
 
 
@@ -838,6 +1169,44 @@ export type PairingPayload = {
   pairing: Pairing;
 };
 
+/** A volunteer's participation: sign-up, check-in/out and hours, recorded by the organizing organization. */
+export type Participation = {
+  __typename?: 'Participation';
+  activity: Activity;
+  checkInAt?: Maybe<Scalars['DateTime']['output']>;
+  checkOutAt?: Maybe<Scalars['DateTime']['output']>;
+  /** From check-in/check-out, rounded (< 15 min → 0, 15–45 → 0.5 h, > 45 → 1 h beyond whole hours). */
+  creditedHours: Scalars['Float']['output'];
+  expert: Expert;
+  /** Added by hand by an admin, kept apart. */
+  manualHours: Scalars['Float']['output'];
+  manualNote?: Maybe<Scalars['String']['output']>;
+  signedUpAt: Scalars['DateTime']['output'];
+  totalHours: Scalars['Float']['output'];
+};
+
+export type ParticipationInput = {
+  activityId: Scalars['ID']['input'];
+  /** When it happened (admins only, e.g. a paper sign-in sheet); now by default. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Admins record for a volunteer; a volunteer for itself when omitted. */
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type ParticipationPayload = {
+  __typename?: 'ParticipationPayload';
+  participation: Participation;
+};
+
+export type Plan = {
+  __typename?: 'Plan';
+  campaign: Campaign;
+  content: Scalars['String']['output'];
+  late: Scalars['Boolean']['output'];
+  organization: Organization;
+  submittedAt: Scalars['DateTime']['output'];
+};
+
 /** The caller, as the API sees it. */
 export type Principal = {
   __typename?: 'Principal';
@@ -917,12 +1286,58 @@ export type ProjectStatus =
   /** 计划中 — planned */
   | 'PLANNED';
 
+export type ProofEntry = {
+  __typename?: 'ProofEntry';
+  activity: Activity;
+  creditedHours: Scalars['Float']['output'];
+  date: Scalars['String']['output'];
+  manualHours: Scalars['Float']['output'];
+};
+
+/** A proof of service (志愿服务证明) issued by the organization that recorded the service. */
+export type ProofOfService = {
+  __typename?: 'ProofOfService';
+  creditedHours: Scalars['Float']['output'];
+  entries: Array<ProofEntry>;
+  from: Scalars['String']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  issuedBy: Organization;
+  manualHours: Scalars['Float']['output'];
+  person: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+  totalHours: Scalars['Float']['output'];
+};
+
+export type QuarterFigures = {
+  __typename?: 'QuarterFigures';
+  byAction: Array<ActionFigures>;
+  needsReceived: Scalars['Int']['output'];
+  needsResolved: Scalars['Int']['output'];
+  total: ActionFigures;
+};
+
+/** A quarterly report (按季度报送): the organization's whole subtree, kept at write time. */
+export type QuarterlyReport = {
+  __typename?: 'QuarterlyReport';
+  byChild: Array<ChildFigures>;
+  dueDate: Scalars['String']['output'];
+  figures: QuarterFigures;
+  organization: Organization;
+  quarter: Scalars['String']['output'];
+  submitted?: Maybe<SubmittedReport>;
+};
+
 export type Query = {
   __typename?: 'Query';
+  activities: ActivityConnection;
+  activity?: Maybe<Activity>;
+  campaign?: Maybe<Campaign>;
   /** The discipline vocabulary. */
   domains: Array<Domain>;
   expert?: Maybe<Expert>;
   experts: ExpertConnection;
+  /** Organizations of the subtree that have not submitted the quarter's report after its end + 15 days. */
+  lateReports: Array<Organization>;
   /** The caller (anonymous without a token). */
   me: Principal;
   /** The caller's own needs (requesters), newest first. */
@@ -930,14 +1345,20 @@ export type Query = {
   need?: Maybe<Need>;
   /** Admins: their region or organization subtree. Experts and partners: published (OPEN) needs. */
   needs: NeedConnection;
+  nominations: NominationConnection;
   organization?: Maybe<Organization>;
   organizations: OrganizationConnection;
+  /** Organizations of the subtree with no plan for the campaign after its due date (as of `asOf`, default today). */
+  overduePlans: Array<Organization>;
   pairing?: Maybe<Pairing>;
   /** "6个1" pairings, in region order (signed-in callers). */
   pairings: PairingConnection;
   project?: Maybe<Project>;
   /** The project pool (项目库), in region order (signed-in callers). */
   projects: ProjectConnection;
+  /** Proofs of service for an expert, one per recording organization, for activities started in [from, to]. */
+  proofOfService: Array<ProofOfService>;
+  quarterlyReport: QuarterlyReport;
   /** One region by code; null when unknown. */
   region?: Maybe<Region>;
   /** Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao). */
@@ -948,6 +1369,25 @@ export type Query = {
   technology?: Maybe<Technology>;
   /** A user's access record (PROVINCE_ADMIN). */
   userAccess?: Maybe<UserAccess>;
+  workstation?: Maybe<Workstation>;
+  workstations: WorkstationConnection;
+};
+
+
+export type QueryActivitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ActivityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryActivityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCampaignArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -960,6 +1400,13 @@ export type QueryExpertsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ExpertFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryLateReportsArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
+  organizationId: Scalars['ID']['input'];
+  quarter: Scalars['String']['input'];
 };
 
 
@@ -982,6 +1429,15 @@ export type QueryNeedsArgs = {
 };
 
 
+export type QueryNominationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<NominationCategory>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  organizationId: Scalars['ID']['input'];
+  status?: InputMaybe<NominationStatus>;
+};
+
+
 export type QueryOrganizationArgs = {
   id: Scalars['ID']['input'];
 };
@@ -991,6 +1447,13 @@ export type QueryOrganizationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrganizationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOverduePlansArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
+  campaignId: Scalars['ID']['input'];
+  organizationId: Scalars['ID']['input'];
 };
 
 
@@ -1015,6 +1478,19 @@ export type QueryProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProjectFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryProofOfServiceArgs = {
+  expertId: Scalars['ID']['input'];
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+};
+
+
+export type QueryQuarterlyReportArgs = {
+  organizationId: Scalars['ID']['input'];
+  quarter: Scalars['String']['input'];
 };
 
 
@@ -1047,6 +1523,18 @@ export type QueryTechnologyArgs = {
 
 export type QueryUserAccessArgs = {
   userId: Scalars['ID']['input'];
+};
+
+
+export type QueryWorkstationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWorkstationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkstationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RateNeedInput = {
@@ -1172,6 +1660,17 @@ export type Role =
   /** 需求方 — an enterprise, park, community, village or school posting needs */
   | 'REQUESTER';
 
+/** Hours of an expert by provenance, over completed activities. */
+export type ServiceRecord = {
+  __typename?: 'ServiceRecord';
+  activities: Scalars['Int']['output'];
+  creditedHours: Scalars['Float']['output'];
+  manualHours: Scalars['Float']['output'];
+  /** 1★ 100 h, 2★ 300 h, 3★ 600 h, 4★ 1,000 h, 5★ 1,500 h */
+  starLevel: Scalars['Int']['output'];
+  totalHours: Scalars['Float']['output'];
+};
+
 export type SetUserAccessInput = {
   disabled: Scalars['Boolean']['input'];
   revokedRoles?: InputMaybe<Array<Role>>;
@@ -1198,6 +1697,26 @@ export type SubmitNeedInput = {
   requester: RequesterInput;
   title: Scalars['String']['input'];
   urgency?: InputMaybe<Urgency>;
+};
+
+export type SubmitPlanInput = {
+  campaignId: Scalars['ID']['input'];
+  content: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+};
+
+export type SubmitQuarterlyReportInput = {
+  narrative: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+  quarter: Scalars['String']['input'];
+};
+
+export type SubmittedReport = {
+  __typename?: 'SubmittedReport';
+  /** The figures as they were when submitted. */
+  figures: QuarterFigures;
+  narrative: Scalars['String']['output'];
+  submittedAt: Scalars['DateTime']['output'];
 };
 
 /** Real-time events, over graphql-ws (subprotocol graphql-transport-ws) on the same /graphql path. */
@@ -1490,6 +2009,13 @@ export type UpdateTechnologyInput = {
   version: Scalars['Int']['input'];
 };
 
+export type UpdateWorkstationInput = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  residentExpertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  version: Scalars['Int']['input'];
+};
+
 export type Urgency =
   | 'HIGH'
   | 'LOW'
@@ -1503,6 +2029,92 @@ export type UserAccess = {
   revokedRoles: Array<Role>;
   updatedAt: Scalars['DateTime']['output'];
   userId: Scalars['ID']['output'];
+};
+
+/** Where an activity takes place. */
+export type VenueKind =
+  /** 新时代文明实践中心 — New-Era Civilization Practice Centre */
+  | 'CIVILIZATION_PRACTICE_CENTRE'
+  /** 社区 */
+  | 'COMMUNITY'
+  /** 企业 */
+  | 'ENTERPRISE'
+  /** 线上 */
+  | 'ONLINE'
+  /** 园区 */
+  | 'PARK'
+  /** 党群服务中心 — Party-masses service centre */
+  | 'PARTY_MASSES_SERVICE_CENTRE'
+  /** 学校 */
+  | 'SCHOOL'
+  /** 乡村 */
+  | 'VILLAGE'
+  /** 工作站/服务站 */
+  | 'WORKSTATION';
+
+/** A workstation or service station hosted by an enterprise, park or village. */
+export type Workstation = {
+  __typename?: 'Workstation';
+  createdAt: Scalars['DateTime']['output'];
+  host: WorkstationHost;
+  id: Scalars['ID']['output'];
+  kind: WorkstationKind;
+  name: Scalars['String']['output'];
+  organization: Organization;
+  region: Region;
+  residentExperts: Array<Expert>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+  /** Activities held there, newest first (the visit log). */
+  visits: ActivityConnection;
+};
+
+
+/** A workstation or service station hosted by an enterprise, park or village. */
+export type WorkstationVisitsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WorkstationConnection = {
+  __typename?: 'WorkstationConnection';
+  edges: Array<WorkstationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WorkstationEdge = {
+  __typename?: 'WorkstationEdge';
+  cursor: Scalars['String']['output'];
+  node: Workstation;
+};
+
+export type WorkstationFilter = {
+  kind?: InputMaybe<WorkstationKind>;
+  regionCode?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type WorkstationHost = {
+  __typename?: 'WorkstationHost';
+  kind: HostKind;
+  name: Scalars['String']['output'];
+};
+
+export type WorkstationHostInput = {
+  kind: HostKind;
+  name: Scalars['String']['input'];
+};
+
+export type WorkstationKind =
+  /** 院士专家工作站 — academician-expert workstation */
+  | 'ACADEMICIAN_EXPERT'
+  /** 科技专家服务站 — S&T expert service station */
+  | 'EXPERT_SERVICE'
+  /** 学会服务站 — society service station */
+  | 'SOCIETY_SERVICE';
+
+export type WorkstationPayload = {
+  __typename?: 'WorkstationPayload';
+  workstation: Workstation;
 };
 
 
@@ -1579,10 +2191,24 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Action: Action;
+  ActionFigures: ResolverTypeWrapper<ActionFigures>;
+  Activity: ResolverTypeWrapper<ActivityRecordModel>;
+  ActivityConnection: ResolverTypeWrapper<Omit<ActivityConnection, 'edges'> & { edges: Array<ResolversTypes['ActivityEdge']> }>;
+  ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
+  ActivityFilter: ActivityFilter;
+  ActivityPayload: ResolverTypeWrapper<Omit<ActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
+  ActivityStatus: ActivityStatus;
+  ActivityStepInput: ActivityStepInput;
   AddPairingFollowUpInput: AddPairingFollowUpInput;
   Availability: Availability;
+  AwardInput: AwardInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Campaign: ResolverTypeWrapper<CampaignRecordModel>;
+  ChildFigures: ResolverTypeWrapper<ChildFiguresModelModel>;
+  CompleteActivityInput: CompleteActivityInput;
   CompleteNeedInput: CompleteNeedInput;
+  CreateActivityInput: CreateActivityInput;
+  CreateCampaignInput: CreateCampaignInput;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: ResolverTypeWrapper<Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   CreatePairingInput: CreatePairingInput;
@@ -1590,9 +2216,12 @@ export type ResolversTypes = {
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: ResolverTypeWrapper<Omit<CreateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
   CreateTechnologyInput: CreateTechnologyInput;
+  CreateWorkstationInput: CreateWorkstationInput;
+  Criterion: ResolverTypeWrapper<Criterion>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DispatchNeedInput: DispatchNeedInput;
   Domain: ResolverTypeWrapper<TermModel>;
+  Eligibility: ResolverTypeWrapper<Eligibility>;
   Expert: ResolverTypeWrapper<ExpertRecordModel>;
   ExpertConnection: ResolverTypeWrapper<Omit<ExpertConnection, 'edges'> & { edges: Array<ResolversTypes['ExpertEdge']> }>;
   ExpertEdge: ResolverTypeWrapper<Omit<ExpertEdge, 'node'> & { node: ResolversTypes['Expert'] }>;
@@ -1603,9 +2232,12 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HelpedEnterprise: ResolverTypeWrapper<HelpedEnterpriseRecordModel>;
   HelpedEnterpriseInput: HelpedEnterpriseInput;
+  HostKind: HostKind;
+  HourProvenance: HourProvenance;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Language: Language;
+  ManualHoursInput: ManualHoursInput;
   MatchFactor: MatchFactor;
   MatchReason: ResolverTypeWrapper<MatchReason>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1622,6 +2254,12 @@ export type ResolversTypes = {
   NeedPayload: ResolverTypeWrapper<Omit<NeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   NeedStatus: NeedStatus;
   NeedStepInput: NeedStepInput;
+  NominateInput: NominateInput;
+  Nomination: ResolverTypeWrapper<NominationRecordModel>;
+  NominationCategory: NominationCategory;
+  NominationConnection: ResolverTypeWrapper<Omit<NominationConnection, 'edges'> & { edges: Array<ResolversTypes['NominationEdge']> }>;
+  NominationEdge: ResolverTypeWrapper<Omit<NominationEdge, 'node'> & { node: ResolversTypes['Nomination'] }>;
+  NominationStatus: NominationStatus;
   Organization: ResolverTypeWrapper<OrganizationRecordModel>;
   OrganizationConnection: ResolverTypeWrapper<Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationEdge']> }>;
   OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
@@ -1635,6 +2273,10 @@ export type ResolversTypes = {
   PairingFilter: PairingFilter;
   PairingFollowUp: ResolverTypeWrapper<PairingFollowUpRecordModel>;
   PairingPayload: ResolverTypeWrapper<Omit<PairingPayload, 'pairing'> & { pairing: ResolversTypes['Pairing'] }>;
+  Participation: ResolverTypeWrapper<ParticipationRecordModel>;
+  ParticipationInput: ParticipationInput;
+  ParticipationPayload: ResolverTypeWrapper<Omit<ParticipationPayload, 'participation'> & { participation: ResolversTypes['Participation'] }>;
+  Plan: ResolverTypeWrapper<PlanRecordModel>;
   Principal: ResolverTypeWrapper<PrincipalModel>;
   PrincipalKind: PrincipalKind;
   Project: ResolverTypeWrapper<ProjectRecordModel>;
@@ -1643,6 +2285,10 @@ export type ResolversTypes = {
   ProjectFilter: ProjectFilter;
   ProjectPayload: ResolverTypeWrapper<Omit<ProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   ProjectStatus: ProjectStatus;
+  ProofEntry: ResolverTypeWrapper<ProofEntryModelModel>;
+  ProofOfService: ResolverTypeWrapper<ProofModelModel>;
+  QuarterFigures: ResolverTypeWrapper<QuarterFigures>;
+  QuarterlyReport: ResolverTypeWrapper<QuarterlyReportModelModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateNeedInput: RateNeedInput;
   Rating: ResolverTypeWrapper<Rating>;
@@ -1656,10 +2302,14 @@ export type ResolversTypes = {
   RequesterKind: RequesterKind;
   ReviewNeedInput: ReviewNeedInput;
   Role: Role;
+  ServiceRecord: ResolverTypeWrapper<ServiceRecord>;
   SetUserAccessInput: SetUserAccessInput;
   SetUserAccessPayload: ResolverTypeWrapper<Omit<SetUserAccessPayload, 'access'> & { access: ResolversTypes['UserAccess'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitNeedInput: SubmitNeedInput;
+  SubmitPlanInput: SubmitPlanInput;
+  SubmitQuarterlyReportInput: SubmitQuarterlyReportInput;
+  SubmittedReport: ResolverTypeWrapper<SubmittedReport>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Talent: ResolverTypeWrapper<TalentRecordModel>;
   TalentInput: TalentInput;
@@ -1687,15 +2337,38 @@ export type ResolversTypes = {
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: ResolverTypeWrapper<Omit<UpdateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
   UpdateTechnologyInput: UpdateTechnologyInput;
+  UpdateWorkstationInput: UpdateWorkstationInput;
   Urgency: Urgency;
   UserAccess: ResolverTypeWrapper<UserAccessRecordModel>;
+  VenueKind: VenueKind;
+  Workstation: ResolverTypeWrapper<WorkstationRecordModel>;
+  WorkstationConnection: ResolverTypeWrapper<Omit<WorkstationConnection, 'edges'> & { edges: Array<ResolversTypes['WorkstationEdge']> }>;
+  WorkstationEdge: ResolverTypeWrapper<Omit<WorkstationEdge, 'node'> & { node: ResolversTypes['Workstation'] }>;
+  WorkstationFilter: WorkstationFilter;
+  WorkstationHost: ResolverTypeWrapper<WorkstationHost>;
+  WorkstationHostInput: WorkstationHostInput;
+  WorkstationKind: WorkstationKind;
+  WorkstationPayload: ResolverTypeWrapper<Omit<WorkstationPayload, 'workstation'> & { workstation: ResolversTypes['Workstation'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ActionFigures: ActionFigures;
+  Activity: ActivityRecordModel;
+  ActivityConnection: Omit<ActivityConnection, 'edges'> & { edges: Array<ResolversParentTypes['ActivityEdge']> };
+  ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
+  ActivityFilter: ActivityFilter;
+  ActivityPayload: Omit<ActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
+  ActivityStepInput: ActivityStepInput;
   AddPairingFollowUpInput: AddPairingFollowUpInput;
+  AwardInput: AwardInput;
   Boolean: Scalars['Boolean']['output'];
+  Campaign: CampaignRecordModel;
+  ChildFigures: ChildFiguresModelModel;
+  CompleteActivityInput: CompleteActivityInput;
   CompleteNeedInput: CompleteNeedInput;
+  CreateActivityInput: CreateActivityInput;
+  CreateCampaignInput: CreateCampaignInput;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   CreatePairingInput: CreatePairingInput;
@@ -1703,9 +2376,12 @@ export type ResolversParentTypes = {
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: Omit<CreateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
   CreateTechnologyInput: CreateTechnologyInput;
+  CreateWorkstationInput: CreateWorkstationInput;
+  Criterion: Criterion;
   DateTime: Scalars['DateTime']['output'];
   DispatchNeedInput: DispatchNeedInput;
   Domain: TermModel;
+  Eligibility: Eligibility;
   Expert: ExpertRecordModel;
   ExpertConnection: Omit<ExpertConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExpertEdge']> };
   ExpertEdge: Omit<ExpertEdge, 'node'> & { node: ResolversParentTypes['Expert'] };
@@ -1717,6 +2393,7 @@ export type ResolversParentTypes = {
   HelpedEnterpriseInput: HelpedEnterpriseInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ManualHoursInput: ManualHoursInput;
   MatchReason: MatchReason;
   Mutation: Record<PropertyKey, never>;
   Need: NeedRecordModel;
@@ -1729,6 +2406,10 @@ export type ResolversParentTypes = {
   NeedMatchEdge: Omit<NeedMatchEdge, 'node'> & { node: ResolversParentTypes['NeedMatch'] };
   NeedPayload: Omit<NeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   NeedStepInput: NeedStepInput;
+  NominateInput: NominateInput;
+  Nomination: NominationRecordModel;
+  NominationConnection: Omit<NominationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NominationEdge']> };
+  NominationEdge: Omit<NominationEdge, 'node'> & { node: ResolversParentTypes['Nomination'] };
   Organization: OrganizationRecordModel;
   OrganizationConnection: Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationEdge']> };
   OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
@@ -1740,12 +2421,20 @@ export type ResolversParentTypes = {
   PairingFilter: PairingFilter;
   PairingFollowUp: PairingFollowUpRecordModel;
   PairingPayload: Omit<PairingPayload, 'pairing'> & { pairing: ResolversParentTypes['Pairing'] };
+  Participation: ParticipationRecordModel;
+  ParticipationInput: ParticipationInput;
+  ParticipationPayload: Omit<ParticipationPayload, 'participation'> & { participation: ResolversParentTypes['Participation'] };
+  Plan: PlanRecordModel;
   Principal: PrincipalModel;
   Project: ProjectRecordModel;
   ProjectConnection: Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProjectEdge']> };
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
   ProjectFilter: ProjectFilter;
   ProjectPayload: Omit<ProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
+  ProofEntry: ProofEntryModelModel;
+  ProofOfService: ProofModelModel;
+  QuarterFigures: QuarterFigures;
+  QuarterlyReport: QuarterlyReportModelModel;
   Query: Record<PropertyKey, never>;
   RateNeedInput: RateNeedInput;
   Rating: Rating;
@@ -1756,10 +2445,14 @@ export type ResolversParentTypes = {
   Requester: RequesterRecordModel;
   RequesterInput: RequesterInput;
   ReviewNeedInput: ReviewNeedInput;
+  ServiceRecord: ServiceRecord;
   SetUserAccessInput: SetUserAccessInput;
   SetUserAccessPayload: Omit<SetUserAccessPayload, 'access'> & { access: ResolversParentTypes['UserAccess'] };
   String: Scalars['String']['output'];
   SubmitNeedInput: SubmitNeedInput;
+  SubmitPlanInput: SubmitPlanInput;
+  SubmitQuarterlyReportInput: SubmitQuarterlyReportInput;
+  SubmittedReport: SubmittedReport;
   Subscription: Record<PropertyKey, never>;
   Talent: TalentRecordModel;
   TalentInput: TalentInput;
@@ -1785,7 +2478,73 @@ export type ResolversParentTypes = {
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: Omit<UpdateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
   UpdateTechnologyInput: UpdateTechnologyInput;
+  UpdateWorkstationInput: UpdateWorkstationInput;
   UserAccess: UserAccessRecordModel;
+  Workstation: WorkstationRecordModel;
+  WorkstationConnection: Omit<WorkstationConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkstationEdge']> };
+  WorkstationEdge: Omit<WorkstationEdge, 'node'> & { node: ResolversParentTypes['Workstation'] };
+  WorkstationFilter: WorkstationFilter;
+  WorkstationHost: WorkstationHost;
+  WorkstationHostInput: WorkstationHostInput;
+  WorkstationPayload: Omit<WorkstationPayload, 'workstation'> & { workstation: ResolversParentTypes['Workstation'] };
+};
+
+export type ActionFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActionFigures'] = ResolversParentTypes['ActionFigures']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  activities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  serviceHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  volunteers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = {
+  action?: Resolver<ResolversTypes['Action'], ParentType, ContextType>;
+  beneficiaries?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  needs?: Resolver<Array<ResolversTypes['Need']>, ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  participants?: Resolver<Array<ResolversTypes['Participation']>, ParentType, ContextType>;
+  plannedVolunteers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  startAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ActivityStatus'], ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  venue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  venueKind?: Resolver<ResolversTypes['VenueKind'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workstation?: Resolver<Maybe<ResolversTypes['Workstation']>, ParentType, ContextType>;
+};
+
+export type ActivityConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityConnection'] = ResolversParentTypes['ActivityConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ActivityEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ActivityEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityEdge'] = ResolversParentTypes['ActivityEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type ActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityPayload'] = ResolversParentTypes['ActivityPayload']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type CampaignResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  planDueDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ChildFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChildFigures'] = ResolversParentTypes['ChildFigures']> = {
+  figures?: Resolver<ResolversTypes['QuarterFigures'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 };
 
 export type CreateOrganizationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateOrganizationPayload'] = ResolversParentTypes['CreateOrganizationPayload']> = {
@@ -1796,6 +2555,13 @@ export type CreateTeamPayloadResolvers<ContextType = Context, ParentType extends
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
 };
 
+export type CriterionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Criterion'] = ResolversParentTypes['Criterion']> = {
+  actual?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1804,6 +2570,11 @@ export type DomainResolvers<ContextType = Context, ParentType extends ResolversP
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   en?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   zh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type EligibilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Eligibility'] = ResolversParentTypes['Eligibility']> = {
+  criteria?: Resolver<Array<ResolversTypes['Criterion']>, ParentType, ContextType>;
+  eligible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ExpertResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Expert'] = ResolversParentTypes['Expert']> = {
@@ -1823,6 +2594,7 @@ export type ExpertResolvers<ContextType = Context, ParentType extends ResolversP
   origin?: Resolver<ResolversTypes['Origin'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  serviceRecord?: Resolver<ResolversTypes['ServiceRecord'], ParentType, ContextType>;
   serviceRegions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
   teams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, Partial<ExpertTeamsArgs>>;
   title?: Resolver<ResolversTypes['ExpertTitle'], ParentType, ContextType>;
@@ -1861,30 +2633,45 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   acceptNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationAcceptNeedArgs, 'input'>>;
   addPairingFollowUp?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationAddPairingFollowUpArgs, 'input'>>;
   addTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationAddTeamMemberArgs, 'input'>>;
+  award?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType, RequireFields<MutationAwardArgs, 'input'>>;
+  cancelActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationCancelActivityArgs, 'input'>>;
+  checkIn?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'input'>>;
+  checkOut?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationCheckOutArgs, 'input'>>;
   closeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCloseNeedArgs, 'input'>>;
+  completeActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationCompleteActivityArgs, 'input'>>;
   completeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCompleteNeedArgs, 'input'>>;
+  createActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationCreateActivityArgs, 'input'>>;
+  createCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
   createOrganization?: Resolver<ResolversTypes['CreateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   createPairing?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationCreatePairingArgs, 'input'>>;
   createProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['CreateTeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'input'>>;
   createTechnology?: Resolver<ResolversTypes['TechnologyPayload'], ParentType, ContextType, RequireFields<MutationCreateTechnologyArgs, 'input'>>;
+  createWorkstation?: Resolver<ResolversTypes['WorkstationPayload'], ParentType, ContextType, RequireFields<MutationCreateWorkstationArgs, 'input'>>;
   declineNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDeclineNeedArgs, 'input'>>;
   dispatchNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDispatchNeedArgs, 'input'>>;
   grabNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationGrabNeedArgs, 'input'>>;
+  nominate?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType, RequireFields<MutationNominateArgs, 'input'>>;
   rateNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedArgs, 'input'>>;
   rateNeedDescription?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedDescriptionArgs, 'input'>>;
+  recordManualHours?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationRecordManualHoursArgs, 'input'>>;
   registerExpert?: Resolver<ResolversTypes['RegisterExpertPayload'], ParentType, ContextType, RequireFields<MutationRegisterExpertArgs, 'input'>>;
   removeTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'input'>>;
   reviewNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationReviewNeedArgs, 'input'>>;
   setUserAccess?: Resolver<ResolversTypes['SetUserAccessPayload'], ParentType, ContextType, RequireFields<MutationSetUserAccessArgs, 'input'>>;
+  signUpActivity?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationSignUpActivityArgs, 'input'>>;
+  startActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationStartActivityArgs, 'input'>>;
   startNeedService?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationStartNeedServiceArgs, 'input'>>;
   submitNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationSubmitNeedArgs, 'input'>>;
+  submitPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationSubmitPlanArgs, 'input'>>;
+  submitQuarterlyReport?: Resolver<ResolversTypes['QuarterlyReport'], ParentType, ContextType, RequireFields<MutationSubmitQuarterlyReportArgs, 'input'>>;
   updateExpert?: Resolver<ResolversTypes['UpdateExpertPayload'], ParentType, ContextType, RequireFields<MutationUpdateExpertArgs, 'input'>>;
   updateOrganization?: Resolver<ResolversTypes['UpdateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
   updatePairing?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationUpdatePairingArgs, 'input'>>;
   updateProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'input'>>;
   updateTeam?: Resolver<ResolversTypes['UpdateTeamPayload'], ParentType, ContextType, RequireFields<MutationUpdateTeamArgs, 'input'>>;
   updateTechnology?: Resolver<ResolversTypes['TechnologyPayload'], ParentType, ContextType, RequireFields<MutationUpdateTechnologyArgs, 'input'>>;
+  updateWorkstation?: Resolver<ResolversTypes['WorkstationPayload'], ParentType, ContextType, RequireFields<MutationUpdateWorkstationArgs, 'input'>>;
   withdrawNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationWithdrawNeedArgs, 'input'>>;
 };
 
@@ -1959,6 +2746,30 @@ export type NeedPayloadResolvers<ContextType = Context, ParentType extends Resol
   need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
 };
 
+export type NominationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Nomination'] = ResolversParentTypes['Nomination']> = {
+  caseTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['NominationCategory'], ParentType, ContextType>;
+  citation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  eligibility?: Resolver<Maybe<ResolversTypes['Eligibility']>, ParentType, ContextType>;
+  expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NominationStatus'], ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type NominationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NominationConnection'] = ResolversParentTypes['NominationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NominationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NominationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NominationEdge'] = ResolversParentTypes['NominationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType>;
+};
+
 export type OrganizationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   children?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<OrganizationChildrenArgs>>;
   contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1969,6 +2780,7 @@ export type OrganizationResolvers<ContextType = Context, ParentType extends Reso
   level?: Resolver<ResolversTypes['RegionLevel'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<OrganizationPlanArgs, 'campaignId'>>;
   region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
   teams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, Partial<OrganizationTeamsArgs>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2029,6 +2841,30 @@ export type PairingPayloadResolvers<ContextType = Context, ParentType extends Re
   pairing?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
 };
 
+export type ParticipationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Participation'] = ResolversParentTypes['Participation']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+  checkInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  checkOutAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  creditedHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
+  manualHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  manualNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  signedUpAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  totalHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ParticipationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ParticipationPayload'] = ResolversParentTypes['ParticipationPayload']> = {
+  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
+};
+
+export type PlanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type PrincipalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Principal'] = ResolversParentTypes['Principal']> = {
   expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
@@ -2072,26 +2908,71 @@ export type ProjectPayloadResolvers<ContextType = Context, ParentType extends Re
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
 };
 
+export type ProofEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProofEntry'] = ResolversParentTypes['ProofEntry']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+  creditedHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  manualHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ProofOfServiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProofOfService'] = ResolversParentTypes['ProofOfService']> = {
+  creditedHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  entries?: Resolver<Array<ResolversTypes['ProofEntry']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuedBy?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  manualHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type QuarterFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QuarterFigures'] = ResolversParentTypes['QuarterFigures']> = {
+  byAction?: Resolver<Array<ResolversTypes['ActionFigures']>, ParentType, ContextType>;
+  needsReceived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  needsResolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['ActionFigures'], ParentType, ContextType>;
+};
+
+export type QuarterlyReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QuarterlyReport'] = ResolversParentTypes['QuarterlyReport']> = {
+  byChild?: Resolver<Array<ResolversTypes['ChildFigures']>, ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  figures?: Resolver<ResolversTypes['QuarterFigures'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  quarter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  submitted?: Resolver<Maybe<ResolversTypes['SubmittedReport']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  activities?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, Partial<QueryActivitiesArgs>>;
+  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType, RequireFields<QueryActivityArgs, 'id'>>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType>;
   expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType, RequireFields<QueryExpertArgs, 'id'>>;
   experts?: Resolver<ResolversTypes['ExpertConnection'], ParentType, ContextType, Partial<QueryExpertsArgs>>;
+  lateReports?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryLateReportsArgs, 'organizationId' | 'quarter'>>;
   me?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
   myNeeds?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryMyNeedsArgs>>;
   need?: Resolver<Maybe<ResolversTypes['Need']>, ParentType, ContextType, RequireFields<QueryNeedArgs, 'id'>>;
   needs?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryNeedsArgs>>;
+  nominations?: Resolver<ResolversTypes['NominationConnection'], ParentType, ContextType, RequireFields<QueryNominationsArgs, 'organizationId'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
+  overduePlans?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOverduePlansArgs, 'campaignId' | 'organizationId'>>;
   pairing?: Resolver<Maybe<ResolversTypes['Pairing']>, ParentType, ContextType, RequireFields<QueryPairingArgs, 'id'>>;
   pairings?: Resolver<ResolversTypes['PairingConnection'], ParentType, ContextType, Partial<QueryPairingsArgs>>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<QueryProjectsArgs>>;
+  proofOfService?: Resolver<Array<ResolversTypes['ProofOfService']>, ParentType, ContextType, RequireFields<QueryProofOfServiceArgs, 'expertId' | 'from' | 'to'>>;
+  quarterlyReport?: Resolver<ResolversTypes['QuarterlyReport'], ParentType, ContextType, RequireFields<QueryQuarterlyReportArgs, 'organizationId' | 'quarter'>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
   regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType, Partial<QueryRegionsArgs>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
   technologies?: Resolver<ResolversTypes['TechnologyConnection'], ParentType, ContextType, Partial<QueryTechnologiesArgs>>;
   technology?: Resolver<Maybe<ResolversTypes['Technology']>, ParentType, ContextType, RequireFields<QueryTechnologyArgs, 'id'>>;
   userAccess?: Resolver<Maybe<ResolversTypes['UserAccess']>, ParentType, ContextType, RequireFields<QueryUserAccessArgs, 'userId'>>;
+  workstation?: Resolver<Maybe<ResolversTypes['Workstation']>, ParentType, ContextType, RequireFields<QueryWorkstationArgs, 'id'>>;
+  workstations?: Resolver<ResolversTypes['WorkstationConnection'], ParentType, ContextType, Partial<QueryWorkstationsArgs>>;
 };
 
 export type RatingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rating'] = ResolversParentTypes['Rating']> = {
@@ -2120,8 +3001,22 @@ export type RequesterResolvers<ContextType = Context, ParentType extends Resolve
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
 };
 
+export type ServiceRecordResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceRecord'] = ResolversParentTypes['ServiceRecord']> = {
+  activities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditedHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  manualHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  starLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type SetUserAccessPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetUserAccessPayload'] = ResolversParentTypes['SetUserAccessPayload']> = {
   access?: Resolver<ResolversTypes['UserAccess'], ParentType, ContextType>;
+};
+
+export type SubmittedReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubmittedReport'] = ResolversParentTypes['SubmittedReport']> = {
+  figures?: Resolver<ResolversTypes['QuarterFigures'], ParentType, ContextType>;
+  narrative?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -2232,11 +3127,53 @@ export type UserAccessResolvers<ContextType = Context, ParentType extends Resolv
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type WorkstationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Workstation'] = ResolversParentTypes['Workstation']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  host?: Resolver<ResolversTypes['WorkstationHost'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['WorkstationKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  residentExperts?: Resolver<Array<ResolversTypes['Expert']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  visits?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, Partial<WorkstationVisitsArgs>>;
+};
+
+export type WorkstationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkstationConnection'] = ResolversParentTypes['WorkstationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkstationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type WorkstationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkstationEdge'] = ResolversParentTypes['WorkstationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Workstation'], ParentType, ContextType>;
+};
+
+export type WorkstationHostResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkstationHost'] = ResolversParentTypes['WorkstationHost']> = {
+  kind?: Resolver<ResolversTypes['HostKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WorkstationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkstationPayload'] = ResolversParentTypes['WorkstationPayload']> = {
+  workstation?: Resolver<ResolversTypes['Workstation'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
+  ActionFigures?: ActionFiguresResolvers<ContextType>;
+  Activity?: ActivityResolvers<ContextType>;
+  ActivityConnection?: ActivityConnectionResolvers<ContextType>;
+  ActivityEdge?: ActivityEdgeResolvers<ContextType>;
+  ActivityPayload?: ActivityPayloadResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
+  ChildFigures?: ChildFiguresResolvers<ContextType>;
   CreateOrganizationPayload?: CreateOrganizationPayloadResolvers<ContextType>;
   CreateTeamPayload?: CreateTeamPayloadResolvers<ContextType>;
+  Criterion?: CriterionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Domain?: DomainResolvers<ContextType>;
+  Eligibility?: EligibilityResolvers<ContextType>;
   Expert?: ExpertResolvers<ContextType>;
   ExpertConnection?: ExpertConnectionResolvers<ContextType>;
   ExpertEdge?: ExpertEdgeResolvers<ContextType>;
@@ -2252,6 +3189,9 @@ export type Resolvers<ContextType = Context> = {
   NeedMatchConnection?: NeedMatchConnectionResolvers<ContextType>;
   NeedMatchEdge?: NeedMatchEdgeResolvers<ContextType>;
   NeedPayload?: NeedPayloadResolvers<ContextType>;
+  Nomination?: NominationResolvers<ContextType>;
+  NominationConnection?: NominationConnectionResolvers<ContextType>;
+  NominationEdge?: NominationEdgeResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
   OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
@@ -2261,17 +3201,26 @@ export type Resolvers<ContextType = Context> = {
   PairingEdge?: PairingEdgeResolvers<ContextType>;
   PairingFollowUp?: PairingFollowUpResolvers<ContextType>;
   PairingPayload?: PairingPayloadResolvers<ContextType>;
+  Participation?: ParticipationResolvers<ContextType>;
+  ParticipationPayload?: ParticipationPayloadResolvers<ContextType>;
+  Plan?: PlanResolvers<ContextType>;
   Principal?: PrincipalResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectConnection?: ProjectConnectionResolvers<ContextType>;
   ProjectEdge?: ProjectEdgeResolvers<ContextType>;
   ProjectPayload?: ProjectPayloadResolvers<ContextType>;
+  ProofEntry?: ProofEntryResolvers<ContextType>;
+  ProofOfService?: ProofOfServiceResolvers<ContextType>;
+  QuarterFigures?: QuarterFiguresResolvers<ContextType>;
+  QuarterlyReport?: QuarterlyReportResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rating?: RatingResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegisterExpertPayload?: RegisterExpertPayloadResolvers<ContextType>;
   Requester?: RequesterResolvers<ContextType>;
+  ServiceRecord?: ServiceRecordResolvers<ContextType>;
   SetUserAccessPayload?: SetUserAccessPayloadResolvers<ContextType>;
+  SubmittedReport?: SubmittedReportResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Talent?: TalentResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
@@ -2289,9 +3238,14 @@ export type Resolvers<ContextType = Context> = {
   UpdateOrganizationPayload?: UpdateOrganizationPayloadResolvers<ContextType>;
   UpdateTeamPayload?: UpdateTeamPayloadResolvers<ContextType>;
   UserAccess?: UserAccessResolvers<ContextType>;
+  Workstation?: WorkstationResolvers<ContextType>;
+  WorkstationConnection?: WorkstationConnectionResolvers<ContextType>;
+  WorkstationEdge?: WorkstationEdgeResolvers<ContextType>;
+  WorkstationHost?: WorkstationHostResolvers<ContextType>;
+  WorkstationPayload?: WorkstationPayloadResolvers<ContextType>;
 };
 
 
 
 /** The merged schema of graphql/*.graphql (generated). */
-export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n  subscription: Subscription\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\ninput AddPairingFollowUpInput {\n  \"\"\"ISO date of the visit, not in the future.\"\"\"\n  date: String!\n  figures: [FigureInput!]\n  outcome: String!\n  pairingId: ID!\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreatePairingInput {\n  expertId: ID!\n  helpedEnterprise: HelpedEnterpriseInput!\n  industry: String!\n  organizationId: ID!\n  \"\"\"A RURAL_REVITALIZATION project.\"\"\"\n  projectId: ID\n  regionCode: ID!\n  talents: [TalentInput!]\n  teamId: ID\n}\n\ninput CreateProjectInput {\n  action: Action!\n  description: String\n  endDate: String\n  expertIds: [ID!]\n  needIds: [ID!]\n  organizationId: ID!\n  regionCode: ID!\n  startDate: String\n  \"\"\"PLANNED unless given.\"\"\"\n  status: ProjectStatus\n  teamId: ID\n  title: String!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\ninput CreateTechnologyInput {\n  contactName: String\n  \"\"\"Mainland 11-digit mobile or Hong Kong/Macao 8-digit number.\"\"\"\n  contactPhone: String\n  description: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  maturity: TechnologyMaturity!\n  organizationId: ID!\n  ownerName: String\n  regionCode: ID!\n  title: String!\n  \"\"\"At least one.\"\"\"\n  transferModes: [TransferMode!]!\n}\n\n\"\"\"An ISO-8601 date-time in UTC, e.g. 2026-11-28T09:00:00.000Z.\"\"\"\nscalar DateTime\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"A figure of a follow-up, e.g. 亩产 1200 公斤, 带动就业 35 人.\"\"\"\ntype Figure {\n  name: String!\n  unit: String\n  value: Float!\n}\n\ninput FigureInput {\n  name: String!\n  unit: String\n  value: Float!\n}\n\n\"\"\"The enterprise (or cooperative) a pairing helps (帮扶一家企业).\"\"\"\ntype HelpedEnterprise {\n  name: String!\n  \"\"\"The enterprise's own association, when it has one here.\"\"\"\n  organization: Organization\n}\n\ninput HelpedEnterpriseInput {\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"Records a follow-up visit (跟踪回访) of a pairing.\"\"\"\n  addPairingFollowUp(input: AddPairingFollowUpInput!): PairingPayload!\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  closeNeed(input: ReasonedNeedStepInput!): NeedPayload!\n  completeNeed(input: CompleteNeedInput!): NeedPayload!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createPairing(input: CreatePairingInput!): PairingPayload!\n  createProject(input: CreateProjectInput!): ProjectPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"Lists a technology (admins of the organization's subtree).\"\"\"\n  createTechnology(input: CreateTechnologyInput!): TechnologyPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): NeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): NeedPayload!\n  \"\"\"\n  Disable a user or revoke roles (PROVINCE_ADMIN). Open subscriptions stop delivering at the next event.\n  \"\"\"\n  setUserAccess(input: SetUserAccessInput!): SetUserAccessPayload!\n  startNeedService(input: NeedStepInput!): NeedPayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): NeedPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updatePairing(input: UpdatePairingInput!): PairingPayload!\n  updateProject(input: UpdateProjectInput!): ProjectPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  updateTechnology(input: UpdateTechnologyInput!): TechnologyPayload!\n  withdrawNeed(input: ReasonedNeedStepInput!): NeedPayload!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: String\n  desiredTo: String\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]!\n  \"\"\"\n  Technologies from the technology pool that fit the need, ranked (read from the pool by domain).\n  \"\"\"\n  matchingTechnologies(first: Int): [TechnologyMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  need: Need!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\ntype NeedPayload {\n  need: Need!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\ninput NeedStepInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"\nA \"6个1\" pairing (乡村振兴 \"6个1\"): one expert introduced (引进一名专家), one project connected (对接一个项目),\none team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in\n(引进一批人才) and one industry developed (发展一个产业).\n\"\"\"\ntype Pairing {\n  \"\"\"Always RURAL_REVITALIZATION.\"\"\"\n  action: Action!\n  createdAt: DateTime!\n  expert: Expert!\n  followUps: [PairingFollowUp!]!\n  helpedEnterprise: HelpedEnterprise!\n  id: ID!\n  \"\"\"The industry developed, e.g. 荔枝种植.\"\"\"\n  industry: String!\n  \"\"\"The organization that runs the pairing.\"\"\"\n  organization: Organization!\n  project: Project\n  \"\"\"Where the pairing serves (usually a county or township).\"\"\"\n  region: Region!\n  talents: [Talent!]!\n  team: Team\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PairingConnection {\n  edges: [PairingEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PairingEdge {\n  cursor: String!\n  node: Pairing!\n}\n\n\"\"\"\norganizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput PairingFilter {\n  organizationId: ID\n  regionCode: ID\n}\n\n\"\"\"A follow-up visit of a pairing (跟踪回访), in the order recorded.\"\"\"\ntype PairingFollowUp {\n  \"\"\"When it was recorded.\"\"\"\n  at: DateTime!\n  \"\"\"ISO date of the visit, e.g. 2019-09-30.\"\"\"\n  date: String!\n  figures: [Figure!]!\n  outcome: String!\n  \"\"\"The user who recorded it.\"\"\"\n  recordedBy: ID\n}\n\ntype PairingPayload {\n  pairing: Pairing!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\n\"\"\"\nA service project (项目库) of one of the five actions, linking needs, experts and a team.\n\"\"\"\ntype Project {\n  action: Action!\n  createdAt: DateTime!\n  description: String\n  \"\"\"ISO date, not before startDate.\"\"\"\n  endDate: String\n  experts: [Expert!]!\n  id: ID!\n  \"\"\"Needs the project answers.\"\"\"\n  needs: [Need!]!\n  \"\"\"The organization that runs the project.\"\"\"\n  organization: Organization!\n  \"\"\"Where the project takes place.\"\"\"\n  region: Region!\n  \"\"\"ISO date, e.g. 2019-06-01.\"\"\"\n  startDate: String\n  status: ProjectStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ProjectConnection {\n  edges: [ProjectEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ProjectEdge {\n  cursor: String!\n  node: Project!\n}\n\n\"\"\"\nEvery combination is one key-designed query; organizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput ProjectFilter {\n  action: Action\n  organizationId: ID\n  regionCode: ID\n  status: ProjectStatus\n}\n\ntype ProjectPayload {\n  project: Project!\n}\n\n\"\"\"Where a service project stands.\"\"\"\nenum ProjectStatus {\n  \"\"\"实施中 — under way\"\"\"\n  ACTIVE\n  \"\"\"已取消 — cancelled\"\"\"\n  CANCELLED\n  \"\"\"已完成 — completed\"\"\"\n  COMPLETED\n  \"\"\"计划中 — planned\"\"\"\n  PLANNED\n}\n\ntype Query {\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection!\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their region or organization subtree. Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  pairing(id: ID!): Pairing\n  \"\"\"\"6个1\" pairings, in region order (signed-in callers).\"\"\"\n  pairings(after: String, filter: PairingFilter, first: Int): PairingConnection!\n  project(id: ID!): Project\n  \"\"\"The project pool (项目库), in region order (signed-in callers).\"\"\"\n  projects(after: String, filter: ProjectFilter, first: Int): ProjectConnection!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  team(id: ID!): Team\n  \"\"\"The technology pool (技术库), in region order (signed-in callers).\"\"\"\n  technologies(after: String, filter: TechnologyFilter, first: Int): TechnologyConnection!\n  technology(id: ID!): Technology\n  \"\"\"A user's access record (PROVINCE_ADMIN).\"\"\"\n  userAccess(userId: ID!): UserAccess\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReasonedNeedStepInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ntype Requester {\n  contactName: String\n  \"\"\"\n  Masked except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\ninput SetUserAccessInput {\n  disabled: Boolean!\n  revokedRoles: [Role!]\n  userId: ID!\n}\n\ntype SetUserAccessPayload {\n  access: UserAccess!\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: String\n  desiredTo: String\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\n\"\"\"\nReal-time events, over graphql-ws (subprotocol graphql-transport-ws) on the same /graphql path.\n\"\"\"\ntype Subscription {\n  \"\"\"\n  Needs that match an expert, as they become OPEN. An EXPERT listens for itself (expertId omitted or its\n  own); an ORG_ADMIN for one expert of its subtree, or without expertId for every expert of its subtree;\n  the PROVINCE_ADMIN for all. Checked when subscribing and again for each delivery.\n  \"\"\"\n  matchingNeedPosted(expertId: ID, minScore: Float): NeedMatch!\n}\n\n\"\"\"One of the talents brought in (引进一批人才).\"\"\"\ntype Talent {\n  \"\"\"The talent's record in the talent pool, when there is one.\"\"\"\n  expert: Expert\n  name: String!\n}\n\ninput TalentInput {\n  expertId: ID\n  name: String!\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\n\"\"\"\nA technology or research result offered for transfer or application (技术库).\n\"\"\"\ntype Technology {\n  contactName: String\n  \"\"\"\n  Masked (138****1234) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactPhone: String\n  createdAt: DateTime!\n  description: String\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  maturity: TechnologyMaturity!\n  \"\"\"The organization that lists (and manages) the technology.\"\"\"\n  organization: Organization!\n  \"\"\"Who holds the technology (持有人/单位).\"\"\"\n  ownerName: String\n  \"\"\"Where the technology is offered from.\"\"\"\n  region: Region!\n  title: String!\n  transferModes: [TransferMode!]!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TechnologyConnection {\n  edges: [TechnologyEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TechnologyEdge {\n  cursor: String!\n  node: Technology!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the technology's region.\n\"\"\"\ninput TechnologyFilter {\n  domain: ID\n  maturity: TechnologyMaturity\n  regionCode: ID\n}\n\n\"\"\"A technology from the pool that fits a need.\"\"\"\ntype TechnologyMatch {\n  reasons: [MatchReason!]!\n  score: Float!\n  technology: Technology!\n}\n\n\"\"\"How far a technology has come (成熟度).\"\"\"\nenum TechnologyMaturity {\n  \"\"\"成熟可推广 — mature and ready to roll out\"\"\"\n  MATURE\n  \"\"\"小批量试产 — small-batch trial production\"\"\"\n  PILOT\n  \"\"\"样机/中试 — prototype or pilot-scale trial\"\"\"\n  PROTOTYPE\n  \"\"\"实验室研究 — laboratory research\"\"\"\n  RESEARCH\n}\n\ntype TechnologyPayload {\n  technology: Technology!\n}\n\n\"\"\"How a technology may be taken up (转化方式).\"\"\"\nenum TransferMode {\n  \"\"\"合作开发 — joint development\"\"\"\n  COOPERATION\n  \"\"\"许可 — licence\"\"\"\n  LICENSE\n  \"\"\"技术服务 — technical service\"\"\"\n  SERVICE\n  \"\"\"转让 — assignment of the rights\"\"\"\n  TRANSFER\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdatePairingInput {\n  expertId: ID\n  helpedEnterprise: HelpedEnterpriseInput\n  id: ID!\n  industry: String\n  \"\"\"Moves the pairing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  \"\"\"null removes the project.\"\"\"\n  projectId: ID\n  regionCode: ID\n  \"\"\"Replaces the list.\"\"\"\n  talents: [TalentInput!]\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateProjectInput {\n  action: Action\n  description: String\n  \"\"\"null clears the date.\"\"\"\n  endDate: String\n  \"\"\"Replaces the list.\"\"\"\n  expertIds: [ID!]\n  id: ID!\n  \"\"\"Replaces the list.\"\"\"\n  needIds: [ID!]\n  \"\"\"Moves the project to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  regionCode: ID\n  \"\"\"null clears the date.\"\"\"\n  startDate: String\n  \"\"\"PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELLED.\"\"\"\n  status: ProjectStatus\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  title: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\ninput UpdateTechnologyInput {\n  contactName: String\n  contactPhone: String\n  description: String\n  domains: [ID!]\n  id: ID!\n  keywords: [String!]\n  maturity: TechnologyMaturity\n  \"\"\"Moves the listing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  ownerName: String\n  regionCode: ID\n  title: String\n  transferModes: [TransferMode!]\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}\n\n\"\"\"\nA user's access, as the province sets it: a disabled user, or revoked roles, stop receiving subscriptions.\n\"\"\"\ntype UserAccess {\n  disabled: Boolean!\n  revokedRoles: [Role!]!\n  updatedAt: DateTime!\n  userId: ID!\n}";
+export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n  subscription: Subscription\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\n\"\"\"Figures of one action (or all) for a quarter.\"\"\"\ntype ActionFigures {\n  action: Action\n  activities: Int!\n  beneficiaries: Int!\n  serviceHours: Float!\n  volunteers: Int!\n}\n\n\"\"\"A service activity under one of the five actions.\"\"\"\ntype Activity {\n  action: Action!\n  beneficiaries: Int\n  createdAt: DateTime!\n  description: String\n  endAt: DateTime!\n  id: ID!\n  needs: [Need!]!\n  organization: Organization!\n  outcome: String\n  participants: [Participation!]!\n  plannedVolunteers: Int!\n  region: Region!\n  startAt: DateTime!\n  status: ActivityStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  venue: String\n  venueKind: VenueKind!\n  version: Int!\n  workstation: Workstation\n}\n\ntype ActivityConnection {\n  edges: [ActivityEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ActivityEdge {\n  cursor: String!\n  node: Activity!\n}\n\n\"\"\"\nNewest first. regionCode and organizationId match subtrees; from/to bound the start time.\n\"\"\"\ninput ActivityFilter {\n  action: Action\n  from: DateTime\n  organizationId: ID\n  regionCode: ID\n  to: DateTime\n}\n\ntype ActivityPayload {\n  activity: Activity!\n}\n\nenum ActivityStatus {\n  CANCELLED\n  COMPLETED\n  ONGOING\n  PLANNED\n}\n\ninput ActivityStepInput {\n  id: ID!\n  version: Int!\n}\n\ninput AddPairingFollowUpInput {\n  \"\"\"ISO date of the visit, not in the future.\"\"\"\n  date: String!\n  figures: [FigureInput!]\n  outcome: String!\n  pairingId: ID!\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput AwardInput {\n  id: ID!\n  version: Int!\n}\n\n\"\"\"\nA campaign whose units file implementation plans (实施方案) within a month of its start.\n\"\"\"\ntype Campaign {\n  id: ID!\n  name: String!\n  planDueDate: String!\n  startDate: String!\n}\n\ntype ChildFigures {\n  figures: QuarterFigures!\n  organization: Organization!\n}\n\ninput CompleteActivityInput {\n  beneficiaries: Int!\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CreateActivityInput {\n  action: Action!\n  description: String\n  endAt: DateTime!\n  needIds: [ID!]\n  organizationId: ID!\n  plannedVolunteers: Int\n  regionCode: ID!\n  startAt: DateTime!\n  teamId: ID\n  title: String!\n  venue: String\n  venueKind: VenueKind!\n  workstationId: ID\n}\n\ninput CreateCampaignInput {\n  name: String!\n  startDate: String!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreatePairingInput {\n  expertId: ID!\n  helpedEnterprise: HelpedEnterpriseInput!\n  industry: String!\n  organizationId: ID!\n  \"\"\"A RURAL_REVITALIZATION project.\"\"\"\n  projectId: ID\n  regionCode: ID!\n  talents: [TalentInput!]\n  teamId: ID\n}\n\ninput CreateProjectInput {\n  action: Action!\n  description: String\n  endDate: String\n  expertIds: [ID!]\n  needIds: [ID!]\n  organizationId: ID!\n  regionCode: ID!\n  startDate: String\n  \"\"\"PLANNED unless given.\"\"\"\n  status: ProjectStatus\n  teamId: ID\n  title: String!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\ninput CreateTechnologyInput {\n  contactName: String\n  \"\"\"Mainland 11-digit mobile or Hong Kong/Macao 8-digit number.\"\"\"\n  contactPhone: String\n  description: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  maturity: TechnologyMaturity!\n  organizationId: ID!\n  ownerName: String\n  regionCode: ID!\n  title: String!\n  \"\"\"At least one.\"\"\"\n  transferModes: [TransferMode!]!\n}\n\ninput CreateWorkstationInput {\n  host: WorkstationHostInput!\n  kind: WorkstationKind!\n  name: String!\n  organizationId: ID!\n  regionCode: ID!\n  residentExpertIds: [ID!]\n}\n\ntype Criterion {\n  actual: Float!\n  met: Boolean!\n  name: String!\n  required: Float!\n}\n\n\"\"\"An ISO-8601 date-time in UTC, e.g. 2026-11-28T09:00:00.000Z.\"\"\"\nscalar DateTime\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\ntype Eligibility {\n  criteria: [Criterion!]!\n  eligible: Boolean!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Hours by provenance and the star level (the expert and its admins).\"\"\"\n  serviceRecord: ServiceRecord!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"A figure of a follow-up, e.g. 亩产 1200 公斤, 带动就业 35 人.\"\"\"\ntype Figure {\n  name: String!\n  unit: String\n  value: Float!\n}\n\ninput FigureInput {\n  name: String!\n  unit: String\n  value: Float!\n}\n\n\"\"\"The enterprise (or cooperative) a pairing helps (帮扶一家企业).\"\"\"\ntype HelpedEnterprise {\n  name: String!\n  \"\"\"The enterprise's own association, when it has one here.\"\"\"\n  organization: Organization\n}\n\ninput HelpedEnterpriseInput {\n  name: String!\n  organizationId: ID\n}\n\nenum HostKind {\n  ENTERPRISE\n  PARK\n  VILLAGE\n}\n\n\"\"\"\nWhere service hours come from (谁组织谁记录): check-in/check-out, or entered by an admin.\n\"\"\"\nenum HourProvenance {\n  CHECK_IN\n  MANUAL\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\ninput ManualHoursInput {\n  activityId: ID!\n  expertId: ID!\n  hours: Float!\n  note: String!\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"Records a follow-up visit (跟踪回访) of a pairing.\"\"\"\n  addPairingFollowUp(input: AddPairingFollowUpInput!): PairingPayload!\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  award(input: AwardInput!): Nomination!\n  cancelActivity(input: ActivityStepInput!): ActivityPayload!\n  checkIn(input: ParticipationInput!): ParticipationPayload!\n  checkOut(input: ParticipationInput!): ParticipationPayload!\n  closeNeed(input: ReasonedNeedStepInput!): NeedPayload!\n  \"\"\"\n  Completes the activity and adds its figures to the quarterly counters of its organization and every ancestor, in one transaction.\n  \"\"\"\n  completeActivity(input: CompleteActivityInput!): ActivityPayload!\n  completeNeed(input: CompleteNeedInput!): NeedPayload!\n  createActivity(input: CreateActivityInput!): ActivityPayload!\n  createCampaign(input: CreateCampaignInput!): Campaign!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createPairing(input: CreatePairingInput!): PairingPayload!\n  createProject(input: CreateProjectInput!): ProjectPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"Lists a technology (admins of the organization's subtree).\"\"\"\n  createTechnology(input: CreateTechnologyInput!): TechnologyPayload!\n  createWorkstation(input: CreateWorkstationInput!): WorkstationPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): NeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: NeedStepInput!): NeedPayload!\n  nominate(input: NominateInput!): Nomination!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedInput!): NeedPayload!\n  recordManualHours(input: ManualHoursInput!): ParticipationPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): NeedPayload!\n  \"\"\"\n  Disable a user or revoke roles (PROVINCE_ADMIN). Open subscriptions stop delivering at the next event.\n  \"\"\"\n  setUserAccess(input: SetUserAccessInput!): SetUserAccessPayload!\n  signUpActivity(input: ParticipationInput!): ParticipationPayload!\n  startActivity(input: ActivityStepInput!): ActivityPayload!\n  startNeedService(input: NeedStepInput!): NeedPayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): NeedPayload!\n  submitPlan(input: SubmitPlanInput!): Plan!\n  submitQuarterlyReport(input: SubmitQuarterlyReportInput!): QuarterlyReport!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updatePairing(input: UpdatePairingInput!): PairingPayload!\n  updateProject(input: UpdateProjectInput!): ProjectPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  updateTechnology(input: UpdateTechnologyInput!): TechnologyPayload!\n  updateWorkstation(input: UpdateWorkstationInput!): WorkstationPayload!\n  withdrawNeed(input: ReasonedNeedStepInput!): NeedPayload!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: String\n  desiredTo: String\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]!\n  \"\"\"\n  Technologies from the technology pool that fit the need, ranked (read from the pool by domain).\n  \"\"\"\n  matchingTechnologies(first: Int): [TechnologyMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  need: Need!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\ntype NeedPayload {\n  need: Need!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\ninput NeedStepInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\ninput NominateInput {\n  caseTitle: String\n  category: NominationCategory!\n  citation: String!\n  expertId: ID\n  organizationId: ID!\n  teamId: ID\n}\n\n\"\"\"A nomination for recognition.\"\"\"\ntype Nomination {\n  caseTitle: String\n  category: NominationCategory!\n  citation: String!\n  createdAt: DateTime!\n  \"\"\"\n  Whether the nominee meets CAST's thresholds (teams: members, activities and hours of the team's organization).\n  \"\"\"\n  eligibility: Eligibility\n  expert: Expert\n  id: ID!\n  organization: Organization!\n  status: NominationStatus!\n  team: Team\n  version: Int!\n}\n\nenum NominationCategory {\n  \"\"\"典型案例\"\"\"\n  CASE\n  \"\"\"典型人物\"\"\"\n  PERSON\n  \"\"\"先进队伍\"\"\"\n  TEAM\n}\n\ntype NominationConnection {\n  edges: [NominationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NominationEdge {\n  cursor: String!\n  node: Nomination!\n}\n\nenum NominationStatus {\n  AWARDED\n  NOMINATED\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  plan(campaignId: ID!): Plan\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"\nA \"6个1\" pairing (乡村振兴 \"6个1\"): one expert introduced (引进一名专家), one project connected (对接一个项目),\none team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in\n(引进一批人才) and one industry developed (发展一个产业).\n\"\"\"\ntype Pairing {\n  \"\"\"Always RURAL_REVITALIZATION.\"\"\"\n  action: Action!\n  createdAt: DateTime!\n  expert: Expert!\n  followUps: [PairingFollowUp!]!\n  helpedEnterprise: HelpedEnterprise!\n  id: ID!\n  \"\"\"The industry developed, e.g. 荔枝种植.\"\"\"\n  industry: String!\n  \"\"\"The organization that runs the pairing.\"\"\"\n  organization: Organization!\n  project: Project\n  \"\"\"Where the pairing serves (usually a county or township).\"\"\"\n  region: Region!\n  talents: [Talent!]!\n  team: Team\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PairingConnection {\n  edges: [PairingEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PairingEdge {\n  cursor: String!\n  node: Pairing!\n}\n\n\"\"\"\norganizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput PairingFilter {\n  organizationId: ID\n  regionCode: ID\n}\n\n\"\"\"A follow-up visit of a pairing (跟踪回访), in the order recorded.\"\"\"\ntype PairingFollowUp {\n  \"\"\"When it was recorded.\"\"\"\n  at: DateTime!\n  \"\"\"ISO date of the visit, e.g. 2019-09-30.\"\"\"\n  date: String!\n  figures: [Figure!]!\n  outcome: String!\n  \"\"\"The user who recorded it.\"\"\"\n  recordedBy: ID\n}\n\ntype PairingPayload {\n  pairing: Pairing!\n}\n\n\"\"\"\nA volunteer's participation: sign-up, check-in/out and hours, recorded by the organizing organization.\n\"\"\"\ntype Participation {\n  activity: Activity!\n  checkInAt: DateTime\n  checkOutAt: DateTime\n  \"\"\"\n  From check-in/check-out, rounded (< 15 min → 0, 15–45 → 0.5 h, > 45 → 1 h beyond whole hours).\n  \"\"\"\n  creditedHours: Float!\n  expert: Expert!\n  \"\"\"Added by hand by an admin, kept apart.\"\"\"\n  manualHours: Float!\n  manualNote: String\n  signedUpAt: DateTime!\n  totalHours: Float!\n}\n\ninput ParticipationInput {\n  activityId: ID!\n  \"\"\"\n  When it happened (admins only, e.g. a paper sign-in sheet); now by default.\n  \"\"\"\n  at: DateTime\n  \"\"\"Admins record for a volunteer; a volunteer for itself when omitted.\"\"\"\n  expertId: ID\n}\n\ntype ParticipationPayload {\n  participation: Participation!\n}\n\ntype Plan {\n  campaign: Campaign!\n  content: String!\n  late: Boolean!\n  organization: Organization!\n  submittedAt: DateTime!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\n\"\"\"\nA service project (项目库) of one of the five actions, linking needs, experts and a team.\n\"\"\"\ntype Project {\n  action: Action!\n  createdAt: DateTime!\n  description: String\n  \"\"\"ISO date, not before startDate.\"\"\"\n  endDate: String\n  experts: [Expert!]!\n  id: ID!\n  \"\"\"Needs the project answers.\"\"\"\n  needs: [Need!]!\n  \"\"\"The organization that runs the project.\"\"\"\n  organization: Organization!\n  \"\"\"Where the project takes place.\"\"\"\n  region: Region!\n  \"\"\"ISO date, e.g. 2019-06-01.\"\"\"\n  startDate: String\n  status: ProjectStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ProjectConnection {\n  edges: [ProjectEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ProjectEdge {\n  cursor: String!\n  node: Project!\n}\n\n\"\"\"\nEvery combination is one key-designed query; organizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput ProjectFilter {\n  action: Action\n  organizationId: ID\n  regionCode: ID\n  status: ProjectStatus\n}\n\ntype ProjectPayload {\n  project: Project!\n}\n\n\"\"\"Where a service project stands.\"\"\"\nenum ProjectStatus {\n  \"\"\"实施中 — under way\"\"\"\n  ACTIVE\n  \"\"\"已取消 — cancelled\"\"\"\n  CANCELLED\n  \"\"\"已完成 — completed\"\"\"\n  COMPLETED\n  \"\"\"计划中 — planned\"\"\"\n  PLANNED\n}\n\ntype ProofEntry {\n  activity: Activity!\n  creditedHours: Float!\n  date: String!\n  manualHours: Float!\n}\n\n\"\"\"\nA proof of service (志愿服务证明) issued by the organization that recorded the service.\n\"\"\"\ntype ProofOfService {\n  creditedHours: Float!\n  entries: [ProofEntry!]!\n  from: String!\n  issuedAt: DateTime!\n  issuedBy: Organization!\n  manualHours: Float!\n  person: String!\n  to: String!\n  totalHours: Float!\n}\n\ntype QuarterFigures {\n  byAction: [ActionFigures!]!\n  needsReceived: Int!\n  needsResolved: Int!\n  total: ActionFigures!\n}\n\n\"\"\"\nA quarterly report (按季度报送): the organization's whole subtree, kept at write time.\n\"\"\"\ntype QuarterlyReport {\n  byChild: [ChildFigures!]!\n  dueDate: String!\n  figures: QuarterFigures!\n  organization: Organization!\n  quarter: String!\n  submitted: SubmittedReport\n}\n\ntype Query {\n  activities(after: String, filter: ActivityFilter, first: Int): ActivityConnection!\n  activity(id: ID!): Activity\n  campaign(id: ID!): Campaign\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"\n  Organizations of the subtree that have not submitted the quarter's report after its end + 15 days.\n  \"\"\"\n  lateReports(asOf: String, organizationId: ID!, quarter: String!): [Organization!]!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection!\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their region or organization subtree. Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection!\n  nominations(after: String, category: NominationCategory, first: Int, organizationId: ID!, status: NominationStatus): NominationConnection!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"\n  Organizations of the subtree with no plan for the campaign after its due date (as of `asOf`, default today).\n  \"\"\"\n  overduePlans(asOf: String, campaignId: ID!, organizationId: ID!): [Organization!]!\n  pairing(id: ID!): Pairing\n  \"\"\"\"6个1\" pairings, in region order (signed-in callers).\"\"\"\n  pairings(after: String, filter: PairingFilter, first: Int): PairingConnection!\n  project(id: ID!): Project\n  \"\"\"The project pool (项目库), in region order (signed-in callers).\"\"\"\n  projects(after: String, filter: ProjectFilter, first: Int): ProjectConnection!\n  \"\"\"\n  Proofs of service for an expert, one per recording organization, for activities started in [from, to].\n  \"\"\"\n  proofOfService(expertId: ID!, from: String!, to: String!): [ProofOfService!]!\n  quarterlyReport(organizationId: ID!, quarter: String!): QuarterlyReport!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  team(id: ID!): Team\n  \"\"\"The technology pool (技术库), in region order (signed-in callers).\"\"\"\n  technologies(after: String, filter: TechnologyFilter, first: Int): TechnologyConnection!\n  technology(id: ID!): Technology\n  \"\"\"A user's access record (PROVINCE_ADMIN).\"\"\"\n  userAccess(userId: ID!): UserAccess\n  workstation(id: ID!): Workstation\n  workstations(after: String, filter: WorkstationFilter, first: Int): WorkstationConnection!\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReasonedNeedStepInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ntype Requester {\n  contactName: String\n  \"\"\"\n  Masked except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\n\"\"\"Hours of an expert by provenance, over completed activities.\"\"\"\ntype ServiceRecord {\n  activities: Int!\n  creditedHours: Float!\n  manualHours: Float!\n  \"\"\"1★ 100 h, 2★ 300 h, 3★ 600 h, 4★ 1,000 h, 5★ 1,500 h\"\"\"\n  starLevel: Int!\n  totalHours: Float!\n}\n\ninput SetUserAccessInput {\n  disabled: Boolean!\n  revokedRoles: [Role!]\n  userId: ID!\n}\n\ntype SetUserAccessPayload {\n  access: UserAccess!\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: String\n  desiredTo: String\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\ninput SubmitPlanInput {\n  campaignId: ID!\n  content: String!\n  organizationId: ID!\n}\n\ninput SubmitQuarterlyReportInput {\n  narrative: String!\n  organizationId: ID!\n  quarter: String!\n}\n\ntype SubmittedReport {\n  \"\"\"The figures as they were when submitted.\"\"\"\n  figures: QuarterFigures!\n  narrative: String!\n  submittedAt: DateTime!\n}\n\n\"\"\"\nReal-time events, over graphql-ws (subprotocol graphql-transport-ws) on the same /graphql path.\n\"\"\"\ntype Subscription {\n  \"\"\"\n  Needs that match an expert, as they become OPEN. An EXPERT listens for itself (expertId omitted or its\n  own); an ORG_ADMIN for one expert of its subtree, or without expertId for every expert of its subtree;\n  the PROVINCE_ADMIN for all. Checked when subscribing and again for each delivery.\n  \"\"\"\n  matchingNeedPosted(expertId: ID, minScore: Float): NeedMatch!\n}\n\n\"\"\"One of the talents brought in (引进一批人才).\"\"\"\ntype Talent {\n  \"\"\"The talent's record in the talent pool, when there is one.\"\"\"\n  expert: Expert\n  name: String!\n}\n\ninput TalentInput {\n  expertId: ID\n  name: String!\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\n\"\"\"\nA technology or research result offered for transfer or application (技术库).\n\"\"\"\ntype Technology {\n  contactName: String\n  \"\"\"\n  Masked (138****1234) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactPhone: String\n  createdAt: DateTime!\n  description: String\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  maturity: TechnologyMaturity!\n  \"\"\"The organization that lists (and manages) the technology.\"\"\"\n  organization: Organization!\n  \"\"\"Who holds the technology (持有人/单位).\"\"\"\n  ownerName: String\n  \"\"\"Where the technology is offered from.\"\"\"\n  region: Region!\n  title: String!\n  transferModes: [TransferMode!]!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TechnologyConnection {\n  edges: [TechnologyEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TechnologyEdge {\n  cursor: String!\n  node: Technology!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the technology's region.\n\"\"\"\ninput TechnologyFilter {\n  domain: ID\n  maturity: TechnologyMaturity\n  regionCode: ID\n}\n\n\"\"\"A technology from the pool that fits a need.\"\"\"\ntype TechnologyMatch {\n  reasons: [MatchReason!]!\n  score: Float!\n  technology: Technology!\n}\n\n\"\"\"How far a technology has come (成熟度).\"\"\"\nenum TechnologyMaturity {\n  \"\"\"成熟可推广 — mature and ready to roll out\"\"\"\n  MATURE\n  \"\"\"小批量试产 — small-batch trial production\"\"\"\n  PILOT\n  \"\"\"样机/中试 — prototype or pilot-scale trial\"\"\"\n  PROTOTYPE\n  \"\"\"实验室研究 — laboratory research\"\"\"\n  RESEARCH\n}\n\ntype TechnologyPayload {\n  technology: Technology!\n}\n\n\"\"\"How a technology may be taken up (转化方式).\"\"\"\nenum TransferMode {\n  \"\"\"合作开发 — joint development\"\"\"\n  COOPERATION\n  \"\"\"许可 — licence\"\"\"\n  LICENSE\n  \"\"\"技术服务 — technical service\"\"\"\n  SERVICE\n  \"\"\"转让 — assignment of the rights\"\"\"\n  TRANSFER\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdatePairingInput {\n  expertId: ID\n  helpedEnterprise: HelpedEnterpriseInput\n  id: ID!\n  industry: String\n  \"\"\"Moves the pairing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  \"\"\"null removes the project.\"\"\"\n  projectId: ID\n  regionCode: ID\n  \"\"\"Replaces the list.\"\"\"\n  talents: [TalentInput!]\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateProjectInput {\n  action: Action\n  description: String\n  \"\"\"null clears the date.\"\"\"\n  endDate: String\n  \"\"\"Replaces the list.\"\"\"\n  expertIds: [ID!]\n  id: ID!\n  \"\"\"Replaces the list.\"\"\"\n  needIds: [ID!]\n  \"\"\"Moves the project to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  regionCode: ID\n  \"\"\"null clears the date.\"\"\"\n  startDate: String\n  \"\"\"PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELLED.\"\"\"\n  status: ProjectStatus\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  title: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\ninput UpdateTechnologyInput {\n  contactName: String\n  contactPhone: String\n  description: String\n  domains: [ID!]\n  id: ID!\n  keywords: [String!]\n  maturity: TechnologyMaturity\n  \"\"\"Moves the listing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  ownerName: String\n  regionCode: ID\n  title: String\n  transferModes: [TransferMode!]\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateWorkstationInput {\n  id: ID!\n  name: String\n  residentExpertIds: [ID!]\n  version: Int!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}\n\n\"\"\"\nA user's access, as the province sets it: a disabled user, or revoked roles, stop receiving subscriptions.\n\"\"\"\ntype UserAccess {\n  disabled: Boolean!\n  revokedRoles: [Role!]!\n  updatedAt: DateTime!\n  userId: ID!\n}\n\n\"\"\"Where an activity takes place.\"\"\"\nenum VenueKind {\n  \"\"\"新时代文明实践中心 — New-Era Civilization Practice Centre\"\"\"\n  CIVILIZATION_PRACTICE_CENTRE\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"线上\"\"\"\n  ONLINE\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"党群服务中心 — Party-masses service centre\"\"\"\n  PARTY_MASSES_SERVICE_CENTRE\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n  \"\"\"工作站/服务站\"\"\"\n  WORKSTATION\n}\n\n\"\"\"\nA workstation or service station hosted by an enterprise, park or village.\n\"\"\"\ntype Workstation {\n  createdAt: DateTime!\n  host: WorkstationHost!\n  id: ID!\n  kind: WorkstationKind!\n  name: String!\n  organization: Organization!\n  region: Region!\n  residentExperts: [Expert!]!\n  updatedAt: DateTime!\n  version: Int!\n  \"\"\"Activities held there, newest first (the visit log).\"\"\"\n  visits(after: String, first: Int): ActivityConnection!\n}\n\ntype WorkstationConnection {\n  edges: [WorkstationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype WorkstationEdge {\n  cursor: String!\n  node: Workstation!\n}\n\ninput WorkstationFilter {\n  kind: WorkstationKind\n  regionCode: ID\n}\n\ntype WorkstationHost {\n  kind: HostKind!\n  name: String!\n}\n\ninput WorkstationHostInput {\n  kind: HostKind!\n  name: String!\n}\n\nenum WorkstationKind {\n  \"\"\"院士专家工作站 — academician-expert workstation\"\"\"\n  ACADEMICIAN_EXPERT\n  \"\"\"科技专家服务站 — S&T expert service station\"\"\"\n  EXPERT_SERVICE\n  \"\"\"学会服务站 — society service station\"\"\"\n  SOCIETY_SERVICE\n}\n\ntype WorkstationPayload {\n  workstation: Workstation!\n}";

@@ -183,8 +183,8 @@ export class NeedRepository extends EntityStore<NeedRecord> {
   }
 
   /** The need, its index items and its first history event, atomically. */
-  submit(need: NeedRecord, event: NeedEventRecord): Promise<NeedRecord> {
-    return this.create(need, [this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: 'NEED_EVENT', ...event })]);
+  submit(need: NeedRecord, event: NeedEventRecord, extra: WriteOp[] = []): Promise<NeedRecord> {
+    return this.create(need, [this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: 'NEED_EVENT', ...event }), ...extra]);
   }
 
   /**

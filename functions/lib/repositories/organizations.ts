@@ -31,8 +31,8 @@ export interface OrganizationFilter {
   parentId?: string | null;
 }
 
-const indexKeys = (o: Pick<OrganizationRecord, 'id' | 'kind' | 'level' | 'parentId' | 'regionCode'>) =>
-  indexKeysFor('ORG', { kind: o.kind, level: o.level, parent: o.parentId }, indexSortKey(o.regionCode, o.id));
+const indexKeys = (o: Pick<OrganizationRecord, 'id' | 'kind' | 'level' | 'parentId' | 'regionCode' | 'path'>) =>
+  indexKeysFor('ORG', { kind: o.kind, level: o.level, parent: o.parentId, ancestor: o.path }, indexSortKey(o.regionCode, o.id));
 
 /** Organizations: main items, their filter index items, and the one-association-per-region guard. */
 export class OrganizationRepository extends EntityStore<OrganizationRecord> {
@@ -58,6 +58,18 @@ export class OrganizationRepository extends EntityStore<OrganizationRecord> {
       args,
     });
     return this.hydrate(page);
+  }
+
+  /** Ids of every organization in a subtree (the organization included), page by page. */
+  async subtreeIds(organizationId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.store.queryPage({ partition: indexPartition('ORG', { ancestor: organizationId }), args: { first: 100, after } });
+      ids.push(...page.keys.map(({ item }) => String(item.id)));
+      after = page.hasNextPage ? (page.keys.at(-1)?.cursor ?? null) : null;
+    } while (after);
+    return ids;
   }
 
   /** Writes a new organization with its index items (and the region guard for an association), atomically. */

@@ -7,8 +7,9 @@ import { expertResolvers } from './expert.js';
 import { needResolvers } from './need.js';
 import { poolResolvers } from './pool.js';
 import { accessResolvers } from './access.js';
+import { activityResolvers } from './activity.js';
 
-const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers, accessResolvers];
+const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers, accessResolvers, activityResolvers];
 
 /** All resolvers, merged type by type. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>((merged, part) => {

@@ -10,6 +10,7 @@ import { maskPhone, normalizePhone } from '../domain/personalData.js';
 import { nextStatus, PUBLISHED_STATUSES, type NeedTransitionAction } from '../domain/needWorkflow.js';
 import { HOME_PROVINCE, regionContains } from '../domain/organizations.js';
 import { scoreTechnology } from '../domain/matching.js';
+import { quarterOf } from '../domain/service.js';
 import type { NeedEventRecord, NeedFilter, NeedRecord } from '../repositories/needs.js';
 import type { Context } from '../context.js';
 import { optionalText, requireText, requireVersion } from './inputs.js';
@@ -199,7 +200,9 @@ export const needResolvers: Resolvers = {
         createdAt: now,
         updatedAt: now,
       };
-      const created = await ctx.repos.needs.submit(need, { at: now, action: 'SUBMIT', from: null, to: 'SUBMITTED', actorId: ctx.principal.userId, actorRoles: ctx.principal.roles, reason: null });
+      // Needs received count in the quarterly figures of the responsible organization and its ancestors.
+      const received = ctx.repos.activities.counterOps(organization.path, quarterOf(now), 'NEEDS', { received: 1 });
+      const created = await ctx.repos.needs.submit(need, { at: now, action: 'SUBMIT', from: null, to: 'SUBMITTED', actorId: ctx.principal.userId, actorRoles: ctx.principal.roles, reason: null }, received);
       return { need: created };
     },
     reviewNeed: async (_p, { input }, ctx) => {
@@ -262,7 +265,8 @@ export const needResolvers: Resolvers = {
       nextStatus(need.status, 'COMPLETE');
       authorize(ctx.principal, { type: 'need.serve', need: needScope(need), teamLeaderExpertId: await teamLeaderOf(ctx, need) });
       const outcome = requireText(input.outcome, 'outcome', 2000);
-      return { need: await step(ctx, need, 'COMPLETE', { version: input.version, changes: { outcome }, extra: releaseCapacity(ctx, need) }) };
+      const resolved = ctx.repos.activities.counterOps(need.organizationPath, quarterOf(ctx.now()), 'NEEDS', { resolved: 1 });
+      return { need: await step(ctx, need, 'COMPLETE', { version: input.version, changes: { outcome }, extra: [...releaseCapacity(ctx, need), ...resolved] }) };
     },
     rateNeed: async (_p, { input }, ctx) => {
       const need = await requireVisibleNeed(ctx, input.id);

@@ -1,0 +1,209 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ALL_TIME_BUCKET,
+  indexKeysFor,
+  indexPartition,
+  isKeyServed,
+  participationKey,
+  participationPrefix,
+  quarterBucket,
+  serviceRecordGsi1,
+  serviceRecordPrefix,
+  statsKey,
+  timeSortKey,
+  type Dimension,
+  type Dimensions,
+  type Key,
+} from '../data/keys.js';
+import { recordOf, type ItemLoader } from '../data/loader.js';
+import type { Store, WriteOp } from '../data/store.js';
+import { EntityStore } from '../data/entityStore.js';
+import type { Page, PageArgs } from '../data/pagination.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { regionLineage } from '../regions/index.js';
+import type { Action, ActivityStatus, VenueKind } from '../generated/graphql.js';
+
+/** An activity as stored; `organizationPath` is its organizing organization's path. */
+export interface ActivityRecord {
+  id: string;
+  title: string;
+  description: string | null;
+  action: Action;
+  organizationId: string;
+  organizationPath: string[];
+  teamId: string | null;
+  workstationId: string | null;
+  venueKind: VenueKind;
+  venue: string | null;
+  regionCode: string;
+  startAt: string;
+  endAt: string;
+  needIds: string[];
+  plannedVolunteers: number;
+  beneficiaries: number | null;
+  outcome: string | null;
+  status: ActivityStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A participation: recorded by the activity's organization (谁组织谁记录). */
+export interface ParticipationRecord {
+  activityId: string;
+  expertId: string;
+  organizationId: string;
+  activityStartAt: string;
+  signedUpAt: string;
+  checkInAt: string | null;
+  checkOutAt: string | null;
+  creditedHours: number;
+  manualHours: number;
+  manualNote: string | null;
+}
+
+export interface ActivityFilter {
+  organizationId?: string | null;
+  regionCode?: string | null;
+  action?: Action | null;
+  workstationId?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+/** Figures added to the counters when an activity completes. */
+export interface ActivityFigures {
+  activities: number;
+  volunteers: number;
+  hours: number;
+  beneficiaries: number;
+}
+
+const indexKeys = (a: ActivityRecord): Key[] =>
+  indexKeysFor(
+    'ACTIVITY',
+    { region: regionLineage(a.regionCode).map((r) => r.code), org: a.organizationPath, action: a.action, workstation: a.workstationId },
+    timeSortKey(a.startAt, a.id),
+  );
+
+/** Activities, their participations, and the per-quarter counters completion adds to. */
+export class ActivityRepository extends EntityStore<ActivityRecord> {
+  constructor(store: Store, loader: ItemLoader) {
+    super(store, loader, 'ACTIVITY', indexKeys);
+  }
+
+  /** Activities newest first; region, organization, action and workstation by key, dates as a sort-key range. */
+  async list(filter: ActivityFilter, args: PageArgs): Promise<Page<ActivityRecord>> {
+    const dims: Dimensions<'ACTIVITY'> = {};
+    if (filter.regionCode) dims.region = filter.regionCode;
+    if (filter.organizationId) dims.org = filter.organizationId;
+    if (filter.action) dims.action = filter.action;
+    if (filter.workstationId) dims.workstation = filter.workstationId;
+    if (!isKeyServed('ACTIVITY', Object.keys(dims) as Array<Dimension<'ACTIVITY'>>)) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Filter by a region or an organization, not both', { field: 'filter' });
+    }
+    const page = await this.store.queryPage({
+      partition: indexPartition('ACTIVITY', dims),
+      args,
+      descending: true,
+      ...((filter.from || filter.to) && { sortBetween: [filter.from ?? '0000', `${filter.to ?? '9999'}\uffff`] as [string, string] }),
+    });
+    return this.hydrate(page);
+  }
+
+  async participation(activityId: string, expertId: string): Promise<ParticipationRecord | undefined> {
+    const item = await this.store.get(participationKey(activityId, expertId));
+    return item ? recordOf<ParticipationRecord>(item) : undefined;
+  }
+
+  async participants(activityId: string): Promise<ParticipationRecord[]> {
+    const { PK, SKPrefix } = participationPrefix(activityId);
+    return (await this.store.queryAll(PK, SKPrefix)).map((i) => recordOf<ParticipationRecord>(i));
+  }
+
+  /** Signs a volunteer up; CONFLICT when already signed up. */
+  async signUp(activity: ActivityRecord, expertId: string, now: string): Promise<ParticipationRecord> {
+    const record: ParticipationRecord = {
+      activityId: activity.id,
+      expertId,
+      organizationId: activity.organizationId,
+      activityStartAt: activity.startAt,
+      signedUpAt: now,
+      checkInAt: null,
+      checkOutAt: null,
+      creditedHours: 0,
+      manualHours: 0,
+      manualNote: null,
+    };
+    try {
+      await this.store.db.send(
+        new PutCommand({
+          TableName: this.store.tableName,
+          Item: { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: 'PARTICIPATION', ...record },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId', cause: error });
+      throw error;
+    }
+    return record;
+  }
+
+  /** Changes a participation (check-in/out, manual hours); NOT_FOUND when the volunteer has not signed up. */
+  async setParticipation(activityId: string, expertId: string, fields: Partial<ParticipationRecord>): Promise<ParticipationRecord> {
+    const entries = Object.entries(fields);
+    try {
+      const out = await this.store.db.send(
+        new UpdateCommand({
+          TableName: this.store.tableName,
+          Key: participationKey(activityId, expertId),
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordOf<ParticipationRecord>(out.Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new AppError(ErrorCode.NOT_FOUND, 'The volunteer has not signed up for this activity', { field: 'expertId', cause: error });
+      throw error;
+    }
+  }
+
+  /** A volunteer's participations in activities started within [from, to] (GSI1, by date). */
+  async serviceOf(expertId: string, from = '0000', to = '9999'): Promise<ParticipationRecord[]> {
+    const { GSI1PK, GSI1SKPrefix } = serviceRecordPrefix(expertId);
+    const out: ParticipationRecord[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.store.queryPage({ partition: GSI1PK, index: 'GSI1', args: { first: 100, after }, sortBetween: [`${GSI1SKPrefix}${from}`, `${GSI1SKPrefix}${to}\uffff`] });
+      out.push(...page.keys.map(({ item }) => recordOf<ParticipationRecord>(item)));
+      after = page.hasNextPage ? (page.keys.at(-1)?.cursor ?? null) : null;
+    } while (after);
+    return out;
+  }
+
+  /**
+   * Counter updates for a completed activity (or a need): for the organization and each ancestor, ADD
+   * the figures to the quarter's bucket and to the all-time total. Kept at write time so that a
+   * report is a few reads whatever the number of activities.
+   */
+  counterOps(organizationPath: string[], quarter: string, what: string, figures: Record<string, number>): WriteOp[] {
+    const names = Object.keys(figures);
+    const update = (key: Key): WriteOp => ({
+      item: {
+        Update: {
+          TableName: this.store.tableName,
+          Key: key,
+          UpdateExpression: `ADD ${names.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, figures[n]])),
+        },
+      },
+    });
+    return organizationPath.flatMap((orgId) => [update(statsKey(orgId, quarterBucket(quarter, what))), ...(what === 'NEEDS' ? [] : [update(statsKey(orgId, ALL_TIME_BUCKET))])]);
+  }
+}

@@ -1,0 +1,128 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { entityKey, planKey, quarterBucket, reportKey, statsKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
+import { batchGetItems } from '../data/batchGet.js';
+import { recordOf } from '../data/loader.js';
+import type { Store } from '../data/store.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { Action } from '../generated/graphql.js';
+
+export const ACTIONS: Action[] = ['POPULAR_SCIENCE', 'SOCIETY_SERVES_ENTERPRISE', 'RURAL_REVITALIZATION', 'ACADEMICIAN_EXPERT_TOUR', 'HK_MACAO_EXPERTS'];
+
+export interface CampaignRecord {
+  id: string;
+  name: string;
+  startDate: string;
+  planDueDate: string;
+}
+
+export interface PlanRecord {
+  campaignId: string;
+  organizationId: string;
+  content: string;
+  submittedAt: string;
+  late: boolean;
+}
+
+export interface ActionFiguresRecord {
+  action: Action | null;
+  activities: number;
+  volunteers: number;
+  serviceHours: number;
+  beneficiaries: number;
+}
+
+export interface QuarterFiguresRecord {
+  byAction: ActionFiguresRecord[];
+  total: ActionFiguresRecord;
+  needsReceived: number;
+  needsResolved: number;
+}
+
+export interface SubmittedReportRecord {
+  narrative: string;
+  figures: QuarterFiguresRecord;
+  submittedAt: string;
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function figuresFrom(items: Map<string, Record<string, unknown> | undefined>, quarter: string, orgId: string): QuarterFiguresRecord {
+  const byAction = ACTIONS.map((action) => {
+    const item = items.get(`${orgId}|${quarterBucket(quarter, action)}`);
+    return { action, activities: num(item?.activities), volunteers: num(item?.volunteers), serviceHours: round(num(item?.hours)), beneficiaries: num(item?.beneficiaries) };
+  });
+  const needs = items.get(`${orgId}|${quarterBucket(quarter, 'NEEDS')}`);
+  const total = byAction.reduce(
+    (t, f) => ({ ...t, activities: t.activities + f.activities, volunteers: t.volunteers + f.volunteers, serviceHours: round(t.serviceHours + f.serviceHours), beneficiaries: t.beneficiaries + f.beneficiaries }),
+    { action: null, activities: 0, volunteers: 0, serviceHours: 0, beneficiaries: 0 } as ActionFiguresRecord,
+  );
+  return { byAction, total, needsReceived: num(needs?.received), needsResolved: num(needs?.resolved) };
+}
+
+/** Campaigns, plans, counters and submitted reports. */
+export class GovernanceRepository {
+  constructor(private readonly store: Store) {}
+
+  async createCampaign(record: CampaignRecord): Promise<CampaignRecord> {
+    await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: { ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record } }));
+    return record;
+  }
+
+  async campaign(id: string): Promise<CampaignRecord | undefined> {
+    const item = await this.store.get(entityKey('CAMPAIGN', id));
+    return item ? recordOf<CampaignRecord>(item) : undefined;
+  }
+
+  async plan(campaignId: string, organizationId: string): Promise<PlanRecord | undefined> {
+    const item = await this.store.get(planKey(campaignId, organizationId));
+    return item ? recordOf<PlanRecord>(item) : undefined;
+  }
+
+  /** Files a plan once (CONFLICT if already filed). */
+  async submitPlan(record: PlanRecord): Promise<PlanRecord> {
+    await this.putOnce({ ...planKey(record.campaignId, record.organizationId), entity: 'PLAN', ...record }, 'This organization has already filed its plan');
+    return record;
+  }
+
+  /** Which of these organizations have an item under `keyOf` (plans filed, reports submitted): one BatchGetItem per 100. */
+  async existing(organizationIds: string[], keyOf: (orgId: string) => Key): Promise<Set<string>> {
+    const items = await batchGetItems(this.store.db, this.store.tableName, organizationIds.map(keyOf));
+    return new Set(organizationIds.filter((_, i) => items[i] !== undefined));
+  }
+
+  /** Quarter figures of several organizations: 6 counter items each, read with BatchGetItem. */
+  async figures(organizationIds: string[], quarter: string): Promise<Map<string, QuarterFiguresRecord>> {
+    const buckets = [...ACTIONS, 'NEEDS'].map((what) => quarterBucket(quarter, what));
+    const keys = organizationIds.flatMap((orgId) => buckets.map((b) => statsKey(orgId, b)));
+    const items = await batchGetItems(this.store.db, this.store.tableName, keys);
+    const byKey = new Map(keys.map((k, i) => [`${k.PK.slice('STATS#'.length)}|${k.SK}`, items[i]]));
+    return new Map(organizationIds.map((orgId) => [orgId, figuresFrom(byKey, quarter, orgId)]));
+  }
+
+  /** All-time totals of an organization's subtree (recognition thresholds). */
+  async allTime(organizationId: string): Promise<{ activities: number; volunteers: number; hours: number }> {
+    const item = await this.store.get(statsKey(organizationId, ALL_TIME_BUCKET));
+    return { activities: num(item?.activities), volunteers: num(item?.volunteers), hours: num(item?.hours) };
+  }
+
+  async submittedReport(organizationId: string, quarter: string): Promise<SubmittedReportRecord | undefined> {
+    const item = await this.store.get(reportKey(organizationId, quarter));
+    return item ? recordOf<SubmittedReportRecord>(item) : undefined;
+  }
+
+  /** Freezes a quarter's figures with the narrative (CONFLICT if already submitted). */
+  async submitReport(organizationId: string, quarter: string, report: SubmittedReportRecord): Promise<void> {
+    await this.putOnce({ ...reportKey(organizationId, quarter), entity: 'REPORT', organizationId, quarter, ...report }, 'This quarter has already been submitted');
+  }
+
+  private async putOnce(item: Record<string, unknown>, message: string): Promise<void> {
+    try {
+      await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new AppError(ErrorCode.CONFLICT, message, { cause: error });
+      throw error;
+    }
+  }
+}
