@@ -16,7 +16,7 @@ export interface SeedSummary {
   associationIdByRegion: Record<string, string>;
   generalCorpsId: string;
   expertIds: string[];
-  counts: { organizations: number; teams: number; experts: number; memberships: number; needs: number; technologies: number; pairings: number };
+  counts: { organizations: number; teams: number; experts: number; memberships: number; needs: number; technologies: number; pairings: number; activities: number };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
@@ -97,7 +97,7 @@ const idOf = (data: Record<string, unknown>, field: string, inner: string): stri
 /** Seeds the demo data set; `expertCount` experts (default 300). */
 export async function seedDemoData(run: Executor, options: { expertCount?: number } = {}): Promise<SeedSummary> {
   const admin: TokenClaims = { sub: 'seed-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' };
-  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0 };
+  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0, activities: 0 };
   const createOrg = async (input: Record<string, unknown>) => {
     counts.organizations += 1;
     return idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
@@ -264,6 +264,35 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     input: { organizationId: assoc['4418'], regionCode: '441882', expertId: expertIds[0], projectId, teamId: subTeamIds[2], helpedEnterprise: { name: '连州菜心专业合作社' }, industry: '连州菜心', talents: [{ name: '返乡大学生电商团队' }] },
   });
   counts.pairings = 1;
+
+  // Governance: the 2019 campaign with two plans filed, a workstation, and two completed activities with hours.
+  const campaign = await run(admin, 'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { id } }', {});
+  const campaignId = (campaign.createCampaign as { id: string }).id;
+  for (const org of [assoc['44'], assoc['4401']]) {
+    await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }', { input: { campaignId, organizationId: org, content: '实施方案：组建科技志愿者队伍，开展五大行动。' } });
+  }
+  const ws = await run(admin, 'mutation ($input: CreateWorkstationInput!) { createWorkstation(input: $input) { workstation { id } } }', {
+    input: { organizationId: assoc['4418'], kind: 'EXPERT_SERVICE', name: '连州科技专家服务站', host: { kind: 'VILLAGE', name: '连州菜心专业合作社' }, regionCode: '441882', residentExpertIds: expertIds.slice(0, 2) },
+  });
+  const workstationId = (ws.createWorkstation as { workstation: { id: string } }).workstation.id;
+  const ACTIVITIES: Array<[string, string, string, string, string | null]> = [
+    ['大手拉小手科普进校园', 'POPULAR_SCIENCE', assoc['440103'] as string, '440103', null],
+    ['菜心种植技术现场培训', 'RURAL_REVITALIZATION', assoc['4418'] as string, '441882', workstationId],
+  ];
+  for (const [title, action, organizationId, regionCode, workstation] of ACTIVITIES) {
+    const created = await run(admin, 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }', {
+      input: { organizationId, title, action, venueKind: workstation ? 'WORKSTATION' : 'SCHOOL', regionCode, startAt: '2026-11-10T09:00:00+08:00', endAt: '2026-11-10T12:00:00+08:00', ...(workstation && { workstationId: workstation }) },
+    });
+    const activity = (created.createActivity as { activity: { id: string; version: number } }).activity;
+    for (const expertId of expertIds.slice(0, 3)) await run(admin, 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { totalHours } } }', { input: { activityId: activity.id, expertId } });
+    await run(admin, 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id } } }', { input: { id: activity.id, version: activity.version } });
+    for (const [k, expertId] of expertIds.slice(0, 3).entries()) {
+      await run(admin, 'mutation ($input: ParticipationInput!) { checkIn(input: $input) { participation { totalHours } } }', { input: { activityId: activity.id, expertId, at: '2026-11-10T09:00:00+08:00' } });
+      await run(admin, 'mutation ($input: ParticipationInput!) { checkOut(input: $input) { participation { totalHours } } }', { input: { activityId: activity.id, expertId, at: `2026-11-10T${11 + (k % 2)}:${k === 2 ? '50' : '20'}:00+08:00` } });
+    }
+    await run(admin, 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id } } }', { input: { id: activity.id, version: activity.version + 1, beneficiaries: 120, outcome: '圆满完成' } });
+    counts.activities += 1;
+  }
 
   return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
 }
