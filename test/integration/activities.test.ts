@@ -59,8 +59,8 @@ describe('Activities, hours, reports, plans and recognition', () => {
     expect(errorOf(await app.gql(PART('checkIn'), { input: { activityId: a.id, at: '2026-11-01T09:00:00+08:00' } }, experts.a?.token))?.code).toBe('FORBIDDEN');
     expect(errorOf(await app.gql(MANUAL, { input: { activityId: a.id, expertId: experts.a?.id, hours: 1, note: 'x' } }, experts.a?.token))?.code).toBe('FORBIDDEN');
     ok(await app.gql(COMPLETE, { input: { id: a.id, version: a.version, beneficiaries: 12, outcome: '完成' } }, tree.admin));
-    const record = ok(await app.gql(`{ expert(id: "${experts.a?.id}") { serviceRecord { activities creditedHours manualHours totalHours starLevel } } }`, {}, experts.a?.token)).expert.serviceRecord;
-    expect(record).toEqual({ activities: 1, creditedHours: 2.5, manualHours: 1, totalHours: 3.5, starLevel: 0 });
+    const record = ok(await app.gql(`{ expert(id: "${experts.a?.id}") { serviceRecord { activities creditedHours manualHours totalHours starLevel participations { activity { id } totalHours } } } }`, {}, experts.a?.token)).expert.serviceRecord;
+    expect(record).toEqual({ activities: 1, creditedHours: 2.5, manualHours: 1, totalHours: 3.5, starLevel: 0, participations: [{ activity: { id: a.id }, totalHours: 3.5 }] });
     expect(errorOf(await app.gql(MANUAL, { input: { activityId: a.id, expertId: experts.a?.id, hours: 1, note: 'late' } }, tree.admin))?.code).toBe('INVALID_TRANSITION');
   });
 

@@ -404,7 +404,7 @@ export const activityResolvers: Resolvers = {
     serviceRecord: async (e, _x, ctx) => {
       authorize(ctx.principal, { type: 'expert.readPersonalData', expert: e });
       const t = await serviceTotals(ctx, e.id);
-      return { activities: t.activities, creditedHours: t.credited, manualHours: t.manual, totalHours: t.total, starLevel: starLevel(t.total) };
+      return { activities: t.activities, creditedHours: t.credited, manualHours: t.manual, totalHours: t.total, starLevel: starLevel(t.total), participations: t.rows };
     },
   },
   ProofOfService: {
