@@ -1,7 +1,7 @@
 import { entityKey, type EntityType, type Key } from './keys.js';
 import { recordOf, type ItemLoader } from './loader.js';
 import { hydratePage, type KeyPage, type Store, type WriteOp } from './store.js';
-import type { Page } from './pagination.js';
+import type { Page, PageArgs } from './pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 
 const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
@@ -78,6 +78,13 @@ export class EntityStore<T extends { id: string; version: number }> {
   async update(current: T, fields: Partial<T>, now: string, extra: WriteOp[] = []): Promise<T> {
     await this.store.transact([...this.updateOps(current, fields, now).ops, ...extra]);
     return this.reload(current.id);
+  }
+
+  /** A page of records listed under an index partition (optionally a region subtree by sort-key prefix). */
+  async listIndex(partition: string, args: PageArgs, options: { sortPrefix?: string | null; descending?: boolean } = {}): Promise<Page<T>> {
+    return this.hydrate(
+      await this.store.queryPage({ partition, args, ...(options.sortPrefix && { sortPrefix: options.sortPrefix }), ...(options.descending && { descending: true }) }),
+    );
   }
 
   /** Records of a page of index items, loaded in one BatchGetItem. */

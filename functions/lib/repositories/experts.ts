@@ -58,12 +58,7 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
     if (filter.domain) dims.domain = filter.domain;
     if (filter.origin) dims.origin = filter.origin;
     if (filter.title) dims.title = filter.title;
-    const page = await this.store.queryPage({
-      partition: indexPartition('EXPERT', dims),
-      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
-      args,
-    });
-    return this.hydrate(page);
+    return this.listIndex(indexPartition('EXPERT', dims), args, { sortPrefix: filter.regionCode });
   }
 
   /** The expert, its index items and its guards, atomically: a taken phone or user is a CONFLICT. */

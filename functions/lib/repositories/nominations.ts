@@ -33,6 +33,6 @@ export class NominationRepository extends EntityStore<NominationRecord> {
     const dims: Dimensions<'NOMINATION'> = { org: filter.organizationId };
     if (filter.category) dims.category = filter.category;
     if (filter.status) dims.status = filter.status;
-    return this.hydrate(await this.store.queryPage({ partition: indexPartition('NOMINATION', dims), args, descending: true }));
+    return this.listIndex(indexPartition('NOMINATION', dims), args, { descending: true });
   }
 }

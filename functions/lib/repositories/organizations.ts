@@ -52,12 +52,7 @@ export class OrganizationRepository extends EntityStore<OrganizationRecord> {
     if (filter.kind) dims.kind = filter.kind;
     if (filter.level) dims.level = filter.level;
     if (filter.parentId) dims.parent = filter.parentId;
-    const page = await this.store.queryPage({
-      partition: indexPartition('ORG', dims),
-      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
-      args,
-    });
-    return this.hydrate(page);
+    return this.listIndex(indexPartition('ORG', dims), args, { sortPrefix: filter.regionCode });
   }
 
   /** Ids of every organization in a subtree (the organization included), page by page. */

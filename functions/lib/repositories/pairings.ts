@@ -78,12 +78,7 @@ export class PairingRepository extends EntityStore<PairingRecord> {
 
   /** One page of pairings matching every given filter, in region order. */
   async list(filter: PairingFilter, args: PageArgs): Promise<Page<PairingRecord>> {
-    const page = await this.store.queryPage({
-      partition: indexPartition('PAIRING', filter.organizationId ? { org: filter.organizationId } : {}),
-      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
-      args,
-    });
-    return this.hydrate(page);
+    return this.listIndex(indexPartition('PAIRING', filter.organizationId ? { org: filter.organizationId } : {}), args, { sortPrefix: filter.regionCode });
   }
 
   /**

@@ -54,11 +54,6 @@ export class ProjectRepository extends EntityStore<ProjectRecord> {
     if (filter.organizationId) dims.org = filter.organizationId;
     if (filter.action) dims.action = filter.action;
     if (filter.status) dims.status = filter.status;
-    const page = await this.store.queryPage({
-      partition: indexPartition('PROJECT', dims),
-      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
-      args,
-    });
-    return this.hydrate(page);
+    return this.listIndex(indexPartition('PROJECT', dims), args, { sortPrefix: filter.regionCode });
   }
 }

@@ -54,10 +54,6 @@ export class TeamRepository extends EntityStore<TeamRecord> {
     return this.listIndex(indexPartition('TEAM', { parent: teamId }), args);
   }
 
-  private async listIndex(partition: string, args: PageArgs): Promise<Page<TeamRecord>> {
-    return this.hydrate(await this.store.queryPage({ partition, args }));
-  }
-
   /** Members in expert-id order, from the team's partition. */
   async listMembers(teamId: string, args: PageArgs): Promise<{ items: TeamMemberEdgeRecord[]; hasNextPage: boolean }> {
     const { PK, SKPrefix } = memberPrefix(teamId);

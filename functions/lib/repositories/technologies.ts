@@ -49,11 +49,6 @@ export class TechnologyRepository extends EntityStore<TechnologyRecord> {
     const dims: Dimensions<'TECH'> = {};
     if (filter.domain) dims.domain = filter.domain;
     if (filter.maturity) dims.maturity = filter.maturity;
-    const page = await this.store.queryPage({
-      partition: indexPartition('TECH', dims),
-      ...(filter.regionCode && { sortPrefix: filter.regionCode }),
-      args,
-    });
-    return this.hydrate(page);
+    return this.listIndex(indexPartition('TECH', dims), args, { sortPrefix: filter.regionCode });
   }
 }

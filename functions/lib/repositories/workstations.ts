@@ -30,6 +30,6 @@ export class WorkstationRepository extends EntityStore<WorkstationRecord> {
 
   async list(filter: { kind?: WorkstationKind | null; regionCode?: string | null }, args: PageArgs): Promise<Page<WorkstationRecord>> {
     const dims: Dimensions<'WORKSTATION'> = filter.kind ? { kind: filter.kind } : {};
-    return this.hydrate(await this.store.queryPage({ partition: indexPartition('WORKSTATION', dims), ...(filter.regionCode && { sortPrefix: filter.regionCode }), args }));
+    return this.listIndex(indexPartition('WORKSTATION', dims), args, { sortPrefix: filter.regionCode });
   }
 }
