@@ -146,6 +146,9 @@ describe('Needs and the order-dispatch workflow', () => {
     expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version + 1, approve: true } }, gzAdmin))?.code).toBe('CONFLICT');
     const rejected = ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false, reason: '信息不完整' } }, gzAdmin)).reviewNeed.need;
     expect(rejected.status).toBe('REJECTED');
+    const open = await approve(await submit({ title: '派单人数上限' }));
+    const tooMany = Array.from({ length: 11 }, () => experts.liwan?.id);
+    expect(errorOf(await app.gql(DISPATCH, { input: { id: open.id, version: open.version, expertIds: [...new Set(tooMany), ...Array.from({ length: 10 }, (_, i) => `x${i}`)] } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'expertIds' });
     expect(rejected.history.at(-1)).toEqual({ action: 'REJECT', from: 'SUBMITTED', to: 'REJECTED', reason: '信息不完整' });
     expect(errorOf(await app.gql(WITHDRAW, { input: { id: need.id, version: rejected.version, reason: 'x' } }, requester))?.code).toBe('INVALID_TRANSITION');
   });

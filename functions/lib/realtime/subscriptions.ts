@@ -200,6 +200,8 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const failures: unknown[] = [];
     const effective = await Promise.all(recipients.map(({ sub }) => repos.access.effective(sub.principal)));
     const goneConnections = new Set<string>();
+    const documents = new Map<string, DocumentNode>();
+    const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
     await Promise.all(
       recipients.map(async ({ sub, match, expert }, i) => {
         const principal = effective[i];
@@ -216,7 +218,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
         try {
           const result = await execute({
             schema,
-            document: parse(sub.query),
+            document: documentOf(sub.query),
             rootValue: { [SUBSCRIPTION_FIELD]: match },
             contextValue: contextFor(deps, principal, undefined, repos),
             variableValues: sub.variables ?? {},

@@ -18,6 +18,8 @@ import { requireOrganization } from './organization.js';
 import { requireExpert } from './expert.js';
 
 export const MAX_NEED_DOMAINS = 3;
+/** At most this many experts per dispatch, so every later step (capacity counters included) fits one transaction. */
+export const MAX_DISPATCHED_EXPERTS = 10;
 
 /** What the policy sees of a need. */
 export const needScope = (n: NeedRecord): NeedScope => ({
@@ -216,6 +218,7 @@ export const needResolvers: Resolvers = {
       authorize(ctx.principal, { type: 'need.manage', need: needScope(need) });
       const expertIds = [...new Set(input.expertIds ?? [])];
       if (expertIds.length === 0 && !input.teamId) throw badInput('expertIds', 'Dispatch to at least one expert or a team');
+      if (expertIds.length > MAX_DISPATCHED_EXPERTS) throw badInput('expertIds', `Dispatch to at most ${MAX_DISPATCHED_EXPERTS} experts (or to a team)`);
       for (const id of expertIds) await requireExpert(ctx, id, 'expertIds');
       if (input.teamId && !(await ctx.repos.teams.get(input.teamId))) throw new AppError(ErrorCode.NOT_FOUND, `Team ${input.teamId} not found`, { field: 'teamId' });
       const changes = { dispatchedExpertIds: expertIds, dispatchedTeamId: input.teamId ?? null };
