@@ -165,6 +165,36 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(nexts(admin)).toHaveLength(before);
     });
 
+    it('stops delivering to an expert whose EXPERT role was revoked', async () => {
+      const c = await open(experts.fisher?.token as string);
+      await subscribe(c, 'r');
+      await openNeed({ title: '撤销之前' });
+      expect(nexts(c)).toHaveLength(1);
+      const fisherUser = JSON.parse(Buffer.from((experts.fisher?.token as string).split('.')[1] as string, 'base64url').toString()).sub as string;
+      ok(await app.gql('mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { revokedRoles } } }', { input: { userId: fisherUser, disabled: false, revokedRoles: ['EXPERT'] } }, tree.admin));
+      await openNeed({ title: '撤销之后' });
+      expect(nexts(c)).toHaveLength(1);
+    });
+
+    it('reports a failing record as a batch item failure and still processes the others', async () => {
+      const { marshall } = await import('@aws-sdk/util-dynamodb');
+      const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
+      const handle = createNeedStreamProcessor(app.deps, app.subscriptions);
+      const c = await open(experts.farmer?.token as string);
+      await subscribe(c, 'batch');
+      const goodId = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: '批处理' }) }, requester)).submitNeed.need.id as string;
+      const good = await app.deps.store.get({ PK: `NEED#${goodId}`, SK: '#NEED' });
+      const opened = { ...good, status: 'OPEN', openedAt: new Date().toISOString() };
+      const broken = { ...opened, id: 'broken', PK: 'NEED#broken', domains: 'not-a-list' };
+      const record = (image: Record<string, unknown>, seq: string) => ({
+        eventName: 'MODIFY' as const,
+        dynamodb: { NewImage: marshall(image, { removeUndefinedValues: true }) as never, OldImage: marshall({ ...image, status: 'SUBMITTED' }, { removeUndefinedValues: true }) as never, SequenceNumber: seq },
+      });
+      const result = await handle({ Records: [record(broken, '100'), record(opened, '101')] });
+      expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+      expect(nexts(c).some((m) => JSON.stringify(m).includes(goodId))).toBe(true);
+    });
+
     it('stops delivering after complete and removes everything on $disconnect', async () => {
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'once');
