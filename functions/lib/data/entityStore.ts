@@ -6,6 +6,21 @@ import { AppError, ErrorCode } from '../errors.js';
 
 const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
 
+/** Names of the entity types in error messages. */
+const LABELS: Record<EntityType, string> = {
+  ORG: 'Organization',
+  TEAM: 'Team',
+  EXPERT: 'Expert',
+  NEED: 'Need',
+  TECH: 'Technology',
+  PROJECT: 'Project',
+  PAIRING: 'Pairing',
+  ACTIVITY: 'Activity',
+  WORKSTATION: 'Workstation',
+  NOMINATION: 'Nomination',
+  CAMPAIGN: 'Campaign',
+};
+
 /**
  * The persistence every indexed entity shares: its main item and its index items written together,
  * versioned updates that move index items in the same transaction, reads through the request's
@@ -34,11 +49,18 @@ export class EntityStore<T extends { id: string; version: number }> {
     return item ? recordOf<T>(item) : undefined;
   }
 
+  /** Strongly consistent read of a record that must exist: NOT_FOUND naming `field` otherwise. */
+  async requireFresh(id: string, field = 'id'): Promise<T> {
+    const record = await this.getFresh(id);
+    if (!record) throw new AppError(ErrorCode.NOT_FOUND, `${LABELS[this.type]} ${id} not found`, { field });
+    return record;
+  }
+
   /** Reads again with strong consistency after a write and refreshes the request cache. */
   async reload(id: string): Promise<T> {
     const key = entityKey(this.type, id);
     const item = await this.store.get(key);
-    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `${this.type} ${id} not found`);
+    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `${LABELS[this.type]} ${id} not found`);
     this.loader.clear(key).prime(key, item);
     return recordOf<T>(item);
   }

@@ -61,11 +61,7 @@ function quarter(value: string): Quarter {
   return value as Quarter;
 }
 
-async function requireActivity(ctx: Context, id: string, field = 'id'): Promise<ActivityRecord> {
-  const activity = await ctx.repos.activities.getFresh(id);
-  if (!activity) throw new AppError(ErrorCode.NOT_FOUND, `Activity ${id} not found`, { field });
-  return activity;
-}
+const requireActivity = (ctx: Context, id: string, field = 'id'): Promise<ActivityRecord> => ctx.repos.activities.requireFresh(id, field);
 
 const TRANSITIONS: Record<'START' | 'CANCEL' | 'COMPLETE', Partial<Record<ActivityStatus, ActivityStatus>>> = {
   START: { PLANNED: 'ONGOING' },
@@ -326,8 +322,7 @@ export const activityResolvers: Resolvers = {
       return { workstation };
     },
     updateWorkstation: async (_p, { input }, ctx) => {
-      const current = await ctx.repos.workstations.getFresh(input.id);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `Workstation ${input.id} not found`, { field: 'id' });
+      const current = await ctx.repos.workstations.requireFresh(input.id);
       authorize(ctx.principal, { type: 'activity.manage', organizationPath: current.organizationPath });
       const residentExpertIds = input.residentExpertIds == null ? undefined : [...new Set(input.residentExpertIds)];
       for (const id of residentExpertIds ?? []) await requireExpert(ctx, id, 'residentExpertIds');
@@ -377,8 +372,7 @@ export const activityResolvers: Resolvers = {
       });
     },
     award: async (_p, { input }, ctx) => {
-      const current = await ctx.repos.nominations.getFresh(input.id);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `Nomination ${input.id} not found`, { field: 'id' });
+      const current = await ctx.repos.nominations.requireFresh(input.id);
       authorize(ctx.principal, { type: 'campaign.manage' });
       if (current.status !== 'NOMINATED') throw new AppError(ErrorCode.INVALID_TRANSITION, 'Already awarded');
       return ctx.repos.nominations.update({ ...current, version: requireVersion(input.version) }, { status: 'AWARDED' }, ctx.now());

@@ -7,7 +7,7 @@ import { DOMAINS, domainTerm, isDomain } from '../vocabulary.js';
 import { maskPhone, normalizeIdNumber, normalizePhone } from '../domain/personalData.js';
 import type { ExpertFilter, ExpertRecord } from '../repositories/experts.js';
 import type { Context } from '../context.js';
-import { optionalText, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
 
 export const MAX_DOMAINS = 5;
 export const MAX_KEYWORDS = 20;
@@ -106,12 +106,9 @@ export const expertResolvers: Resolvers = {
     },
     updateExpert: async (_p, { input }, ctx) => {
       const version = requireVersion(input.version);
-      const current = await ctx.repos.experts.getFresh(input.id);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `Expert ${input.id} not found`, { field: 'id' });
+      const current = await ctx.repos.experts.requireFresh(input.id);
       authorize(ctx.principal, { type: 'expert.update', expert: current });
-      if (current.version !== version) {
-        throw new AppError(ErrorCode.CONFLICT, `Stale version ${version}: the expert is at version ${current.version}; reload and retry`, { field: 'version' });
-      }
+      requireCurrentVersion(current.version, version, 'expert');
       const expert = await ctx.repos.experts.update(
         current,
         {

@@ -1,4 +1,4 @@
-import { badInput } from '../errors.js';
+import { AppError, ErrorCode, badInput } from '../errors.js';
 
 /** Trims a required text input; empty or longer than `max` is BAD_USER_INPUT naming the field. */
 export function requireText(value: string, field: string, max = 100): string {
@@ -19,4 +19,11 @@ export function optionalText(value: string | null | undefined, field: string, ma
 export function requireVersion(version: number): number {
   if (!Number.isInteger(version) || version < 1) throw badInput('version', 'version must be the positive integer you read');
   return version;
+}
+
+/** A stale version (someone else changed the item since the client read it) is a CONFLICT on `version`. */
+export function requireCurrentVersion(stored: number, given: number, what: string): void {
+  if (stored !== given) {
+    throw new AppError(ErrorCode.CONFLICT, `Stale version ${given}: the ${what} is at version ${stored}; reload and retry`, { field: 'version' });
+  }
 }

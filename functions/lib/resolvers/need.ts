@@ -13,7 +13,7 @@ import { scoreTechnology } from '../domain/matching.js';
 import { quarterOf } from '../domain/service.js';
 import type { NeedEventRecord, NeedFilter, NeedRecord } from '../repositories/needs.js';
 import type { Context } from '../context.js';
-import { optionalText, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
 import { requireOrganization } from './organization.js';
 import { requireExpert } from './expert.js';
 
@@ -33,17 +33,12 @@ export const needScope = (n: NeedRecord): NeedScope => ({
 
 /** Loads a need the caller may see: NOT_FOUND when absent, FORBIDDEN when not visible to the caller. */
 async function requireVisibleNeed(ctx: Context, id: string): Promise<NeedRecord> {
-  const need = await ctx.repos.needs.getFresh(id);
-  if (!need) throw new AppError(ErrorCode.NOT_FOUND, `Need ${id} not found`, { field: 'id' });
+  const need = await ctx.repos.needs.requireFresh(id);
   authorize(ctx.principal, { type: 'need.read', need: needScope(need) });
   return need;
 }
 
-function checkCurrentVersion(need: NeedRecord, version: number): void {
-  if (need.version !== requireVersion(version)) {
-    throw new AppError(ErrorCode.CONFLICT, `Stale version ${version}: the need is at version ${need.version}; reload and retry`, { field: 'version' });
-  }
-}
+const checkCurrentVersion = (need: NeedRecord, version: number): void => requireCurrentVersion(need.version, requireVersion(version), 'need');
 
 const requireReason = (reason: string | null | undefined, field = 'reason') => {
   const text = optionalText(reason, field, 500);

@@ -18,7 +18,7 @@ import type { TechnologyFilter } from '../repositories/technologies.js';
 import type { ProjectFilter, ProjectRecord } from '../repositories/projects.js';
 import type { FigureRecord, HelpedEnterpriseRecord, PairingFilter, TalentRecord } from '../repositories/pairings.js';
 import type { Context } from '../context.js';
-import { optionalText, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
 import { requireOrganization } from './organization.js';
 
 /** Limits of list inputs of the pools. */
@@ -115,13 +115,6 @@ async function requireManagedOrganization(ctx: Context, id: string): Promise<Org
 async function movedOrganization(ctx: Context, currentId: string, requested: string | null | undefined) {
   if (requested == null || requested === currentId) return undefined;
   return requireManagedOrganization(ctx, requested);
-}
-
-/** Fails with CONFLICT when the caller's version is not the stored one (the conditional write re-checks). */
-function requireCurrentVersion(stored: number, given: number, what: string): void {
-  if (stored !== given) {
-    throw new AppError(ErrorCode.CONFLICT, `Stale version ${given}: the ${what} is at version ${stored}; reload and retry`, { field: 'version' });
-  }
 }
 
 const requireNeeds = (ctx: Context, ids: readonly string[]) => requireAll(uniqueIds(ids, 'needIds'), 'needIds', (id) => ctx.repos.needs.get(id), 'Need');
@@ -241,8 +234,7 @@ export const poolResolvers: Resolvers = {
     },
     updateTechnology: async (_p, { input }, ctx) => {
       const version = requireVersion(input.version);
-      const current = await ctx.repos.technologies.getFresh(input.id);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `Technology ${input.id} not found`, { field: 'id' });
+      const current = await ctx.repos.technologies.requireFresh(input.id);
       authorize(ctx.principal, { type: 'pool.manage', organizationPath: current.organizationPath });
       const moved = await movedOrganization(ctx, current.organizationId, input.organizationId);
       requireCurrentVersion(current.version, version, 'technology');
@@ -300,8 +292,7 @@ export const poolResolvers: Resolvers = {
     },
     updateProject: async (_p, { input }, ctx) => {
       const version = requireVersion(input.version);
-      const current = await ctx.repos.projects.getFresh(input.id);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `Project ${input.id} not found`, { field: 'id' });
+      const current = await ctx.repos.projects.requireFresh(input.id);
       authorize(ctx.principal, { type: 'pool.manage', organizationPath: current.organizationPath });
       const moved = await movedOrganization(ctx, current.organizationId, input.organizationId);
       requireCurrentVersion(current.version, version, 'project');
@@ -359,8 +350,7 @@ export const poolResolvers: Resolvers = {
     },
     updatePairing: async (_p, { input }, ctx) => {
       const version = requireVersion(input.version);
-      const current = await ctx.repos.pairings.getFresh(input.id);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `Pairing ${input.id} not found`, { field: 'id' });
+      const current = await ctx.repos.pairings.requireFresh(input.id);
       authorize(ctx.principal, { type: 'pool.manage', organizationPath: current.organizationPath });
       const moved = await movedOrganization(ctx, current.organizationId, input.organizationId);
       requireCurrentVersion(current.version, version, 'pairing');
@@ -385,8 +375,7 @@ export const poolResolvers: Resolvers = {
       return { pairing };
     },
     addPairingFollowUp: async (_p, { input }, ctx) => {
-      const pairing = await ctx.repos.pairings.getFresh(input.pairingId);
-      if (!pairing) throw new AppError(ErrorCode.NOT_FOUND, `Pairing ${input.pairingId} not found`, { field: 'pairingId' });
+      const pairing = await ctx.repos.pairings.requireFresh(input.pairingId, 'pairingId');
       authorize(ctx.principal, { type: 'pool.manage', organizationPath: pairing.organizationPath });
       const at = ctx.now();
       const date = optionalDate(input.date, 'date');
