@@ -4,43 +4,26 @@
  * Experts are written through the repository (the same transaction as registerExpert), spread over
  * Guangdong's counties, Hong Kong and Macao, 1–3 of 22 domains each, so a need's domains have many.
  */
-import { randomBytes } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
-import { generateLocalKeys, signLocalToken } from '../../functions/lib/auth/tokens.js';
 import { createItemLoader } from '../../functions/lib/data/loader.js';
 import { ExpertRepository } from '../../functions/lib/repositories/experts.js';
 import { childRegions } from '../../functions/lib/regions/index.js';
 import { DOMAINS } from '../../functions/lib/vocabulary.js';
-import { ensureTable, startDynamoLocal } from '../../infra/local/dynamoLocal.js';
-import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
+import { startDynamoLocal } from '../../infra/local/dynamoLocal.js';
 import { mapLimit } from '../../infra/local/seed.js';
 import { RequestCounter } from '../support/requestCounter.js';
+import { createBenchApp } from './harness.js';
 import { createStreamPoller } from '../../infra/local/streamPoller.js';
 import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
 import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const dynamo = await startDynamoLocal();
 try {
-  await ensureTable(dynamo.endpoint, 'bench');
-  const keys = await generateLocalKeys();
-  const config: AppConfig = { tableName: 'bench', dynamoEndpoint: dynamo.endpoint, cursorSecret: randomBytes(16).toString('hex'), production: false, auth: { kind: 'local', publicJwk: keys.publicJwk as Record<string, unknown> } };
-  const deps = createDeps(config, new Logger({ serviceName: 'bench', logLevel: 'ERROR' }));
-  const handler = createGraphqlHandler(config, deps);
+  const { deps, gql, token } = await createBenchApp(dynamo.endpoint, 'bench');
   const requests = RequestCounter.attach(deps.store.db);
   // Opening a need = the reviewNeed request + the stream event it causes (matching, storing, publishing).
   const poller = createStreamPoller({ endpoint: dynamo.endpoint, tableName: 'bench', handler: createNeedStreamProcessor(deps, createSubscriptionService(deps, { send: async () => undefined, close: async () => undefined })) });
-  const admin = await signLocalToken(keys.privateJwk, { sub: 'bench-admin', roles: ['PROVINCE_ADMIN'] });
-  const requester = await signLocalToken(keys.privateJwk, { sub: 'bench-requester', roles: ['REQUESTER'] });
-  const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
-    const result = (await handler(httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }), lambdaContext('bench'), () => undefined)) as APIGatewayProxyStructuredResultV2;
-    const body = JSON.parse(result.body ?? '{}') as { data?: Record<string, { [k: string]: { id: string; version: number } }>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data ?? {};
-  };
+  const admin = await token({ sub: 'bench-admin', roles: ['PROVINCE_ADMIN'] });
+  const requester = await token({ sub: 'bench-requester', roles: ['REQUESTER'] });
   const CREATE_ORG = 'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }';
   for (const [name, regionCode] of [['广东省科协', '44'], ['广州市科协', '4401'], ['荔湾区科协', '440103']] as const) {
     await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name, regionCode } }, admin);

@@ -5,23 +5,18 @@
  * 2. delivery latency from the approving request to `next` on graphql-ws clients of the local runner,
  *    with 1 and with 200 subscribed clients (10 needs each; median and p99 over all deliveries).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
-import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import type { TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
 import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
-import { ensureTable, startDynamoLocal } from '../../infra/local/dynamoLocal.js';
-import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
+import { startDynamoLocal } from '../../infra/local/dynamoLocal.js';
 import { createStreamPoller } from '../../infra/local/streamPoller.js';
 import { RequestCounter } from '../support/requestCounter.js';
+import { createBenchApp } from './harness.js';
 import { post, runToEnd, startRunner, tempKeysFile } from '../support/runner.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
 async function publishReads() {
@@ -29,18 +24,7 @@ async function publishReads() {
   try {
     for (const connected of [10, 200]) {
       const tableName = `bench-${connected}`;
-      await ensureTable(dynamo.endpoint, tableName);
-      const keys = await generateLocalKeys();
-      const config: AppConfig = { tableName, dynamoEndpoint: dynamo.endpoint, cursorSecret: randomBytes(16).toString('hex'), production: false, auth: { kind: 'local', publicJwk: keys.publicJwk as Record<string, unknown> } };
-      const deps = createDeps(config, new Logger({ serviceName: 'bench', logLevel: 'ERROR' }));
-      const handler = createGraphqlHandler(config, deps);
-      const token = (claims: TokenClaims) => signLocalToken(keys.privateJwk, claims);
-      const gql = async (query: string, variables: Record<string, unknown>, claims: TokenClaims) => {
-        const result = (await handler(httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(claims)}` }, body: JSON.stringify({ query, variables }) }), lambdaContext('bench'), () => undefined)) as APIGatewayProxyStructuredResultV2;
-        const body = JSON.parse(result.body ?? '{}') as { data?: Record<string, Record<string, Record<string, string | number>>>; errors?: unknown };
-        if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return body.data ?? {};
-      };
+      const { deps, gql, token } = await createBenchApp(dynamo.endpoint, tableName);
       const admin: TokenClaims = { sub: 'admin', roles: ['PROVINCE_ADMIN'] };
       for (const [name, regionCode] of [['省科协', '44'], ['广州市科协', '4401'], ['荔湾区科协', '440103']]) {
         await gql('mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }', { input: { kind: 'ASSOCIATION', name, regionCode } }, admin);

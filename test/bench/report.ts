@@ -3,35 +3,19 @@
  * activities in the table. Run: `npm run bench:report`. Activities are written with the repository and
  * completed with the same counter writes as completeActivity, spread over the 21 cities' associations.
  */
-import { randomBytes } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
-import { generateLocalKeys, signLocalToken } from '../../functions/lib/auth/tokens.js';
 import { createRepositories } from '../../functions/lib/context.js';
 import { childRegions } from '../../functions/lib/regions/index.js';
 import { quarterOf } from '../../functions/lib/domain/service.js';
-import { ensureTable, startDynamoLocal } from '../../infra/local/dynamoLocal.js';
-import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
+import { startDynamoLocal } from '../../infra/local/dynamoLocal.js';
 import { mapLimit } from '../../infra/local/seed.js';
 import { RequestCounter } from '../support/requestCounter.js';
+import { createBenchApp } from './harness.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const dynamo = await startDynamoLocal();
 try {
-  await ensureTable(dynamo.endpoint, 'bench');
-  const keys = await generateLocalKeys();
-  const config: AppConfig = { tableName: 'bench', dynamoEndpoint: dynamo.endpoint, cursorSecret: randomBytes(16).toString('hex'), production: false, auth: { kind: 'local', publicJwk: keys.publicJwk as Record<string, unknown> } };
-  const deps = createDeps(config, new Logger({ serviceName: 'bench', logLevel: 'ERROR' }));
-  const handler = createGraphqlHandler(config, deps);
-  const admin = await signLocalToken(keys.privateJwk, { sub: 'admin', roles: ['PROVINCE_ADMIN'] });
-  const gql = async (query: string, variables: Record<string, unknown>) => {
-    const result = (await handler(httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ query, variables }) }), lambdaContext('bench'), () => undefined)) as APIGatewayProxyStructuredResultV2;
-    const body = JSON.parse(result.body ?? '{}') as { data?: Record<string, Record<string, Record<string, string>>>; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data ?? {};
-  };
+  const { deps, gql: call, token } = await createBenchApp(dynamo.endpoint, 'bench');
+  const admin = await token({ sub: 'admin', roles: ['PROVINCE_ADMIN'] });
+  const gql = (query: string, variables: Record<string, unknown>) => call(query, variables, admin);
   const CREATE_ORG = 'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }';
   const province = String((await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name: '广东省科协', regionCode: '44' } })).createOrganization?.organization?.id);
   const cities = await mapLimit(childRegions('44'), 4, async (c) => ({ code: c.code, id: String((await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name: `${c.name}科协`, regionCode: c.code } })).createOrganization?.organization?.id) }));

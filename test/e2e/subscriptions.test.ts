@@ -49,6 +49,17 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
   let runner: Runner;
   let admin: string;
   let requester: string;
+  /** Submits an AGRICULTURE need in Shamian (440103001) as the requester; returns its id and version. */
+  const submitNeed = async (title: string) => {
+    const res = await post(
+      runner.url,
+      'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }',
+      { input: { title, description: '实时推送测试', kind: 'TECHNOLOGY', requester: { kind: 'ENTERPRISE', name: '测试企业' }, domains: ['AGRICULTURE'], regionCode: '440103001' } },
+      requester,
+    );
+    return res.body.data?.submitNeed.need as { id: string; version: number };
+  };
+
   /** Registers an expert through the API and returns its id. */
   const registerExpert = async (sub: string, domain: string, phone: string) => {
     const data = await post(
@@ -71,13 +82,7 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
   });
 
   it('delivers exactly one next to a matching expert within 3 s of approval, nothing to a non-matching one; refuses a foreign expert id and a missing token', async () => {
-    const submit = await post(
-      runner.url,
-      'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version domains { code } } } }',
-      { input: { title: 'WebSocket 推送', description: '实时推送测试', kind: 'TECHNOLOGY', requester: { kind: 'ENTERPRISE', name: '测试企业' }, domains: ['AGRICULTURE'], regionCode: '440103001' } },
-      requester,
-    );
-    const need = submit.body.data?.submitNeed.need;
+    const need = await submitNeed('WebSocket 推送');
     // The matching expert lives in the need's township with its domain and keyword; the other has another domain.
     const matchingId = await registerExpert('ws-matching', 'AGRICULTURE', '13655550001');
     const otherId = await registerExpert('ws-other', 'MARINE', '13655550002');
@@ -111,13 +116,7 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     const connectionItems = async () =>
       (await ddb.send(new ScanCommand({ TableName: 'kezhi-local', FilterExpression: 'begins_with(PK, :c)', ExpressionAttributeValues: { ':c': { S: 'CONN#' } } }))).Count ?? 0;
     await new Promise((r) => setTimeout(r, 300));
-    const again = await post(
-      runner.url,
-      'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }',
-      { input: { title: '关闭之后', description: '再次发布', kind: 'TECHNOLOGY', requester: { kind: 'ENTERPRISE', name: '测试企业' }, domains: ['AGRICULTURE'], regionCode: '440103001' } },
-      requester,
-    );
-    const second = again.body.data?.submitNeed.need;
+    const second = await submitNeed('关闭之后');
     await post(runner.url, 'mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { status } } }', { input: { id: second.id, version: second.version, approve: true } }, admin);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await connectionItems()).toBe(0);
