@@ -98,7 +98,8 @@ async function deliveryLatency() {
           }),
         ),
       );
-      await new Promise((r) => setTimeout(r, 1500));
+      // graphql-ws sends nothing when a subscription is stored: give 200 handshakes time to land first.
+      await new Promise((r) => setTimeout(r, 5000));
       const latencies: number[] = [];
       for (let n = 0; n < 10; n += 1) {
         const need = (await post(runner.url, 'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }', { input: { title: `延迟${n}`, description: '荔枝', kind: 'TECHNOLOGY', requester: { kind: 'ENTERPRISE', name: '某公司' }, domains: ['AGRICULTURE'], keywords: ['荔枝'], regionCode: '440103001' } }, requester)).body.data?.submitNeed.need;
