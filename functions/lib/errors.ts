@@ -9,20 +9,26 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   INVALID_TRANSITION: 'INVALID_TRANSITION',
   RATE_LIMITED: 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** A domain error whose message is safe to show; `field` names the offending input field. */
+/**
+ * A domain error whose message is safe to show; `field` names the offending input field; `retryable`
+ * tells the client that the same request may succeed later (throttling, a concurrent change).
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
+  readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown; retryable?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.field = options.field;
+    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -52,6 +58,7 @@ export function createFormatError(logger: ErrorLogger) {
     if (original instanceof AppError) {
       const extensions: Record<string, unknown> = { code: original.code };
       if (original.field) extensions.field = original.field;
+      if (original.retryable) extensions.retryable = true;
       return { message: original.message, ...(locations && { locations }), ...(path && { path }), extensions };
     }
     // No path: the request failed before execution (parse, validation, limits, variable coercion).

@@ -19,7 +19,7 @@ import { createSubscriptionService } from '../../functions/lib/realtime/subscrip
 const dynamo = await startDynamoLocal();
 try {
   const { deps, gql, token } = await createBenchApp(dynamo.endpoint, 'bench');
-  const requests = RequestCounter.attach(deps.store.db);
+  const requests = RequestCounter.attach(deps.store);
   // Opening a need = the reviewNeed request + the stream event it causes (matching, storing, publishing).
   const poller = createStreamPoller({ endpoint: dynamo.endpoint, tableName: 'bench', handler: createNeedStreamProcessor(deps, createSubscriptionService(deps, { send: async () => undefined, close: async () => undefined })) });
   const admin = await token({ sub: 'bench-admin', roles: ['PROVINCE_ADMIN'] });

@@ -31,7 +31,7 @@ async function publishReads() {
       }
       const sent: string[] = [];
       const service = createSubscriptionService(deps, { send: async (id) => void sent.push(id), close: async () => undefined });
-      const counter = RequestCounter.attach(deps.store.db);
+      const counter = RequestCounter.attach(deps.store);
       let publishCounts: Record<string, number> = {};
       const measured = {
         publish: async (...args: Parameters<typeof service.publish>) => {

@@ -20,7 +20,7 @@ try {
   const province = String((await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name: '广东省科协', regionCode: '44' } })).createOrganization?.organization?.id);
   const cities = await mapLimit(childRegions('44'), 4, async (c) => ({ code: c.code, id: String((await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name: `${c.name}科协`, regionCode: c.code } })).createOrganization?.organization?.id) }));
   const repos = createRepositories(deps);
-  const counter = RequestCounter.attach(deps.store.db);
+  const counter = RequestCounter.attach(deps.store);
   let written = 0;
   const grow = async (total: number) => {
     await mapLimit(Array.from({ length: total - written }, (_, k) => written + k), 16, async (i) => {

@@ -1,19 +1,13 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Store } from '../../functions/lib/data/store.js';
 
 /** Counts DynamoDB requests by command name (for round-trip assertions and benchmarks). */
 export class RequestCounter {
   readonly counts = new Map<string, number>();
 
   /** Counts every request the client sends from now on. */
-  static attach(client: DynamoDBDocumentClient): RequestCounter {
+  static attach(store: Store): RequestCounter {
     const counter = new RequestCounter();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        counter.record(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: `countRequests${Math.random()}` },
-    );
+    store.onRequest((name) => counter.record(name));
     return counter;
   }
 

@@ -82,7 +82,7 @@ export async function createTestApp(options: { tableName?: string; createTable?:
     logs.push(JSON.stringify({ level, message, rest }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)));
   Object.assign(logger, { info: capture('INFO'), error: capture('ERROR'), warn: capture('WARN') });
   const deps = createDeps(config, logger);
-  const requests = RequestCounter.attach(deps.store.db);
+  const requests = RequestCounter.attach(deps.store);
   const handler = createGraphqlHandler(config, deps);
   const gateway = new RecordingGateway();
   const subscriptions = createSubscriptionService(deps, gateway);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems } from '../../functions/lib/data/batchGet.js';
+import { Store } from '../../functions/lib/data/store.js';
+import { CursorCodec } from '../../functions/lib/data/pagination.js';
 
 type Request = { RequestItems: Record<string, { Keys: Array<{ PK: string; SK: string }> }> };
 
@@ -26,7 +27,10 @@ function scriptedClient(table: string, existing: Set<string>, unprocessedPerCall
   return { client: client as unknown as DynamoDBDocumentClient, calls };
 }
 
-describe('batchGetItems', () => {
+const batchGetItems = (client: DynamoDBDocumentClient, table: string, keys: Array<{ PK: string; SK: string }>, options?: { baseDelayMs?: number }) =>
+  new Store(client, table, new CursorCodec('secret')).batchGet(keys, options);
+
+describe('Method: Store.batchGet', () => {
   it('splits 250 keys into requests of at most 100 and keeps key order', async () => {
     const keys = Array.from({ length: 250 }, (_, i) => ({ PK: `K#${i}`, SK: '#K' }));
     const { client, calls } = scriptedClient('t', new Set(keys.filter((_, i) => i % 7 !== 0).map((k) => k.PK)), []);

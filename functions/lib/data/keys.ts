@@ -165,3 +165,6 @@ export const ALL_TIME_BUCKET = 'ALL#TOTAL';
 export const reportKey = (organizationId: string, quarter: string): Key => ({ PK: `REPORT#${organizationId}`, SK: `Q#${quarter}` });
 /** An organization's implementation plan for a campaign. */
 export const planKey = (campaignId: string, organizationId: string): Key => ({ PK: `PLAN#${campaignId}`, SK: `ORG#${organizationId}` });
+
+/** A key as one string (map keys, DataLoader cache keys). */
+export const keyString = (k: Key): string => `${k.PK}\u0000${k.SK}`;

@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Key } from './keys.js';
-import { batchGetItems } from './batchGet.js';
+import { keyString, type Key } from './keys.js';
 import type { Store } from './store.js';
 
 export type ItemLoader = DataLoader<Key, Record<string, unknown> | undefined, string>;
@@ -10,10 +9,7 @@ export type ItemLoader = DataLoader<Key, Record<string, unknown> | undefined, st
  * call), so a nested list costs one round trip per level, and each item is read once per request.
  */
 export function createItemLoader(store: Store): ItemLoader {
-  return new DataLoader((keys) => batchGetItems(store.db, store.tableName, keys), {
-    cacheKeyFn: (k) => `${k.PK}\u0000${k.SK}`,
-    maxBatchSize: 100,
-  });
+  return new DataLoader((keys) => store.batchGet(keys), { cacheKeyFn: keyString, maxBatchSize: 100 });
 }
 
 /** Strips the table's key attributes from an item, leaving the entity record. */

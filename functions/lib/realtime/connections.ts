@@ -1,5 +1,3 @@
-import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { connectionKey, deliveryKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
 import type { Store } from '../data/store.js';
 import type { Principal } from '../auth/principal.js';
@@ -39,7 +37,7 @@ export class ConnectionRepository {
 
   async putConnection(connectionId: string, connectedAt: string): Promise<void> {
     const record: ConnectionRecord = { connectionId, initReceived: false, acknowledged: false, principal: null, tokenExpiresAt: null, connectedAt };
-    await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: { ...connectionKey(connectionId), entity: 'CONNECTION', ...record, expiresAt: ttl(CONNECTION_TTL_SECONDS) } }));
+    await this.store.putItem({ ...connectionKey(connectionId), entity: 'CONNECTION', ...record, expiresAt: ttl(CONNECTION_TTL_SECONDS) });
   }
 
   async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
@@ -49,98 +47,42 @@ export class ConnectionRepository {
 
   /** Records connection_init: acknowledged with the principal, or only that it was received (refused). */
   async markInit(connectionId: string, principal: Principal | null, tokenExpiresAt: number | null): Promise<void> {
-    await this.store.db.send(
-      new UpdateCommand({
-        TableName: this.store.tableName,
-        Key: connectionKey(connectionId),
-        UpdateExpression: 'SET initReceived = :t, acknowledged = :ack, principal = :p, tokenExpiresAt = :exp',
-        ExpressionAttributeValues: { ':t': true, ':ack': principal !== null, ':p': principal, ':exp': tokenExpiresAt },
-      }),
-    );
+    await this.store.updateItem(connectionKey(connectionId), { set: { initReceived: true, acknowledged: principal !== null, principal, tokenExpiresAt } });
   }
 
   /** Adds a subscription; false when the id is already in use on this connection. */
   async putSubscription(record: SubscriptionRecord): Promise<boolean> {
-    try {
-      await this.store.db.send(
-        new PutCommand({
-          TableName: this.store.tableName,
-          Item: {
-            ...subscriptionKey(record.connectionId, record.subscriptionId),
-            ...subscriptionGsi1(record.target, record.connectionId, record.subscriptionId),
-            entity: 'SUBSCRIPTION',
-            ...record,
-            expiresAt: ttl(CONNECTION_TTL_SECONDS),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.store.putIfAbsent({
+      ...subscriptionKey(record.connectionId, record.subscriptionId),
+      ...subscriptionGsi1(record.target, record.connectionId, record.subscriptionId),
+      entity: 'SUBSCRIPTION',
+      ...record,
+      expiresAt: ttl(CONNECTION_TTL_SECONDS),
+    });
   }
 
   async deleteSubscription(connectionId: string, subscriptionId: string): Promise<void> {
-    await this.deleteKeys([subscriptionKey(connectionId, subscriptionId)]);
+    await this.store.batchWrite({ delete: [subscriptionKey(connectionId, subscriptionId)] });
   }
 
   /** Subscriptions listening for a target (one Query on GSI1). */
   async subscribersOf(target: SubscriptionTarget): Promise<SubscriptionRecord[]> {
-    const out: SubscriptionRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.store.db.send(
-        new QueryCommand({
-          TableName: this.store.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': subscribersOf(target) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      out.push(...((page.Items ?? []) as SubscriptionRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    return (await this.store.queryAll({ partition: subscribersOf(target), index: 'GSI1' })) as unknown as SubscriptionRecord[];
   }
 
   /** Removes a connection and all its subscriptions ($disconnect, or a 410 Gone on delivery). */
   async deleteConnection(connectionId: string): Promise<void> {
     const items = await this.store.queryAll(connectionKey(connectionId).PK);
-    await this.deleteKeys(items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
+    await this.store.batchWrite({ delete: items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })) });
   }
 
   /** Claims the delivery of one event to one subscription; false when it was already delivered. */
   async claimDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<boolean> {
-    try {
-      await this.store.db.send(
-        new PutCommand({
-          TableName: this.store.tableName,
-          Item: { ...deliveryKey(needId, openedAt, connectionId, subscriptionId), entity: 'DELIVERY', expiresAt: ttl(DELIVERY_TTL_SECONDS) },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.store.putIfAbsent({ ...deliveryKey(needId, openedAt, connectionId, subscriptionId), entity: 'DELIVERY', expiresAt: ttl(DELIVERY_TTL_SECONDS) });
   }
 
   /** Gives a claim back when sending failed for a reason worth retrying. */
   async releaseDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<void> {
-    await this.deleteKeys([deliveryKey(needId, openedAt, connectionId, subscriptionId)]);
-  }
-
-  private async deleteKeys(keys: Array<{ PK: string; SK: string }>): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; pending.length > 0 && attempt < 8; attempt += 1) {
-        const out = await this.store.db.send(new BatchWriteCommand({ RequestItems: { [this.store.tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[this.store.tableName] ?? []) as Record<string, unknown>[];
-      }
-    }
+    await this.store.batchWrite({ delete: [deliveryKey(needId, openedAt, connectionId, subscriptionId)] });
   }
 }

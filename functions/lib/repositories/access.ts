@@ -1,4 +1,3 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { userAccessKey } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store } from '../data/store.js';
@@ -25,7 +24,7 @@ export class AccessRepository {
   }
 
   async put(record: UserAccessRecord): Promise<UserAccessRecord> {
-    await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: { ...userAccessKey(record.userId), entity: 'ACCESS', ...record } }));
+    await this.store.putItem({ ...userAccessKey(record.userId), entity: 'ACCESS', ...record });
     this.loader.clear(userAccessKey(record.userId)).prime(userAccessKey(record.userId), { ...record });
     return record;
   }

@@ -1,5 +1,3 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   ALL_TIME_BUCKET,
   indexKeysFor,
@@ -136,54 +134,27 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
       manualHours: 0,
       manualNote: null,
     };
-    try {
-      await this.store.db.send(
-        new PutCommand({
-          TableName: this.store.tableName,
-          Item: { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: 'PARTICIPATION', ...record },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId', cause: error });
-      throw error;
-    }
+    await this.store.putItem(
+      { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: 'PARTICIPATION', ...record },
+      { condition: { expression: 'attribute_not_exists(PK)' }, onConditionFailed: () => new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId' }) },
+    );
     return record;
   }
 
   /** Changes a participation (check-in/out, manual hours); NOT_FOUND when the volunteer has not signed up. */
   async setParticipation(activityId: string, expertId: string, fields: Partial<ParticipationRecord>): Promise<ParticipationRecord> {
-    const entries = Object.entries(fields);
-    try {
-      const out = await this.store.db.send(
-        new UpdateCommand({
-          TableName: this.store.tableName,
-          Key: participationKey(activityId, expertId),
-          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
-          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return recordOf<ParticipationRecord>(out.Attributes ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new AppError(ErrorCode.NOT_FOUND, 'The volunteer has not signed up for this activity', { field: 'expertId', cause: error });
-      throw error;
-    }
+    const item = await this.store.updateItem(participationKey(activityId, expertId), { set: fields }, {
+      condition: { expression: 'attribute_exists(PK)' },
+      onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, 'The volunteer has not signed up for this activity', { field: 'expertId' }),
+    });
+    return recordOf<ParticipationRecord>(item);
   }
 
   /** A volunteer's participations in activities started within [from, to] (GSI1, by date). */
   async serviceOf(expertId: string, from = '0000', to = '9999'): Promise<ParticipationRecord[]> {
     const { GSI1PK, GSI1SKPrefix } = serviceRecordPrefix(expertId);
-    const out: ParticipationRecord[] = [];
-    let after: string | null = null;
-    do {
-      const page = await this.store.queryPage({ partition: GSI1PK, index: 'GSI1', args: { first: 100, after }, sortBetween: [`${GSI1SKPrefix}${from}`, `${GSI1SKPrefix}${to}\uffff`] });
-      out.push(...page.keys.map(({ item }) => recordOf<ParticipationRecord>(item)));
-      after = page.hasNextPage ? (page.keys.at(-1)?.cursor ?? null) : null;
-    } while (after);
-    return out;
+    const items = await this.store.queryAll({ partition: GSI1PK, index: 'GSI1', sortBetween: [`${GSI1SKPrefix}${from}`, `${GSI1SKPrefix}${to}\uffff`] });
+    return items.map((item) => recordOf<ParticipationRecord>(item));
   }
 
   /**
@@ -192,18 +163,7 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
    * report is a few reads whatever the number of activities.
    */
   counterOps(organizationPath: string[], quarter: string, what: string, figures: Record<string, number>): WriteOp[] {
-    const names = Object.keys(figures);
-    const update = (key: Key): WriteOp => ({
-      item: {
-        Update: {
-          TableName: this.store.tableName,
-          Key: key,
-          UpdateExpression: `ADD ${names.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-          ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, figures[n]])),
-        },
-      },
-    });
+    const update = (key: Key): WriteOp => this.store.update(key, { add: figures });
     return organizationPath.flatMap((orgId) => [update(statsKey(orgId, quarterBucket(quarter, what))), ...(what === 'NEEDS' ? [] : [update(statsKey(orgId, ALL_TIME_BUCKET))])]);
   }
 }

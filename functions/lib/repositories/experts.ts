@@ -94,39 +94,30 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
    * the expert is at capacity; the condition reads the counter and the limit on the item itself.
    */
   capacityOp(expertId: string, delta: 1 | -1): WriteOp {
-    return {
-      item: {
-        Update: {
-          TableName: this.store.tableName,
-          Key: entityKey('EXPERT', expertId),
-          UpdateExpression: 'SET openAssignments = if_not_exists(openAssignments, :zero) + :d',
-          ConditionExpression:
-            delta > 0
-              ? 'attribute_exists(PK) AND (attribute_not_exists(openAssignments) OR openAssignments < maxOpenAssignments)'
-              : 'attribute_exists(PK) AND openAssignments > :zero',
-          ExpressionAttributeValues: { ':d': delta, ':zero': 0 },
-        },
+    return this.store.update(
+      entityKey('EXPERT', expertId),
+      { add: { openAssignments: delta } },
+      {
+        expression:
+          delta > 0
+            ? 'attribute_exists(PK) AND (attribute_not_exists(openAssignments) OR openAssignments < maxOpenAssignments)'
+            : 'attribute_exists(PK) AND openAssignments > :zero',
+        ...(delta < 0 && { values: { ':zero': 0 } }),
+        onFailed: () =>
+          delta > 0
+            ? new AppError(ErrorCode.CONFLICT, `Expert ${expertId} is at capacity (maxOpenAssignments reached)`, { field: 'expertId' })
+            : new AppError(ErrorCode.CONFLICT, `Expert ${expertId} has no open assignment to release`),
       },
-      onConditionFailed: () =>
-        delta > 0
-          ? new AppError(ErrorCode.CONFLICT, `Expert ${expertId} is at capacity (maxOpenAssignments reached)`, { field: 'expertId' })
-          : new AppError(ErrorCode.CONFLICT, `Expert ${expertId} has no open assignment to release`),
-    };
+    );
   }
 
   /** Replaces the organization scope (membership changes); not a user edit, so no version bump. */
   setScopeOp(expertId: string, scopeOrganizationIds: string[]): WriteOp {
-    return {
-      item: {
-        Update: {
-          TableName: this.store.tableName,
-          Key: entityKey('EXPERT', expertId),
-          UpdateExpression: 'SET scopeOrganizationIds = :s',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':s': scopeOrganizationIds },
-        },
-      },
-      onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }),
-    };
+    return this.store.update(
+      entityKey('EXPERT', expertId),
+      { set: { scopeOrganizationIds } },
+      { expression: 'attribute_exists(PK)', onFailed: () => new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }) },
+    );
   }
+
 }

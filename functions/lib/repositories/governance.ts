@@ -1,7 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { entityKey, planKey, quarterBucket, reportKey, statsKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
-import { batchGetItems } from '../data/batchGet.js';
 import { recordOf } from '../data/loader.js';
 import type { Store } from '../data/store.js';
 import { AppError, ErrorCode } from '../errors.js';
@@ -66,7 +63,7 @@ export class GovernanceRepository {
   constructor(private readonly store: Store) {}
 
   async createCampaign(record: CampaignRecord): Promise<CampaignRecord> {
-    await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: { ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record } }));
+    await this.store.putItem({ ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record });
     return record;
   }
 
@@ -88,7 +85,7 @@ export class GovernanceRepository {
 
   /** Which of these organizations have an item under `keyOf` (plans filed, reports submitted): one BatchGetItem per 100. */
   async existing(organizationIds: string[], keyOf: (orgId: string) => Key): Promise<Set<string>> {
-    const items = await batchGetItems(this.store.db, this.store.tableName, organizationIds.map(keyOf));
+    const items = await this.store.batchGet(organizationIds.map(keyOf));
     return new Set(organizationIds.filter((_, i) => items[i] !== undefined));
   }
 
@@ -96,7 +93,7 @@ export class GovernanceRepository {
   async figures(organizationIds: string[], quarter: string): Promise<Map<string, QuarterFiguresRecord>> {
     const buckets = [...ACTIONS, 'NEEDS'].map((what) => quarterBucket(quarter, what));
     const keys = organizationIds.flatMap((orgId) => buckets.map((b) => statsKey(orgId, b)));
-    const items = await batchGetItems(this.store.db, this.store.tableName, keys);
+    const items = await this.store.batchGet(keys);
     const byKey = new Map(keys.map((k, i) => [`${k.PK.slice('STATS#'.length)}|${k.SK}`, items[i]]));
     return new Map(organizationIds.map((orgId) => [orgId, figuresFrom(byKey, quarter, orgId)]));
   }
@@ -118,11 +115,6 @@ export class GovernanceRepository {
   }
 
   private async putOnce(item: Record<string, unknown>, message: string): Promise<void> {
-    try {
-      await this.store.db.send(new PutCommand({ TableName: this.store.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new AppError(ErrorCode.CONFLICT, message, { cause: error });
-      throw error;
-    }
+    await this.store.putItem(item, { condition: { expression: 'attribute_not_exists(PK)' }, onConditionFailed: () => new AppError(ErrorCode.CONFLICT, message) });
   }
 }

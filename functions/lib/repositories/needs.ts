@@ -13,7 +13,6 @@ import {
   type Dimensions,
   type Key,
 } from '../data/keys.js';
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -226,18 +225,7 @@ export class NeedRepository extends EntityStore<NeedRecord> {
       entity: 'NEED_MATCH',
       ...m,
     }));
-    let requests = 0;
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const out = await this.store.db.send(new BatchWriteCommand({ RequestItems: { [this.store.tableName]: pending } }));
-        requests += 1;
-        pending = (out.UnprocessedItems?.[this.store.tableName] ?? []) as Record<string, unknown>[];
-        if (attempt > 8) throw new Error('BatchWriteItem kept items unprocessed');
-      }
-    }
-    return requests;
+    return this.store.batchWrite({ put: items });
   }
 
   /** Shows (open) or hides (otherwise) the need in its matched experts' inboxes: GSI1 is sparse. */
@@ -247,15 +235,7 @@ export class NeedRepository extends EntityStore<NeedRecord> {
       matches.map((m) => {
         const key = needMatchKey(need.id, m.rank);
         const gsi = need.openedAt ? expertInboxGsi1(m.expertId, need.openedAt, need.id) : undefined;
-        return this.store.db.send(
-          new UpdateCommand({
-            TableName: this.store.tableName,
-            Key: key,
-            ...(visible && gsi
-              ? { UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk', ExpressionAttributeValues: { ':pk': gsi.GSI1PK, ':sk': gsi.GSI1SK } }
-              : { UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
-          }),
-        );
+        return this.store.updateItem(key, { set: visible && gsi ? { ...gsi } : { GSI1PK: null, GSI1SK: null } });
       }),
     );
   }

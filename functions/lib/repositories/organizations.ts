@@ -57,14 +57,12 @@ export class OrganizationRepository extends EntityStore<OrganizationRecord> {
 
   /** Ids of every organization in a subtree (the organization included), page by page. */
   async subtreeIds(organizationId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let after: string | null = null;
-    do {
-      const page = await this.store.queryPage({ partition: indexPartition('ORG', { ancestor: organizationId }), args: { first: 100, after } });
-      ids.push(...page.keys.map(({ item }) => String(item.id)));
-      after = page.hasNextPage ? (page.keys.at(-1)?.cursor ?? null) : null;
-    } while (after);
-    return ids;
+    return (await this.store.queryAll({ partition: indexPartition('ORG', { ancestor: organizationId }) })).map((item) => String(item.id));
+  }
+
+  /** Ids of an organization's direct children, every page. */
+  async childIds(organizationId: string): Promise<string[]> {
+    return (await this.store.queryAll({ partition: indexPartition('ORG', { parent: organizationId }) })).map((item) => String(item.id));
   }
 
   /** Writes a new organization with its index items (and the region guard for an association), atomically. */

@@ -117,13 +117,7 @@ async function missing(ctx: Context, organizationId: string, due: string, asOf: 
 async function buildReport(ctx: Context, organizationId: string, q: Quarter): Promise<QuarterlyReportModel> {
   const organization = await requireOrganization(ctx, organizationId, 'organizationId');
   authorize(ctx.principal, { type: 'governance.manage', organizationPath: organization.path });
-  const children: string[] = [];
-  let after: string | null = null;
-  do {
-    const page = await ctx.repos.organizations.list({ parentId: organization.id }, { first: 100, after });
-    children.push(...page.items.map((e) => e.node.id));
-    after = page.hasNextPage ? (page.items.at(-1)?.cursor ?? null) : null;
-  } while (after);
+  const children = await ctx.repos.organizations.childIds(organization.id);
   const [figures, submitted] = await Promise.all([ctx.repos.governance.figures([organization.id, ...children], q), ctx.repos.governance.submittedReport(organization.id, q)]);
   return {
     organizationId: organization.id,
