@@ -18,7 +18,7 @@ const config: CodegenConfig = {
         useIndexSignature: false,
         contextType: '../context.js#Context',
         mapperTypeSuffix: 'Model',
-        scalars: { DateTime: 'string', ID: 'string' },
+        scalars: { DateTime: 'string', Date: 'string', Quarter: 'string', ID: 'string' },
         mappers: {
           Region: '../regions/index.js#Region',
           Organization: '../repositories/organizations.js#OrganizationRecord',

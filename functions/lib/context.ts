@@ -2,20 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from './auth/principal.js';
 import type { TokenVerifier } from './auth/tokens.js';
-import { createItemLoader } from './data/loader.js';
 import type { Store } from './data/store.js';
-import { OrganizationRepository } from './repositories/organizations.js';
-import { TeamRepository } from './repositories/teams.js';
-import { ExpertRepository } from './repositories/experts.js';
-import { NeedRepository } from './repositories/needs.js';
-import { AccessRepository } from './repositories/access.js';
-import { ActivityRepository } from './repositories/activities.js';
-import { GovernanceRepository } from './repositories/governance.js';
-import { WorkstationRepository } from './repositories/workstations.js';
-import { NominationRepository } from './repositories/nominations.js';
-import { TechnologyRepository } from './repositories/technologies.js';
-import { ProjectRepository } from './repositories/projects.js';
-import { PairingRepository } from './repositories/pairings.js';
+import { createRepositories, type Repositories } from './repositories/index.js';
+import { createServices, type Services } from './services/index.js';
 
 /** What lives for the whole process (one cold start): clients, verifier, logger. */
 export interface AppDeps {
@@ -26,28 +15,16 @@ export interface AppDeps {
   newId?: () => string;
 }
 
-/** Per-request repositories sharing one DataLoader cache. */
-export interface Repositories {
-  organizations: OrganizationRepository;
-  teams: TeamRepository;
-  experts: ExpertRepository;
-  needs: NeedRepository;
-  access: AccessRepository;
-  activities: ActivityRepository;
-  governance: GovernanceRepository;
-  workstations: WorkstationRepository;
-  nominations: NominationRepository;
-  technologies: TechnologyRepository;
-  projects: ProjectRepository;
-  pairings: PairingRepository;
-}
-
-/** The GraphQL context of one request. */
+/**
+ * The GraphQL context of one request. Resolvers call `services` (one use case each); the repositories
+ * are there for the services and the realtime/stream code, not for resolvers.
+ */
 export interface Context {
   principal: Principal;
   requestId: string;
   logger: Logger;
   repos: Repositories;
+  services: Services;
   now: () => string;
   newId: () => string;
 }
@@ -58,9 +35,9 @@ export async function createContext(deps: AppDeps, request: { authorization?: st
 }
 
 /** A context for a known principal (subscription deliveries, where the token was verified at connection_init). */
-export function contextFor(deps: AppDeps, principal: Principal, requestId?: string, repos: Repositories = createRepositories(deps)): Context {
+export function contextFor(deps: AppDeps, principal: Principal, requestId?: string, repos: Repositories = createRepositories(deps.store)): Context {
   const clock = deps.clock ?? (() => new Date());
-  return {
+  const base = {
     principal,
     requestId: requestId ?? randomUUID(),
     logger: deps.logger,
@@ -68,23 +45,5 @@ export function contextFor(deps: AppDeps, principal: Principal, requestId?: stri
     now: () => clock().toISOString(),
     newId: deps.newId ?? (() => randomUUID()),
   };
-}
-
-/** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
-export function createRepositories(deps: AppDeps): Repositories {
-  const loader = createItemLoader(deps.store);
-  return {
-    organizations: new OrganizationRepository(deps.store, loader),
-    teams: new TeamRepository(deps.store, loader),
-    experts: new ExpertRepository(deps.store, loader),
-    needs: new NeedRepository(deps.store, loader),
-    access: new AccessRepository(deps.store, loader),
-    activities: new ActivityRepository(deps.store, loader),
-    governance: new GovernanceRepository(deps.store),
-    workstations: new WorkstationRepository(deps.store, loader),
-    nominations: new NominationRepository(deps.store, loader),
-    technologies: new TechnologyRepository(deps.store, loader),
-    projects: new ProjectRepository(deps.store, loader),
-    pairings: new PairingRepository(deps.store, loader),
-  };
+  return { ...base, services: createServices(base) };
 }

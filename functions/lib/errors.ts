@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { Kind, parse, visit, type ASTNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** Every code a client may see in `extensions.code`. */
 export const ErrorCode = {
@@ -57,7 +57,15 @@ export function createFormatError(logger: ErrorLogger) {
     const { locations, path } = formatted;
     if (original instanceof AppError) {
       const extensions: Record<string, unknown> = { code: original.code };
-      if (original.field) extensions.field = original.field;
+      // Before execution (a scalar refused a variable or a literal), graphql-js's message names the
+      // variable and path; the field comes from that path or from where the literal stands.
+      // (Duck-typed: Apollo's CommonJS build of graphql has its own GraphQLError class.)
+      const preExecution = !path && isGraphQLError(error);
+      const field = original.field ?? (preExecution ? inputFieldOf(error) : undefined);
+      if (field) extensions.field = field;
+      if (preExecution) {
+        return { message: formatted.message, ...(locations && { locations }), extensions };
+      }
       if (original.retryable) extensions.retryable = true;
       return { message: original.message, ...(locations && { locations }), ...(path && { path }), extensions };
     }
@@ -70,4 +78,35 @@ export function createFormatError(logger: ErrorLogger) {
     logger.error('unexpected error', { error: original, path });
     return { message: 'Internal server error', ...(path && { path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
+}
+
+const isGraphQLError = (error: unknown): error is GraphQLError => typeof error === 'object' && error !== null && 'message' in error && 'locations' in error && 'nodes' in error;
+
+/**
+ * The input field a pre-execution error is about: `input.desiredFrom` for a variable refused at that
+ * path, the variable's name when refused whole, or the argument/input-field path of a refused literal.
+ */
+export function inputFieldOf(error: Pick<GraphQLError, 'message' | 'nodes' | 'source'>): string | undefined {
+  const variable = /^Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/.exec(error.message) ?? /^Variable "\$([^"]+)" got invalid value/.exec(error.message);
+  if (variable) return variable[2] ?? variable[1];
+  const node = error.nodes?.[0];
+  const body = error.source?.body;
+  if (!node?.loc || !body) return undefined;
+  const target = node.loc.start;
+  let found: string | undefined;
+  try {
+    visit(parse(body), {
+      enter(current: ASTNode, _key, parent, _path, ancestors) {
+        if (found !== undefined || !current.loc || current.loc.start !== target || !('kind' in current) || current.kind === Kind.ARGUMENT || current.kind === Kind.OBJECT_FIELD) return;
+        // `ancestors` stops above the parent.
+        const names = [...ancestors, parent, current]
+          .filter((a): a is ASTNode => !Array.isArray(a) && typeof a === 'object' && a !== null && 'kind' in a)
+          .flatMap((a) => (a.kind === Kind.ARGUMENT || a.kind === Kind.OBJECT_FIELD ? [a.name.value] : []));
+        if (names.length > 0) found = names.join('.');
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  return found;
 }

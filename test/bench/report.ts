@@ -3,7 +3,7 @@
  * activities in the table. Run: `npm run bench:report`. Activities are written with the repository and
  * completed with the same counter writes as completeActivity, spread over the 21 cities' associations.
  */
-import { createRepositories } from '../../functions/lib/context.js';
+import { createRepositories } from '../../functions/lib/repositories/index.js';
 import { childRegions } from '../../functions/lib/regions/index.js';
 import { quarterOf } from '../../functions/lib/domain/service.js';
 import { startDynamoLocal } from '../../infra/local/dynamoLocal.js';
@@ -19,7 +19,7 @@ try {
   const CREATE_ORG = 'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }';
   const province = String((await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name: '广东省科协', regionCode: '44' } })).createOrganization?.organization?.id);
   const cities = await mapLimit(childRegions('44'), 4, async (c) => ({ code: c.code, id: String((await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name: `${c.name}科协`, regionCode: c.code } })).createOrganization?.organization?.id) }));
-  const repos = createRepositories(deps);
+  const repos = createRepositories(deps.store);
   const counter = RequestCounter.attach(deps.store);
   let written = 0;
   const grow = async (total: number) => {

@@ -1,3 +1,4 @@
+import { chinaDate } from '../../functions/lib/domain/dates.js';
 import { describe, expect, it } from 'vitest';
 import type { ProjectStatus } from '../../functions/lib/generated/graphql.js';
 import { AppError } from '../../functions/lib/errors.js';
@@ -9,7 +10,6 @@ import {
   checkFigures,
   checkKeywords,
   checkTransferModes,
-  chinaDate,
   isIsoDate,
   optionalDate,
 } from '../../functions/lib/resolvers/pool.js';

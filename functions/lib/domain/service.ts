@@ -63,8 +63,6 @@ export const reportDueDate = (quarter: Quarter): string => addDays(quarterEnd(qu
 /** An implementation plan is due one month after the campaign starts. */
 export const planDueDate = (campaignStart: string): string => addMonths(campaignStart, 1);
 
-/** Today's date in China (UTC+8) for an instant. */
-export const chinaDate = (instant: Date): string => new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** CAST (2022) thresholds for exemplary selection. */
 export const THRESHOLDS = {

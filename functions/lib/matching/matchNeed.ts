@@ -1,6 +1,6 @@
 import { rankExperts } from '../domain/matching.js';
 import { regionLineage } from '../regions/index.js';
-import type { Repositories } from '../context.js';
+import type { Repositories } from '../repositories/index.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 

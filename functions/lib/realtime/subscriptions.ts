@@ -6,7 +6,8 @@ import { resolvers } from '../resolvers/index.js';
 import { AppError, createFormatError } from '../errors.js';
 import { decide as decideAccess } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
-import { contextFor, createRepositories, type AppDeps } from '../context.js';
+import { contextFor, type AppDeps } from '../context.js';
+import { createRepositories } from '../repositories/index.js';
 import type { SubscriptionTarget } from '../data/keys.js';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
@@ -66,7 +67,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const authorization = tokenFrom(payload);
     if (authorization) {
       try {
-        principal = await createRepositories(deps).access.effective(await deps.verifier.principalFor(authorization));
+        principal = await createRepositories(deps.store).access.effective(await deps.verifier.principalFor(authorization));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
       }
@@ -176,7 +177,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
    */
   async function publish(need: NeedRecord, matches: NeedMatchRecord[]): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
-    const repos = createRepositories(deps);
+    const repos = createRepositories(deps.store);
     const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
     const orgIds = [...new Set([...experts.values()].flatMap((e) => e.scopeOrganizationIds))];
     const targets: SubscriptionTarget[] = [...experts.keys()].map((expertId) => ({ kind: 'EXPERT', expertId }) as const);

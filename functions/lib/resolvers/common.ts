@@ -1,7 +1,11 @@
 import type { Resolvers } from '../generated/graphql.js';
+import { DateScalar, DateTimeScalar, QuarterScalar } from './scalars.js';
 
-/** Resolvers of `me` and the principal. */
+/** Resolvers of common.graphql: the scalars, `me` and the principal. */
 export const commonResolvers: Resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Quarter: QuarterScalar,
   Query: {
     me: (_parent, _args, ctx) => ctx.principal,
   },

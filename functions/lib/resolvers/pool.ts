@@ -1,3 +1,4 @@
+import { chinaDate } from '../domain/dates.js';
 import type {
   FigureInput,
   HelpedEnterpriseInput,
@@ -38,7 +39,6 @@ export function isIsoDate(value: string): boolean {
 }
 
 /** The calendar date in China (UTC+8, no daylight saving) at an ISO instant: what "today" means to the people recording. */
-export const chinaDate = (isoInstant: string): string => new Date(Date.parse(isoInstant) + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Validates an optional date input: undefined stays (unchanged), null or blank clears, anything else must be YYYY-MM-DD. */
 export function optionalDate(value: string | null | undefined, field: string): string | null | undefined {

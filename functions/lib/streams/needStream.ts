@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createRepositories, type AppDeps } from '../context.js';
+import type { AppDeps } from '../context.js';
+import { createRepositories } from '../repositories/index.js';
 import { matchAndStore } from '../matching/matchNeed.js';
 import type { NeedRecord } from '../repositories/needs.js';
 import type { SubscriptionService } from '../realtime/subscriptions.js';
@@ -25,7 +26,7 @@ export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<Sub
     const wasOpen = previous?.status === 'OPEN';
     const isOpen = next?.status === 'OPEN';
     if (wasOpen === isOpen) return;
-    const repos = createRepositories(deps);
+    const repos = createRepositories(deps.store);
     const need = (next ?? previous) as unknown as NeedRecord;
     if (!isOpen) {
       await repos.needs.setInboxVisibility(need, false);

@@ -1,0 +1,46 @@
+import type { ServiceContext } from './context.js';
+import { OrganizationService } from './organizations.js';
+import { TeamService } from './teams.js';
+import { ExpertService } from './experts.js';
+import { AccessService } from './access.js';
+import { NeedOrderService } from './needOrders.js';
+import { ActivityService } from './activities.js';
+import { WorkstationService } from './workstations.js';
+import { GovernanceService } from './governance.js';
+import { RecognitionService } from './recognition.js';
+import { PoolService } from './pools.js';
+
+/**
+ * The application services of one request: one module per capability, each method one use case
+ * (validate → load → authorize through the policy → decide with pure domain functions → one
+ * transaction). Resolvers call these and nothing below them.
+ */
+export interface Services {
+  organizations: OrganizationService;
+  teams: TeamService;
+  experts: ExpertService;
+  access: AccessService;
+  needOrders: NeedOrderService;
+  activities: ActivityService;
+  workstations: WorkstationService;
+  governance: GovernanceService;
+  recognition: RecognitionService;
+  pools: PoolService;
+}
+
+export function createServices(ctx: ServiceContext): Services {
+  return {
+    organizations: new OrganizationService(ctx),
+    teams: new TeamService(ctx),
+    experts: new ExpertService(ctx),
+    access: new AccessService(ctx),
+    needOrders: new NeedOrderService(ctx),
+    activities: new ActivityService(ctx),
+    workstations: new WorkstationService(ctx),
+    governance: new GovernanceService(ctx),
+    recognition: new RecognitionService(ctx),
+    pools: new PoolService(ctx),
+  };
+}
+
+export type { ServiceContext };
