@@ -43,6 +43,13 @@ export class EntityStore<T extends { id: string; version: number }> {
     return item ? recordOf<T>(item) : undefined;
   }
 
+  /** The record through the request's batching cache, or NOT_FOUND naming `field`. */
+  async require(id: string, field = 'id'): Promise<T> {
+    const record = await this.get(id);
+    if (!record) throw new AppError(ErrorCode.NOT_FOUND, `${LABELS[this.type]} ${id} not found`, { field });
+    return record;
+  }
+
   /** Strongly consistent read (before a conditional update). */
   async getFresh(id: string): Promise<T | undefined> {
     const item = await this.store.get(entityKey(this.type, id));

@@ -10,7 +10,7 @@ import { creditedHours, minutesBetween, organizationEligibility, parseQuarter, p
 import type { ActivityRecord, ParticipationRecord } from '../repositories/activities.js';
 import type { QuarterFiguresRecord, SubmittedReportRecord } from '../repositories/governance.js';
 import type { Context } from '../context.js';
-import { optionalText, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireText, requireVersion } from '../services/inputs.js';
 import { requireOrganization } from './organization.js';
 import { requireExpert } from './expert.js';
 

@@ -7,7 +7,7 @@ import { DOMAINS, domainTerm, isDomain } from '../vocabulary.js';
 import { maskPhone, normalizeIdNumber, normalizePhone } from '../domain/personalData.js';
 import type { ExpertFilter, ExpertRecord } from '../repositories/experts.js';
 import type { Context } from '../context.js';
-import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireCurrentVersion, requireText, requireVersion } from '../services/inputs.js';
 
 export const MAX_DOMAINS = 5;
 export const MAX_KEYWORDS = 20;

@@ -13,7 +13,7 @@ import { scoreTechnology } from '../domain/matching.js';
 import { quarterOf } from '../domain/service.js';
 import type { NeedEventRecord, NeedFilter, NeedRecord } from '../repositories/needs.js';
 import type { Context } from '../context.js';
-import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireCurrentVersion, requireText, requireVersion } from '../services/inputs.js';
 import { requireOrganization } from './organization.js';
 import { requireExpert } from './expert.js';
 

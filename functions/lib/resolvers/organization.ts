@@ -7,7 +7,7 @@ import { checkPlacement, parentRegionCandidates, regionContains } from '../domai
 import { normalizePhone } from '../domain/personalData.js';
 import type { OrganizationFilter, OrganizationRecord } from '../repositories/organizations.js';
 import type { Context } from '../context.js';
-import { optionalText, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireText, requireVersion } from '../services/inputs.js';
 
 /** Loads an organization or fails with NOT_FOUND naming `field`. */
 export async function requireOrganization(ctx: Context, id: string, field = 'id'): Promise<OrganizationRecord> {

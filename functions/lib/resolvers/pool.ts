@@ -19,7 +19,7 @@ import type { TechnologyFilter } from '../repositories/technologies.js';
 import type { ProjectFilter, ProjectRecord } from '../repositories/projects.js';
 import type { FigureRecord, HelpedEnterpriseRecord, PairingFilter, TalentRecord } from '../repositories/pairings.js';
 import type { Context } from '../context.js';
-import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireCurrentVersion, requireText, requireVersion } from '../services/inputs.js';
 import { requireOrganization } from './organization.js';
 
 /** Limits of list inputs of the pools. */

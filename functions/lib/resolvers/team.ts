@@ -4,7 +4,7 @@ import { authorize } from '../auth/policy.js';
 import { toConnection } from '../data/pagination.js';
 import type { TeamRecord } from '../repositories/teams.js';
 import type { Context } from '../context.js';
-import { optionalText, requireText, requireVersion } from './inputs.js';
+import { optionalText, requireText, requireVersion } from '../services/inputs.js';
 import { requireOrganization } from './organization.js';
 import { requireExpert } from './expert.js';
 

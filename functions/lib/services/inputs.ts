@@ -1,4 +1,5 @@
-import { AppError, ErrorCode, badInput } from '../errors.js';
+import { badInput } from '../errors.js';
+import { staleVersion } from '../data/store.js';
 
 /** Trims a required text input; empty or longer than `max` is BAD_USER_INPUT naming the field. */
 export function requireText(value: string, field: string, max = 100): string {
@@ -23,7 +24,5 @@ export function requireVersion(version: number): number {
 
 /** A stale version (someone else changed the item since the client read it) is a CONFLICT on `version`. */
 export function requireCurrentVersion(stored: number, given: number, what: string): void {
-  if (stored !== given) {
-    throw new AppError(ErrorCode.CONFLICT, `Stale version ${given}: the ${what} is at version ${stored}; reload and retry`, { field: 'version' });
-  }
+  if (stored !== given) throw staleVersion(given, stored, what);
 }
