@@ -7,33 +7,13 @@ import { DOMAINS, domainTerm, isDomain } from '../vocabulary.js';
 import { maskPhone, normalizeIdNumber, normalizePhone } from '../domain/personalData.js';
 import type { ExpertFilter, ExpertRecord } from '../repositories/experts.js';
 import type { Context } from '../context.js';
-import { optionalText, requireCurrentVersion, requireText, requireVersion } from '../services/inputs.js';
-
-export const MAX_DOMAINS = 5;
-export const MAX_KEYWORDS = 20;
+import { checkDomains, checkKeywords, optionalText, requireCurrentVersion, requireText, requireVersion } from '../services/inputs.js';
 
 /** Loads an expert or fails with NOT_FOUND naming `field`. */
 export async function requireExpert(ctx: Context, id: string, field = 'id'): Promise<ExpertRecord> {
   const expert = await ctx.repos.experts.get(id);
   if (!expert) throw new AppError(ErrorCode.NOT_FOUND, `Expert ${id} not found`, { field });
   return expert;
-}
-
-/** 1 to 5 known domain codes, deduplicated (BAD_USER_INPUT on `domains`). */
-export function checkDomains(domains: readonly string[]): string[] {
-  const unique = [...new Set(domains)];
-  if (unique.length < 1 || unique.length > MAX_DOMAINS) throw badInput('domains', `Choose 1 to ${MAX_DOMAINS} domains`);
-  const unknown = unique.find((d) => !isDomain(d));
-  if (unknown) throw badInput('domains', `Unknown domain "${unknown}" (see Query.domains)`);
-  return unique;
-}
-
-/** At most 20 trimmed keywords of at most 30 characters (BAD_USER_INPUT on `keywords`). */
-export function checkKeywords(keywords: readonly string[]): string[] {
-  const unique = [...new Set(keywords.map((k) => k.trim()).filter(Boolean))];
-  if (unique.length > MAX_KEYWORDS) throw badInput('keywords', `At most ${MAX_KEYWORDS} keywords`);
-  if (unique.some((k) => [...k].length > 30)) throw badInput('keywords', 'A keyword has at most 30 characters');
-  return unique;
 }
 
 function checkLanguages(languages: readonly Language[]): Language[] {

@@ -8,7 +8,7 @@ import type {
   TransferMode,
 } from '../generated/graphql.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
-import { checkDomains, checkKeywords } from './expert.js';
+import { checkDomains, checkKeywords } from '../services/inputs.js';
 import { allows, authorize } from '../auth/policy.js';
 import { toConnection } from '../data/pagination.js';
 import { getRegion, requireRegion } from '../regions/index.js';

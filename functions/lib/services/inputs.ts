@@ -1,4 +1,5 @@
 import { badInput } from '../errors.js';
+import { isDomain } from '../vocabulary.js';
 import { staleVersion } from '../data/store.js';
 
 /** Trims a required text input; empty or longer than `max` is BAD_USER_INPUT naming the field. */
@@ -25,4 +26,26 @@ export function requireVersion(version: number): number {
 /** A stale version (someone else changed the item since the client read it) is a CONFLICT on `version`. */
 export function requireCurrentVersion(stored: number, given: number, what: string): void {
   if (stored !== given) throw staleVersion(given, stored, what);
+}
+
+/** Most domains an expert, technology or project lists. */
+export const MAX_DOMAINS = 5;
+/** Most keywords an entity lists. */
+export const MAX_KEYWORDS = 20;
+
+/** 1 to 5 known domain codes, deduplicated (BAD_USER_INPUT on `domains`). */
+export function checkDomains(domains: readonly string[]): string[] {
+  const unique = [...new Set(domains)];
+  if (unique.length < 1 || unique.length > MAX_DOMAINS) throw badInput('domains', `Choose 1 to ${MAX_DOMAINS} domains`);
+  const unknown = unique.find((d) => !isDomain(d));
+  if (unknown) throw badInput('domains', `Unknown domain "${unknown}" (see Query.domains)`);
+  return unique;
+}
+
+/** At most 20 trimmed keywords of at most 30 characters (BAD_USER_INPUT on `keywords`). */
+export function checkKeywords(keywords: readonly string[]): string[] {
+  const unique = [...new Set(keywords.map((k) => k.trim()).filter(Boolean))];
+  if (unique.length > MAX_KEYWORDS) throw badInput('keywords', `At most ${MAX_KEYWORDS} keywords`);
+  if (unique.some((k) => [...k].length > 30)) throw badInput('keywords', 'A keyword has at most 30 characters');
+  return unique;
 }
