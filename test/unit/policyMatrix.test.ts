@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type Action, type ExpertScope, type NeedScope } from '../../functions/lib/auth/policy.js';
+import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
+
+/**
+ * The access matrix of the policy: every action type × every kind of caller → decision, written as
+ * one table. The organization tree is province `gd` → city `gz` → district `liwan` → sub-district
+ * `shamian`, and `sz` beside `gz`; the entities acted on belong to Liwan.
+ */
+const user = (overrides: Partial<Principal>): Principal => ({ ...anonymous, kind: 'USER', userId: 'u', ...overrides });
+const principals = {
+  anon: anonymous,
+  req: user({ roles: ['REQUESTER'], userId: 'u-r' }),
+  req2: user({ roles: ['REQUESTER'], userId: 'u-r2' }),
+  self: user({ roles: ['EXPERT'], userId: 'u-e1', expertId: 'e1' }),
+  exp2: user({ roles: ['EXPERT'], userId: 'u-e2', expertId: 'e2' }),
+  lead: user({ roles: ['EXPERT'], userId: 'u-e3', expertId: 'e3' }),
+  gz: user({ roles: ['ORG_ADMIN'], organizationId: 'gz' }),
+  liwan: user({ roles: ['ORG_ADMIN'], organizationId: 'liwan' }),
+  shamian: user({ roles: ['ORG_ADMIN'], organizationId: 'shamian' }),
+  sz: user({ roles: ['ORG_ADMIN'], organizationId: 'sz' }),
+  prov: user({ roles: ['PROVINCE_ADMIN'], organizationId: 'gd' }),
+  partner: { ...anonymous, kind: 'PARTNER', roles: ['PARTNER'], partnerId: 'hk' } satisfies Principal,
+} as const;
+type Who = keyof typeof principals;
+const WHO = Object.keys(principals) as Who[];
+
+const liwanPath = ['gd', 'gz', 'liwan'];
+/** Expert e1, member of a Liwan team: Liwan and its ancestors are in its scope. */
+const expert: ExpertScope = { id: 'e1', userId: 'u-e1', scopeOrganizationIds: ['gd', 'gz', 'liwan'] };
+const need = (overrides: Partial<NeedScope> = {}): NeedScope => ({
+  organizationPath: liwanPath,
+  requesterUserId: 'u-r',
+  postedBy: 'u-r',
+  published: true,
+  dispatchedExpertIds: ['e1'],
+  acceptedExpertIds: ['e1'],
+  ...overrides,
+});
+
+/**
+ * One row per action instance: the decision for each caller, in the order of `WHO`
+ * (anon req req2 self exp2 lead gz liwan shamian sz prov partner): A = allowed, F = FORBIDDEN,
+ * U = UNAUTHENTICATED. Every action type of the policy has at least one row (checked by the type).
+ */
+const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T }>, string]> } = {
+  'organization.create': [
+    ['a root organization', { type: 'organization.create', parentPath: null }, 'U F F F F F F F F F A F'],
+    ['under Liwan', { type: 'organization.create', parentPath: liwanPath }, 'U F F F F F A A F F A F'],
+  ],
+  'organization.update': [['Liwan', { type: 'organization.update', path: liwanPath }, 'U F F F F F A A F F A F']],
+  'organization.readContact': [['Liwan', { type: 'organization.readContact', path: liwanPath }, 'U F F F F F A A F F A F']],
+  'team.read': [['any team', { type: 'team.read' }, 'U A A A A A A A A A A A']],
+  'team.manage': [['a Liwan team', { type: 'team.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+  'expert.read': [['the pool', { type: 'expert.read' }, 'U A A A A A A A A A A A']],
+  'expert.register': [['oneself', { type: 'expert.register' }, 'U A A A A A A A A A A F']],
+  'expert.update': [['e1', { type: 'expert.update', expert }, 'U F F A F F A A F F A F']],
+  'expert.readPersonalData': [['e1', { type: 'expert.readPersonalData', expert }, 'U F F A F F A A F F A F']],
+  'need.submit': [['for Liwan', { type: 'need.submit', organizationPath: liwanPath }, 'U A A F F F A A F F A F']],
+  'need.read': [
+    ['a published need', { type: 'need.read', need: need() }, 'U A F A A A A A A A A A'],
+    ['a submitted (unpublished) need', { type: 'need.read', need: need({ published: false, dispatchedExpertIds: [], acceptedExpertIds: [] }) }, 'U A F F F F A A F F A F'],
+  ],
+  'need.readContact': [['a dispatched need', { type: 'need.readContact', need: need() }, 'U A F A F F A A F F A F']],
+  'need.manage': [['a Liwan need', { type: 'need.manage', need: need() }, 'U F F F F F A A F F A F']],
+  'need.grab': [
+    ['as a matched expert', { type: 'need.grab', need: need(), matched: true }, 'U F F A A A F F F F F F'],
+    ['unmatched', { type: 'need.grab', need: need(), matched: false }, 'U F F F F F F F F F F F'],
+  ],
+  'need.respond': [['dispatched to e1 and a team led by e3', { type: 'need.respond', need: need({ acceptedExpertIds: [] }), teamLeaderExpertId: 'e3' }, 'U F F A F A F F F F F F']],
+  'need.serve': [['accepted by e1, team led by e3', { type: 'need.serve', need: need(), teamLeaderExpertId: 'e3' }, 'U F F A F A A A F F A F']],
+  'need.requesterStep': [['rate or withdraw', { type: 'need.requesterStep', need: need() }, 'U A F F F F F F F F F F']],
+  'need.rateDescription': [['served by e1', { type: 'need.rateDescription', need: need() }, 'U F F A F F F F F F F F']],
+  'needs.listPublished': [['browse OPEN needs', { type: 'needs.listPublished' }, 'U A A A A A F F F F F A']],
+  'access.manage': [['disable a user', { type: 'access.manage' }, 'U F F F F F F F F F A F']],
+  'activity.read': [['any activity', { type: 'activity.read' }, 'U A A A A A A A A A A A']],
+  'activity.manage': [['a Liwan activity', { type: 'activity.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+  'activity.participate': [['e1 in a Liwan activity', { type: 'activity.participate', expertId: 'e1', organizationPath: liwanPath }, 'U F F A F F A A F F A F']],
+  'governance.manage': [['Liwan plans and reports', { type: 'governance.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+  'campaign.manage': [['start a campaign', { type: 'campaign.manage' }, 'U F F F F F F F F F A F']],
+  'matches.subscribe': [
+    ['for e1', { type: 'matches.subscribe', expert }, 'U F F A F F A A F F A F'],
+    ['for every expert of the subtree', { type: 'matches.subscribe', expert: null }, 'U F F F F F A A A A A F'],
+  ],
+  'pool.read': [['technologies and projects', { type: 'pool.read' }, 'U A A A A A A A A A A A']],
+  'pool.manage': [['a Liwan project', { type: 'pool.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+  'pool.readContact': [['a Liwan technology contact', { type: 'pool.readContact', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+};
+
+const rows = Object.values(matrix).flat() as Array<[string, Action, string]>;
+
+describe('Policy: the access matrix (action × caller → decision)', () => {
+  it.each(rows)('%s', (_name, action, expected) => {
+    const actual = WHO.map((who) => {
+      const decision = decide(principals[who], action);
+      return decision.allowed ? 'A' : decision.code === 'FORBIDDEN' ? 'F' : 'U';
+    }).join(' ');
+    expect(`${action.type}: ${actual}`).toBe(`${action.type}: ${expected}`);
+  });
+
+  it('gives a reason with every refusal', () => {
+    for (const [, action] of rows) {
+      for (const who of WHO) {
+        const decision = decide(principals[who], action);
+        if (!decision.allowed) expect(decision.reason.length).toBeGreaterThan(10);
+      }
+    }
+  });
+});
