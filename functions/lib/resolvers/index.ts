@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/graphql.js';
+import { mergeResolvers } from './merge.js';
 import { commonResolvers } from './common.js';
 import { regionResolvers } from './region.js';
 import { organizationResolvers } from './organization.js';
@@ -9,10 +10,15 @@ import { poolResolvers } from './pool.js';
 import { accessResolvers } from './access.js';
 import { activityResolvers } from './activity.js';
 
-const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers, accessResolvers, activityResolvers];
-
-/** All resolvers, merged type by type. */
-export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>((merged, part) => {
-  for (const [type, fields] of Object.entries(part)) merged[type] = { ...merged[type], ...(fields as Record<string, unknown>) };
-  return merged;
-}, {}) as Resolvers;
+/** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
+export const resolvers: Resolvers = mergeResolvers<Resolvers>([
+  { name: 'common', resolvers: commonResolvers },
+  { name: 'region', resolvers: regionResolvers },
+  { name: 'organization', resolvers: organizationResolvers },
+  { name: 'team', resolvers: teamResolvers },
+  { name: 'expert', resolvers: expertResolvers },
+  { name: 'need', resolvers: needResolvers },
+  { name: 'pool', resolvers: poolResolvers },
+  { name: 'access', resolvers: accessResolvers },
+  { name: 'activity', resolvers: activityResolvers },
+]);
