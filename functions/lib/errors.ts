@@ -80,29 +80,45 @@ export function createFormatError(logger: ErrorLogger) {
   };
 }
 
+const withoutInput = (path: string | undefined) => (path?.startsWith('input.') ? path.slice('input.'.length) : path);
+
 const isGraphQLError = (error: unknown): error is GraphQLError => typeof error === 'object' && error !== null && 'message' in error && 'locations' in error && 'nodes' in error;
 
 /**
- * The input field a pre-execution error is about: `input.desiredFrom` for a variable refused at that
- * path, the variable's name when refused whole, or the argument/input-field path of a refused literal.
+ * The input field a pre-execution error is about, named as AppErrors name fields: the argument path
+ * where the refused value stands, with fields inside the conventional `input` argument relative to it
+ * (`desiredFrom`, `quarter`, `filter.regionCode`). For a refused variable, the argument it is passed to
+ * plus the path graphql-js reports inside the variable's value; for a refused literal, where it stands.
  */
 export function inputFieldOf(error: Pick<GraphQLError, 'message' | 'nodes' | 'source'>): string | undefined {
-  const variable = /^Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/.exec(error.message) ?? /^Variable "\$([^"]+)" got invalid value/.exec(error.message);
-  if (variable) return variable[2] ?? variable[1];
-  const node = error.nodes?.[0];
   const body = error.source?.body;
-  if (!node?.loc || !body) return undefined;
-  const target = node.loc.start;
-  let found: string | undefined;
+  const variable = /^Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/.exec(error.message) ?? /^Variable "\$([^"]+)" got invalid value/.exec(error.message);
+  if (variable) {
+    const name = variable[1] as string;
+    // graphql-js reports the path from the variable's own name: `input.desiredFrom` for `$input`.
+    const inside = variable[2]?.split('.').slice(1) ?? [];
+    const usage = body ? argumentPath(body, (node) => node.kind === Kind.VARIABLE && node.name.value === name) : undefined;
+    return withoutInput([...(usage ?? [name]), ...inside].join('.'));
+  }
+  const start = error.nodes?.[0]?.loc?.start;
+  if (start === undefined || !body) return undefined;
+  const path = argumentPath(body, (node) => node.loc?.start === start && node.kind !== Kind.ARGUMENT && node.kind !== Kind.OBJECT_FIELD);
+  return path ? withoutInput(path.join('.')) : undefined;
+}
+
+/** The names of the arguments and input fields enclosing the first value node that `matches`, outside variable definitions. */
+function argumentPath(body: string, matches: (node: ASTNode) => boolean): string[] | undefined {
+  let found: string[] | undefined;
   try {
     visit(parse(body), {
+      VariableDefinition: () => false,
       enter(current: ASTNode, _key, parent, _path, ancestors) {
-        if (found !== undefined || !current.loc || current.loc.start !== target || !('kind' in current) || current.kind === Kind.ARGUMENT || current.kind === Kind.OBJECT_FIELD) return;
+        if (found !== undefined || !matches(current)) return;
         // `ancestors` stops above the parent.
-        const names = [...ancestors, parent, current]
+        const names = [...ancestors, parent]
           .filter((a): a is ASTNode => !Array.isArray(a) && typeof a === 'object' && a !== null && 'kind' in a)
           .flatMap((a) => (a.kind === Kind.ARGUMENT || a.kind === Kind.OBJECT_FIELD ? [a.name.value] : []));
-        if (names.length > 0) found = names.join('.');
+        if (names.length > 0) found = names;
       },
     });
   } catch {

@@ -7,7 +7,7 @@ const STEP = (name: string) => `mutation ($input: ActivityStepInput!) { ${name}(
 const COMPLETE = 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id version status beneficiaries } } }';
 const PART = (name: string) => `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { creditedHours manualHours totalHours checkInAt checkOutAt } } }`;
 const MANUAL = 'mutation ($input: ManualHoursInput!) { recordManualHours(input: $input) { participation { creditedHours manualHours totalHours } } }';
-const REPORT = `query ($org: ID!, $q: String!) { quarterlyReport(organizationId: $org, quarter: $q) {
+const REPORT = `query ($org: ID!, $q: Quarter!) { quarterlyReport(organizationId: $org, quarter: $q) {
   dueDate figures { total { activities volunteers serviceHours beneficiaries } byAction { action activities } needsReceived needsResolved }
   byChild { organization { id } figures { total { activities serviceHours } } } submitted { narrative figures { total { activities } } } } }`;
 
