@@ -3,16 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectStatus } from '../../functions/lib/generated/graphql.js';
 import { AppError } from '../../functions/lib/errors.js';
 import { indexKeysFor, indexPartition, pairingFollowUpKey, pairingFollowUpPrefix } from '../../functions/lib/data/keys.js';
-import {
-  canMoveProject,
-  checkDateRange,
-  checkDomains,
-  checkFigures,
-  checkKeywords,
-  checkTransferModes,
-  isIsoDate,
-  optionalDate,
-} from '../../functions/lib/resolvers/pool.js';
+import { canMoveProject, checkDateRange, isIsoDate, optionalDate } from '../../functions/lib/domain/projects.js';
+import { checkFigures } from '../../functions/lib/domain/pairings.js';
+import { checkTransferModes } from '../../functions/lib/domain/technologies.js';
+import { checkDomains, checkKeywords } from '../../functions/lib/services/inputs.js';
 
 /** The code and field of the AppError `fn` throws. */
 function failure(fn: () => unknown): { code: string; field: string | undefined } {

@@ -90,22 +90,19 @@ export class PairingRepository extends EntityStore<PairingRecord> {
     const seen = pairing.followUpCount;
     const record: PairingFollowUpRecord = { pairingId: pairing.id, seq: seen + 1, ...followUp };
     await this.store.transact([
-      {
-        item: {
-          Update: {
-            TableName: this.store.tableName,
-            Key: entityKey('PAIRING', pairing.id),
-            UpdateExpression: 'SET followUpCount = :next',
-            ConditionExpression: 'attribute_exists(PK) AND followUpCount = :seen',
-            ExpressionAttributeValues: { ':seen': seen, ':next': record.seq },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
+      this.store.update(
+        entityKey('PAIRING', pairing.id),
+        { set: { followUpCount: record.seq } },
+        {
+          expression: 'attribute_exists(PK) AND #count = :seen',
+          names: { '#count': 'followUpCount' },
+          values: { ':seen': seen },
+          onFailed: (old) =>
+            old
+              ? new AppError(ErrorCode.CONFLICT, 'Another follow-up was recorded at the same time; retry', { field: 'pairingId' })
+              : new AppError(ErrorCode.NOT_FOUND, `Pairing ${pairing.id} not found`, { field: 'pairingId' }),
         },
-        onConditionFailed: (old) =>
-          old
-            ? new AppError(ErrorCode.CONFLICT, 'Another follow-up was recorded at the same time; retry', { field: 'pairingId' })
-            : new AppError(ErrorCode.NOT_FOUND, `Pairing ${pairing.id} not found`, { field: 'pairingId' }),
-      },
+      ),
       this.store.putNew({ ...pairingFollowUpKey(pairing.id, record.at, record.seq), entity: 'PAIRING_FOLLOWUP', ...record }),
     ]);
     this.loader.clear(entityKey('PAIRING', pairing.id));
@@ -120,5 +117,4 @@ export class PairingRepository extends EntityStore<PairingRecord> {
     const { PK, SKPrefix } = pairingFollowUpPrefix(pairingId);
     return (await this.store.queryAll(PK, SKPrefix)).map((item) => recordOf<PairingFollowUpRecord>(item));
   }
-
 }
