@@ -141,7 +141,9 @@ describe('Needs and the order-dispatch workflow', () => {
   it('refuses illegal steps with INVALID_TRANSITION and steps by the wrong people with FORBIDDEN', async () => {
     const need = await submit();
     expect(errorOf(await app.gql(START, { input: { id: need.id, version: need.version } }, gzAdmin))?.code).toBe('INVALID_TRANSITION');
-    expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, szAdmin))?.code).toBe('FORBIDDEN');
+    const otherCity = await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, szAdmin);
+    expect(errorOf(otherCity)?.code).toBe('FORBIDDEN');
+    expect(otherCity.errors?.[0]?.message).toBe('This need belongs to an organization outside your subtree');
     expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
     expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version + 1, approve: true } }, gzAdmin))?.code).toBe('CONFLICT');
     const rejected = ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false, reason: '信息不完整' } }, gzAdmin)).reviewNeed.need;
@@ -167,6 +169,9 @@ describe('Needs and the order-dispatch workflow', () => {
     expect(grabbed.acceptedExperts).toEqual([{ id: experts.shenzhen?.id }]);
     expect(await inbox(experts.shenzhen as Expert)).not.toContain(need.id);
     expect(await inbox(experts.liwan as Expert)).not.toContain(need.id);
+    const otherCity = await app.gql(CLOSE, { input: { id: need.id, version: grabbed.version, reason: '重复需求' } }, szAdmin);
+    expect(errorOf(otherCity)?.code).toBe('FORBIDDEN');
+    expect(otherCity.errors?.[0]?.message).toBe('This need belongs to an organization outside your subtree');
     const closed = ok(await app.gql(CLOSE, { input: { id: need.id, version: grabbed.version, reason: '重复需求' } }, gzAdmin)).closeNeed.need;
     expect(closed.status).toBe('CLOSED');
     expect(ok(await app.gql(`{ expert(id: "${experts.shenzhen?.id}") { openAssignments } }`, {}, gzAdmin)).expert.openAssignments).toBe(0);

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../errors.js';
 import { hasRole, type Principal } from './principal.js';
+import type { NeedStatus } from '../domain/needWorkflow.js';
 
 /**
  * The one place that decides access. Resolvers describe what they are about to do as an `Action`
@@ -27,7 +28,9 @@ export type Action =
   | { type: 'need.serve'; need: NeedScope; teamLeaderExpertId: string | null }
   | { type: 'need.requesterStep'; need: NeedScope }
   | { type: 'need.rateDescription'; need: NeedScope }
-  | { type: 'needs.listPublished' }
+  | { type: 'needs.listPublished'; status: NeedStatus | null }
+  | { type: 'needs.listOrganization'; organizationPath: string[] }
+  | { type: 'needs.listRegion'; regionCode: string; adminRegionCode: string }
   | { type: 'access.manage' }
   | { type: 'activity.read' }
   | { type: 'activity.manage'; organizationPath: string[] }
@@ -104,7 +107,10 @@ export function decide(p: Principal, action: Action): Decision {
         : deny("Only the requester, the handling admins and the serving experts see the requester's contact");
     }
     case 'need.manage':
-      return managesPath(p, action.need.organizationPath) ? allow : deny("Only admins of the need's organization subtree may do this");
+      if (managesPath(p, action.need.organizationPath)) return allow;
+      // An admin elsewhere is told why, not that the need is unpublished or that it needs to be an admin.
+      if (hasRole(p, 'ORG_ADMIN')) return deny('This need belongs to an organization outside your subtree');
+      return deny("Only admins of the need's organization subtree may do this");
     case 'need.grab':
       return hasRole(p, 'EXPERT') && action.matched ? allow : deny('Only an expert matched to this need may grab it');
     case 'need.respond':
@@ -120,7 +126,13 @@ export function decide(p: Principal, action: Action): Decision {
     case 'need.rateDescription':
       return isExpertIn(p, action.need.acceptedExpertIds) ? allow : deny('Only an expert who served the need may rate its description');
     case 'needs.listPublished':
-      return hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'REQUESTER') ? allow : deny('Sign in as an expert, partner or admin to browse needs');
+      if (!(hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'REQUESTER'))) return deny('Sign in as an expert, partner or admin to browse needs');
+      if (action.status === null || action.status === 'OPEN') return allow;
+      return deny('Only published (OPEN) needs can be browsed; requesters see their own with myNeeds');
+    case 'needs.listOrganization':
+      return managesPath(p, action.organizationPath) ? allow : deny('That organization is outside your subtree');
+    case 'needs.listRegion':
+      return hasRole(p, 'PROVINCE_ADMIN') || action.regionCode.startsWith(action.adminRegionCode) ? allow : deny('That region is outside your organization');
     case 'activity.read':
       return allow;
     case 'activity.manage':
@@ -159,6 +171,22 @@ export function decide(p: Principal, action: Action): Decision {
         : deny('Only the expert and the admins of its organizations may do this');
   }
 }
+
+/**
+ * Which needs a listing may return for the principal: the province every need, an organization admin
+ * its organization's subtree, anyone else only published (OPEN) needs (if `needs.listPublished` allows).
+ */
+export type NeedListingScope = { kind: 'ALL' } | { kind: 'SUBTREE'; organizationId: string } | { kind: 'PUBLISHED' };
+
+/** The needs listing scope of a principal (see NeedListingScope). */
+export function needListingScope(p: Principal): NeedListingScope {
+  if (hasRole(p, 'PROVINCE_ADMIN')) return { kind: 'ALL' };
+  if (hasRole(p, 'ORG_ADMIN') && p.organizationId) return { kind: 'SUBTREE', organizationId: p.organizationId };
+  return { kind: 'PUBLISHED' };
+}
+
+/** True when needs the principal posts are its own as requester (it may then rate and withdraw them). */
+export const postsAsRequester = (p: Principal): boolean => hasRole(p, 'REQUESTER');
 
 /** True when `decide` allows the action. */
 export const allows = (p: Principal, action: Action): boolean => decide(p, action).allowed;

@@ -41,6 +41,21 @@ export const canTransition = (status: NeedStatus, action: NeedTransitionAction):
 /** The actions legal in a status. */
 export const legalActions = (status: NeedStatus): NeedTransitionAction[] => NEED_ACTIONS.filter((a) => canTransition(status, a));
 
+/** How each step reads in "A need that is … cannot be …". */
+const PHRASES: Record<NeedTransitionAction, string> = {
+  APPROVE: 'approved',
+  REJECT: 'rejected',
+  DISPATCH: 'dispatched',
+  GRAB: 'grabbed',
+  ACCEPT: 'accepted',
+  DECLINE: 'declined',
+  START: 'put into service',
+  COMPLETE: 'completed',
+  RATE: 'rated',
+  WITHDRAW: 'withdrawn',
+  CLOSE: 'closed',
+};
+
 /**
  * The status after `action`; INVALID_TRANSITION when it is not legal. `remainingAssignees` is how many
  * dispatched experts (or a team) are still waiting to answer after a DECLINE.
@@ -48,8 +63,56 @@ export const legalActions = (status: NeedStatus): NeedTransitionAction[] => NEED
 export function nextStatus(status: NeedStatus, action: NeedTransitionAction, context: { remainingAssignees?: number } = {}): NeedStatus {
   const to = TRANSITIONS[action][status];
   if (!to) {
-    throw new AppError(ErrorCode.INVALID_TRANSITION, `A need that is ${status} cannot be ${action.toLowerCase()}ed; legal now: ${legalActions(status).join(', ') || 'none'}`);
+    const legal = legalActions(status).join(', ') || 'none';
+    throw new AppError(ErrorCode.INVALID_TRANSITION, `A need that is ${status} cannot be ${PHRASES[action]}; legal now: ${legal}`);
   }
   if (action === 'DECLINE' && status === 'DISPATCHED' && (context.remainingAssignees ?? 0) === 0) return 'OPEN';
   return to;
+}
+
+/** Who a need is waiting on, as far as declining is concerned. */
+export interface Assignment {
+  dispatchedExpertIds: readonly string[];
+  dispatchedTeamId: string | null;
+  declinedExpertIds: readonly string[];
+  acceptedExpertIds: readonly string[];
+}
+
+/** A need's assignment after one expert declines, and how many assignees are left to answer or serve. */
+export interface DeclineOutcome {
+  dispatchedExpertIds: string[];
+  dispatchedTeamId: string | null;
+  declinedExpertIds: string[];
+  /** Dispatched experts yet to answer, plus the team if still dispatched, plus those who accepted. */
+  remainingAssignees: number;
+}
+
+/**
+ * An expert declines: it leaves the dispatched experts and joins the declined ones; when it leads the
+ * dispatched team, the team declines with it. The need returns to OPEN when nobody is left (see nextStatus).
+ */
+export function applyDecline(need: Assignment, expertId: string, teamLeaderExpertId: string | null): DeclineOutcome {
+  const dispatchedExpertIds = need.dispatchedExpertIds.filter((id) => id !== expertId);
+  const dispatchedTeamId = teamLeaderExpertId === expertId ? null : need.dispatchedTeamId;
+  const waiting = dispatchedExpertIds.filter((id) => !need.acceptedExpertIds.includes(id)).length;
+  return {
+    dispatchedExpertIds,
+    dispatchedTeamId,
+    declinedExpertIds: [...new Set([...need.declinedExpertIds, expertId])],
+    remainingAssignees: waiting + (dispatchedTeamId ? 1 : 0) + need.acceptedExpertIds.length,
+  };
+}
+
+/** Statuses in which the accepted experts hold one of their open assignments (their capacity). */
+export const CAPACITY_HOLDING_STATUSES: readonly NeedStatus[] = ['ACCEPTED', 'IN_SERVICE'];
+
+/** The experts whose capacity a need frees when it ends (completed, withdrawn or closed) from `need.status`. */
+export const capacityToRelease = (need: { status: NeedStatus; acceptedExpertIds: readonly string[] }): string[] =>
+  CAPACITY_HOLDING_STATUSES.includes(need.status) ? [...need.acceptedExpertIds] : [];
+
+/** A serving expert rates the description once the service is completed (the status does not change). */
+export function checkDescriptionRatable(status: NeedStatus): void {
+  if (status !== 'COMPLETED' && status !== 'RATED') {
+    throw new AppError(ErrorCode.INVALID_TRANSITION, 'The description can be rated once the service is completed');
+  }
 }

@@ -122,19 +122,32 @@ export const needIndexKeys = (n: NeedIndexed): Key[] =>
   );
 
 // Index items carry the need's immutable attributes, for residual filters.
-const indexItem = (k: Key, n: NeedRecord) => ({ ...k, entity: 'NEED', id: n.id, kind: n.kind, domains: n.domains, regionCode: n.regionCode, organizationPath: n.organizationPath });
+const indexItem = (k: Key, n: NeedRecord) => ({
+  ...k,
+  entity: 'NEED',
+  id: n.id,
+  kind: n.kind,
+  domains: n.domains,
+  regionCode: n.regionCode,
+  organizationPath: n.organizationPath,
+});
+
+type ResidualDimension = 'region' | 'org' | 'kind' | 'domain';
 
 /** Residual conditions for the filter dimensions the chosen partition does not cover. */
-const RESIDUAL: Record<'region' | 'org' | 'kind' | 'domain', (value: string) => { expression: string; names: Record<string, string>; values: Record<string, unknown> }> = {
+const RESIDUAL: Record<ResidualDimension, (value: string) => { expression: string; names: Record<string, string>; values: Record<string, unknown> }> = {
   region: (v) => ({ expression: 'begins_with(#rc, :rc)', names: { '#rc': 'regionCode' }, values: { ':rc': v } }),
   org: (v) => ({ expression: 'contains(#op, :op)', names: { '#op': 'organizationPath' }, values: { ':op': v } }),
   kind: (v) => ({ expression: '#kd = :kd', names: { '#kd': 'kind' }, values: { ':kd': v } }),
   domain: (v) => ({ expression: 'contains(#dm, :dm)', names: { '#dm': 'domains' }, values: { ':dm': v } }),
 };
 
+const hasResidual = (d: Dimension<'NEED'>): d is ResidualDimension => d in RESIDUAL;
+
 /**
  * Chooses the partition for a filter: the family covering most of its dimensions (every family has
  * `status`, so status is always in the key); the rest become a residual condition on immutable attributes.
+ * The requester is not on index items, so a requester filter is always in the key.
  */
 export function planNeedQuery(filter: NeedFilter) {
   const dims: Dimensions<'NEED'> = {};
@@ -148,14 +161,17 @@ export function planNeedQuery(filter: NeedFilter) {
   // Largest key-served subset, preferring the more selective dimensions listed first.
   const preference: Array<Dimension<'NEED'>> = ['requester', 'org', 'region', 'domain', 'kind', 'status'];
   let key: Array<Dimension<'NEED'>> = [];
-  const subsets = (xs: Array<Dimension<'NEED'>>): Array<Array<Dimension<'NEED'>>> => xs.reduce<Array<Array<Dimension<'NEED'>>>>((acc, x) => acc.concat(acc.map((a) => [...a, x])), [[]]);
+  type Dims = Array<Dimension<'NEED'>>;
+  const subsets = (xs: Dims): Dims[] => xs.reduce<Dims[]>((acc, x) => acc.concat(acc.map((a) => [...a, x])), [[]]);
+  const rank = (dims: Dims) => preference.findIndex((d) => dims.includes(d));
+  const keyOnly = present.filter((d) => !hasResidual(d));
   for (const subset of subsets(present)) {
-    if (!isKeyServed('NEED', subset)) continue;
-    const better = subset.length > key.length || (subset.length === key.length && preference.findIndex((d) => subset.includes(d)) < preference.findIndex((d) => key.includes(d)));
+    if (!isKeyServed('NEED', subset) || !keyOnly.every((d) => subset.includes(d))) continue;
+    const better = subset.length > key.length || (subset.length === key.length && rank(subset) < rank(key));
     if (better) key = subset;
   }
   const keyDims = Object.fromEntries(key.map((d) => [d, dims[d]])) as Dimensions<'NEED'>;
-  const residual = present.filter((d) => !key.includes(d)) as Array<'region' | 'org' | 'kind' | 'domain'>;
+  const residual = present.filter((d) => !key.includes(d)).filter(hasResidual);
   const parts = residual.map((d) => RESIDUAL[d](dims[d] as string));
   return {
     partition: indexPartition('NEED', keyDims),
