@@ -71,7 +71,16 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'need.serve': [['accepted by e1, team led by e3', { type: 'need.serve', need: need(), teamLeaderExpertId: 'e3' }, 'U F F A F A A A F F A F']],
   'need.requesterStep': [['rate or withdraw', { type: 'need.requesterStep', need: need() }, 'U A F F F F F F F F F F']],
   'need.rateDescription': [['served by e1', { type: 'need.rateDescription', need: need() }, 'U F F A F F F F F F F F']],
-  'needs.listPublished': [['browse OPEN needs', { type: 'needs.listPublished' }, 'U A A A A A F F F F F A']],
+  'needs.listPublished': [
+    ['browse published needs', { type: 'needs.listPublished', status: null }, 'U A A A A A F F F F F A'],
+    ['browse OPEN needs', { type: 'needs.listPublished', status: 'OPEN' }, 'U A A A A A F F F F F A'],
+    ['browse SUBMITTED needs', { type: 'needs.listPublished', status: 'SUBMITTED' }, 'U F F F F F F F F F F F'],
+  ],
+  'needs.listOrganization': [["list Liwan's subtree", { type: 'needs.listOrganization', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+  'needs.listRegion': [
+    ["a Liwan filter inside the caller's region 4401", { type: 'needs.listRegion', regionCode: '440103', adminRegionCode: '4401' }, 'U A A A A A A A A A A A'],
+    ["a Liwan filter outside the caller's region 4403", { type: 'needs.listRegion', regionCode: '440103', adminRegionCode: '4403' }, 'U F F F F F F F F F A F'],
+  ],
   'access.manage': [['disable a user', { type: 'access.manage' }, 'U F F F F F F F F F A F']],
   'activity.read': [['any activity', { type: 'activity.read' }, 'U A A A A A A A A A A A']],
   'activity.manage': [['a Liwan activity', { type: 'activity.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
