@@ -10,7 +10,8 @@ import type { ActivityRecord as ActivityRecordModel, ParticipationRecord as Part
 import type { WorkstationRecord as WorkstationRecordModel } from '../repositories/workstations.js';
 import type { NominationRecord as NominationRecordModel } from '../repositories/nominations.js';
 import type { CampaignRecord as CampaignRecordModel, PlanRecord as PlanRecordModel } from '../repositories/governance.js';
-import type { QuarterlyReportModel as QuarterlyReportModelModel, ChildFiguresModel as ChildFiguresModelModel, ProofModel as ProofModelModel, ProofEntryModel as ProofEntryModelModel } from '../resolvers/activity.js';
+import type { QuarterlyReportModel as QuarterlyReportModelModel, ChildFiguresModel as ChildFiguresModelModel } from '../services/governance.js';
+import type { ProofModel as ProofModelModel, ProofEntryModel as ProofEntryModelModel } from '../domain/serviceRecord.js';
 import type { Term as TermModel } from '../vocabulary.js';
 import type { Principal as PrincipalModel } from '../auth/principal.js';
 import type { TechnologyRecord as TechnologyRecordModel } from '../repositories/technologies.js';
