@@ -1,6 +1,7 @@
-import { entityKey, planKey, quarterBucket, reportKey, statsKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
+import { entityKey, indexKeysFor, indexPartition, planKey, quarterBucket, reportKey, statsKey, timeSortKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
 import { recordOf } from '../data/loader.js';
-import type { Store } from '../data/store.js';
+import { hydratePage, type Store } from '../data/store.js';
+import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Action } from '../generated/graphql.js';
 
@@ -71,12 +72,19 @@ function figuresFrom(items: Map<string, Record<string, unknown> | undefined>, qu
   return { byAction, total, needsReceived: num(needs?.received), needsResolved: num(needs?.resolved) };
 }
 
+/** Campaigns are listed under one index partition, newest start date first. */
+const campaignIndexKeys = (c: CampaignRecord): Key[] => indexKeysFor('CAMPAIGN', {}, timeSortKey(c.startDate, c.id));
+
 /** Campaigns, plans, counters and submitted reports. */
 export class GovernanceRepository {
   constructor(private readonly store: Store) {}
 
+  /** Writes a campaign and its index item together. */
   async createCampaign(record: CampaignRecord): Promise<CampaignRecord> {
-    await this.store.putItem({ ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record });
+    await this.store.transact([
+      this.store.putNew({ ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record }),
+      ...campaignIndexKeys(record).map((k) => this.store.put({ ...k, entity: 'CAMPAIGN', id: record.id })),
+    ]);
     return record;
   }
 
@@ -85,6 +93,17 @@ export class GovernanceRepository {
     return item ? recordOf<CampaignRecord>(item) : undefined;
   }
 
+  /** Campaigns, newest start date first; the page's campaigns are read in one BatchGetItem. */
+  async campaigns(args: PageArgs): Promise<Page<CampaignRecord>> {
+    const page = await this.store.queryPage({ partition: indexPartition('CAMPAIGN', {}), args, descending: true });
+    const ids = page.keys.map(({ item }) => String(item.id));
+    const items = await this.store.batchGet(ids.map((id) => entityKey('CAMPAIGN', id)));
+    const byId = new Map(ids.map((id, i) => [id, items[i]]));
+    return hydratePage(page, (item) => String(item.id), async (id) => {
+      const item = byId.get(id);
+      return item ? recordOf<CampaignRecord>(item) : undefined;
+    });
+  }
 
   async plan(campaignId: string, organizationId: string): Promise<PlanRecord | undefined> {
     const item = await this.store.get(planKey(campaignId, organizationId));

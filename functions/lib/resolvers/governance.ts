@@ -5,6 +5,7 @@ import { toConnection } from '../data/pagination.js';
 export const governanceResolvers: Resolvers = {
   Query: {
     campaign: (_p, { id }, ctx) => ctx.services.governance.campaign(id),
+    campaigns: async (_p, { first, after }, ctx) => toConnection(await ctx.services.governance.campaigns({ first, after })),
     overduePlans: (_p, { organizationId, campaignId, asOf }, ctx) => ctx.services.governance.overduePlans(organizationId, campaignId, asOf),
     quarterlyReport: (_p, { organizationId, quarter }, ctx) => ctx.services.governance.quarterlyReport(organizationId, quarter),
     lateReports: (_p, { organizationId, quarter, asOf }, ctx) => ctx.services.governance.lateReports(organizationId, quarter, asOf),

@@ -2,6 +2,7 @@ import type { ServiceContext } from './context.js';
 import type { CreateCampaignInput, SubmitPlanInput, SubmitQuarterlyReportInput } from '../generated/graphql.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { authorize } from '../auth/policy.js';
+import type { Page, PageArgs } from '../data/pagination.js';
 import { chinaDate } from '../domain/dates.js';
 import { isLate, isPastDue, overdueOrganizations } from '../domain/governance.js';
 import { planDueDate, reportDueDate, type Quarter } from '../domain/service.js';
@@ -35,6 +36,11 @@ export class GovernanceService {
   /** One campaign, or null. Campaigns (a name and two dates) are public, so no sign-in is needed. */
   async campaign(id: string): Promise<CampaignRecord | null> {
     return (await this.ctx.repos.governance.campaign(id)) ?? null;
+  }
+
+  /** Campaigns, newest start date first; public like `campaign`. */
+  campaigns(page: PageArgs): Promise<Page<CampaignRecord>> {
+    return this.ctx.repos.governance.campaigns(page);
   }
 
   /** Starts a campaign (the province); its plans are due a month after it starts. */
