@@ -101,6 +101,10 @@ try {
   const shenzhen = await lookup('4403', 'CITY');
   const expertData = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `{ experts(first: 1, filter: { regionCode: "4401" }) { edges { node { id name } } } }`, {});
   const expert = (expertData.experts as { edges: Array<{ node: { id: string; name: string } }> }).edges[0]?.node;
+  // The campaigns' ids, for the governance queries (overduePlans, Organization.plan).
+  const campaignData = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `{ campaigns(first: 5) { edges { node { id name planDueDate } } } }`, {});
+  const campaigns = (campaignData.campaigns as { edges: Array<{ node: { id: string; name: string; planDueDate: string } }> }).edges.map((e) => e.node);
+  for (const c of campaigns) console.log(`campaign ${c.name} (plans due ${c.planDueDate}): id ${c.id}`);
   await seedServer.stop();
 
   const samples: Record<string, TokenClaims> = {

@@ -7,7 +7,7 @@ const STEP = (name: string) => `mutation ($input: ActivityStepInput!) { ${name}(
 const COMPLETE = 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id version status beneficiaries } } }';
 const PART = (name: string) => `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { creditedHours manualHours totalHours checkInAt checkOutAt } } }`;
 const MANUAL = 'mutation ($input: ManualHoursInput!) { recordManualHours(input: $input) { participation { creditedHours manualHours totalHours } } }';
-const REPORT = `query ($org: ID!, $q: Quarter!) { quarterlyReport(organizationId: $org, quarter: $q) {
+const REPORT = `query ($org: ID!, $quarter: Quarter!) { quarterlyReport(organizationId: $org, quarter: $quarter) {
   dueDate figures { total { activities volunteers serviceHours beneficiaries } byAction { action activities } needsReceived needsResolved }
   byChild { organization { id } figures { total { activities serviceHours } } } submitted { narrative figures { total { activities } } } } }`;
 
@@ -37,7 +37,7 @@ describe('Activities, hours, reports, plans and recognition', () => {
     return ok(await app.gql(COMPLETE, { input: { id: a.id, version: a.version, beneficiaries: opts.beneficiaries ?? 30, outcome: '完成' } }, tree.admin)).completeActivity.activity;
   };
 
-  const totals = async (orgId: string, q = '2026Q4') => ok(await app.gql(REPORT, { org: orgId, q }, tree.admin)).quarterlyReport.figures.total;
+  const totals = async (orgId: string, q = '2026Q4') => ok(await app.gql(REPORT, { org: orgId, quarter: q }, tree.admin)).quarterlyReport.figures.total;
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -78,7 +78,7 @@ describe('Activities, hours, reports, plans and recognition', () => {
     expect(after[4]).toEqual(before[4]);
     expect(after[5]).toEqual(before[5]);
     expect(await totals(tree.shamian, '2026Q3')).toEqual(q3Before);
-    const province = ok(await app.gql(REPORT, { org: tree.province, q: '2026Q4' }, tree.admin)).quarterlyReport;
+    const province = ok(await app.gql(REPORT, { org: tree.province, quarter: '2026Q4' }, tree.admin)).quarterlyReport;
     expect(province.dueDate).toBe('2027-01-15');
     const gz = province.byChild.find((c: { organization: { id: string } }) => c.organization.id === tree.guangzhou);
     expect(gz.figures.total.activities).toBe(after[2].activities);
@@ -87,15 +87,15 @@ describe('Activities, hours, reports, plans and recognition', () => {
 
   it('lets the township association read its own report but not the city’s', async () => {
     const shamianAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.shamian });
-    expect(ok(await app.gql(REPORT, { org: tree.shamian, q: '2026Q4' }, shamianAdmin)).quarterlyReport.figures.total.activities).toBeGreaterThan(0);
-    expect(errorOf(await app.gql(REPORT, { org: tree.guangzhou, q: '2026Q4' }, shamianAdmin))?.code).toBe('FORBIDDEN');
-    expect(errorOf(await app.gql(REPORT, { org: tree.guangzhou, q: '2026-4' }, tree.admin))).toEqual({ code: 'BAD_USER_INPUT', field: 'quarter' });
+    expect(ok(await app.gql(REPORT, { org: tree.shamian, quarter: '2026Q4' }, shamianAdmin)).quarterlyReport.figures.total.activities).toBeGreaterThan(0);
+    expect(errorOf(await app.gql(REPORT, { org: tree.guangzhou, quarter: '2026Q4' }, shamianAdmin))?.code).toBe('FORBIDDEN');
+    expect(errorOf(await app.gql(REPORT, { org: tree.guangzhou, quarter: '2026-4' }, tree.admin))).toEqual({ code: 'BAD_USER_INPUT', field: 'quarter' });
   });
 
   it('costs the province report the same requests whatever the number of activities', async () => {
     const count = async () => {
       app.requests.reset();
-      ok(await app.gql(REPORT, { org: tree.province, q: '2026Q4' }, tree.admin));
+      ok(await app.gql(REPORT, { org: tree.province, quarter: '2026Q4' }, tree.admin));
       return Object.fromEntries(app.requests.counts);
     };
     const before = await count();
@@ -141,7 +141,7 @@ describe('Activities, hours, reports, plans and recognition', () => {
     const submitted = ok(await app.gql('mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { submitted { figures { total { activities } } } } }', { input: { organizationId: tree.liwan, quarter: '2026Q4', narrative: '第四季度' } }, gzAdmin)).submitQuarterlyReport.submitted;
     const frozen = submitted.figures.total.activities;
     await runActivity(tree.liwan, '440103', { a: 30 });
-    const report = ok(await app.gql(REPORT, { org: tree.liwan, q: '2026Q4' }, tree.admin)).quarterlyReport;
+    const report = ok(await app.gql(REPORT, { org: tree.liwan, quarter: '2026Q4' }, tree.admin)).quarterlyReport;
     expect(report.submitted.figures.total.activities).toBe(frozen);
     expect(report.figures.total.activities).toBe(frozen + 1);
   });

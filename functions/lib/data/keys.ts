@@ -69,7 +69,8 @@ export const indexFamilies: { [T in EntityType]: ReadonlyArray<ReadonlyArray<(ty
   ACTIVITY: [['region', 'action'], ['org', 'action'], ['workstation']],
   WORKSTATION: [['kind']],
   NOMINATION: [['org', 'category', 'status']],
-  CAMPAIGN: [],
+  // One partition of all campaigns (no dimensions), sorted by start date.
+  CAMPAIGN: [[]],
 };
 
 export type Dimension<T extends EntityType> = (typeof indexDimensions)[T][number];

@@ -21,6 +21,7 @@ import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { regionLineage } from '../regions/index.js';
 import type { Action, ActivityStatus, VenueKind } from '../generated/graphql.js';
+import type { ActivityFigures } from '../domain/serviceRecord.js';
 
 /** An activity as stored; `organizationPath` is its organizing organization's path. */
 export interface ActivityRecord {
@@ -70,13 +71,8 @@ export interface ActivityFilter {
   to?: string | null;
 }
 
-/** Figures added to the counters when an activity completes. */
-export interface ActivityFigures {
-  activities: number;
-  volunteers: number;
-  hours: number;
-  beneficiaries: number;
-}
+/** Figures added to the counters when an activity completes (domain/serviceRecord.ts computes them). */
+export type { ActivityFigures };
 
 const indexKeys = (a: ActivityRecord): Key[] =>
   indexKeysFor(
@@ -136,7 +132,10 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
     };
     await this.store.putItem(
       { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: 'PARTICIPATION', ...record },
-      { condition: { expression: 'attribute_not_exists(PK)' }, onConditionFailed: () => new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId' }) },
+      {
+        condition: { expression: 'attribute_not_exists(PK)' },
+        onConditionFailed: () => new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId' }),
+      },
     );
     return record;
   }
@@ -158,12 +157,40 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
   }
 
   /**
+   * A volunteer's participations in activities started within [from, to], each with its activity's
+   * status (read through the request cache: one BatchGetItem), for totals over completed activities.
+   */
+  async serviceEntries(expertId: string, from?: string, to?: string): Promise<Array<{ row: ParticipationRecord; status: ActivityStatus | undefined }>> {
+    const rows = await this.serviceOf(expertId, from, to);
+    const activities = await Promise.all(rows.map((r) => this.get(r.activityId)));
+    return rows.map((row, i) => ({ row, status: activities[i]?.status }));
+  }
+
+  /**
+   * Completes an activity in one transaction: its versioned update and the counters of its
+   * organization and every ancestor (the quarter of its end, its action, and all-time).
+   */
+  complete(
+    current: ActivityRecord,
+    fields: Pick<ActivityRecord, 'status' | 'beneficiaries' | 'outcome'>,
+    now: string,
+    quarter: string,
+    figures: ActivityFigures,
+  ): Promise<ActivityRecord> {
+    const counters = this.counterOps(current.organizationPath, quarter, current.action, { ...figures });
+    return this.update(current, fields, now, counters);
+  }
+
+  /**
    * Counter updates for a completed activity (or a need): for the organization and each ancestor, ADD
    * the figures to the quarter's bucket and to the all-time total. Kept at write time so that a
    * report is a few reads whatever the number of activities.
    */
   counterOps(organizationPath: string[], quarter: string, what: string, figures: Record<string, number>): WriteOp[] {
     const update = (key: Key): WriteOp => this.store.update(key, { add: figures });
-    return organizationPath.flatMap((orgId) => [update(statsKey(orgId, quarterBucket(quarter, what))), ...(what === 'NEEDS' ? [] : [update(statsKey(orgId, ALL_TIME_BUCKET))])]);
+    return organizationPath.flatMap((orgId) => [
+      update(statsKey(orgId, quarterBucket(quarter, what))),
+      ...(what === 'NEEDS' ? [] : [update(statsKey(orgId, ALL_TIME_BUCKET))]),
+    ]);
   }
 }

@@ -1,11 +1,13 @@
-import { entityKey, planKey, quarterBucket, reportKey, statsKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
+import { entityKey, indexKeysFor, indexPartition, planKey, quarterBucket, reportKey, statsKey, timeSortKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
 import { recordOf } from '../data/loader.js';
-import type { Store } from '../data/store.js';
+import { hydratePage, type Store } from '../data/store.js';
+import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Action } from '../generated/graphql.js';
 
 export const ACTIONS: Action[] = ['POPULAR_SCIENCE', 'SOCIETY_SERVES_ENTERPRISE', 'RURAL_REVITALIZATION', 'ACADEMICIAN_EXPERT_TOUR', 'HK_MACAO_EXPERTS'];
 
+/** A campaign (immutable once created). */
 export interface CampaignRecord {
   id: string;
   name: string;
@@ -48,28 +50,59 @@ const round = (n: number) => Math.round(n * 100) / 100;
 function figuresFrom(items: Map<string, Record<string, unknown> | undefined>, quarter: string, orgId: string): QuarterFiguresRecord {
   const byAction = ACTIONS.map((action) => {
     const item = items.get(`${orgId}|${quarterBucket(quarter, action)}`);
-    return { action, activities: num(item?.activities), volunteers: num(item?.volunteers), serviceHours: round(num(item?.hours)), beneficiaries: num(item?.beneficiaries) };
+    return {
+      action,
+      activities: num(item?.activities),
+      volunteers: num(item?.volunteers),
+      serviceHours: round(num(item?.hours)),
+      beneficiaries: num(item?.beneficiaries),
+    };
   });
   const needs = items.get(`${orgId}|${quarterBucket(quarter, 'NEEDS')}`);
   const total = byAction.reduce(
-    (t, f) => ({ ...t, activities: t.activities + f.activities, volunteers: t.volunteers + f.volunteers, serviceHours: round(t.serviceHours + f.serviceHours), beneficiaries: t.beneficiaries + f.beneficiaries }),
+    (t, f) => ({
+      ...t,
+      activities: t.activities + f.activities,
+      volunteers: t.volunteers + f.volunteers,
+      serviceHours: round(t.serviceHours + f.serviceHours),
+      beneficiaries: t.beneficiaries + f.beneficiaries,
+    }),
     { action: null, activities: 0, volunteers: 0, serviceHours: 0, beneficiaries: 0 } as ActionFiguresRecord,
   );
   return { byAction, total, needsReceived: num(needs?.received), needsResolved: num(needs?.resolved) };
 }
 
+/** Campaigns are listed under one index partition, newest start date first. */
+const campaignIndexKeys = (c: CampaignRecord): Key[] => indexKeysFor('CAMPAIGN', {}, timeSortKey(c.startDate, c.id));
+
 /** Campaigns, plans, counters and submitted reports. */
 export class GovernanceRepository {
   constructor(private readonly store: Store) {}
 
+  /** Writes a campaign and its index item together. */
   async createCampaign(record: CampaignRecord): Promise<CampaignRecord> {
-    await this.store.putItem({ ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record });
+    await this.store.transact([
+      this.store.putNew({ ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record }),
+      ...campaignIndexKeys(record).map((k) => this.store.put({ ...k, entity: 'CAMPAIGN', id: record.id })),
+    ]);
     return record;
   }
 
   async campaign(id: string): Promise<CampaignRecord | undefined> {
     const item = await this.store.get(entityKey('CAMPAIGN', id));
     return item ? recordOf<CampaignRecord>(item) : undefined;
+  }
+
+  /** Campaigns, newest start date first; the page's campaigns are read in one BatchGetItem. */
+  async campaigns(args: PageArgs): Promise<Page<CampaignRecord>> {
+    const page = await this.store.queryPage({ partition: indexPartition('CAMPAIGN', {}), args, descending: true });
+    const ids = page.keys.map(({ item }) => String(item.id));
+    const items = await this.store.batchGet(ids.map((id) => entityKey('CAMPAIGN', id)));
+    const byId = new Map(ids.map((id, i) => [id, items[i]]));
+    return hydratePage(page, (item) => String(item.id), async (id) => {
+      const item = byId.get(id);
+      return item ? recordOf<CampaignRecord>(item) : undefined;
+    });
   }
 
   async plan(campaignId: string, organizationId: string): Promise<PlanRecord | undefined> {
@@ -83,18 +116,23 @@ export class GovernanceRepository {
     return record;
   }
 
-  /** Which of these organizations have an item under `keyOf` (plans filed, reports submitted): one BatchGetItem per 100. */
-  async existing(organizationIds: string[], keyOf: (orgId: string) => Key): Promise<Set<string>> {
-    const items = await this.store.batchGet(organizationIds.map(keyOf));
-    return new Set(organizationIds.filter((_, i) => items[i] !== undefined));
+  /** Which of these organizations have filed their plan for the campaign. */
+  filedPlans(campaignId: string, organizationIds: string[]): Promise<Set<string>> {
+    return this.existing(organizationIds, (orgId) => planKey(campaignId, orgId));
+  }
+
+  /** Which of these organizations have submitted the quarter's report. */
+  submittedReports(quarter: string, organizationIds: string[]): Promise<Set<string>> {
+    return this.existing(organizationIds, (orgId) => reportKey(orgId, quarter));
   }
 
   /** Quarter figures of several organizations: 6 counter items each, read with BatchGetItem. */
   async figures(organizationIds: string[], quarter: string): Promise<Map<string, QuarterFiguresRecord>> {
     const buckets = [...ACTIONS, 'NEEDS'].map((what) => quarterBucket(quarter, what));
-    const keys = organizationIds.flatMap((orgId) => buckets.map((b) => statsKey(orgId, b)));
-    const items = await this.store.batchGet(keys);
-    const byKey = new Map(keys.map((k, i) => [`${k.PK.slice('STATS#'.length)}|${k.SK}`, items[i]]));
+    // The organization id and bucket of each key are kept beside it, so nothing parses a key back.
+    const wanted = organizationIds.flatMap((orgId) => buckets.map((bucket) => ({ orgId, bucket, key: statsKey(orgId, bucket) })));
+    const items = await this.store.batchGet(wanted.map((w) => w.key));
+    const byKey = new Map(wanted.map((w, i) => [`${w.orgId}|${w.bucket}`, items[i]]));
     return new Map(organizationIds.map((orgId) => [orgId, figuresFrom(byKey, quarter, orgId)]));
   }
 
@@ -111,10 +149,20 @@ export class GovernanceRepository {
 
   /** Freezes a quarter's figures with the narrative (CONFLICT if already submitted). */
   async submitReport(organizationId: string, quarter: string, report: SubmittedReportRecord): Promise<void> {
-    await this.putOnce({ ...reportKey(organizationId, quarter), entity: 'REPORT', organizationId, quarter, ...report }, 'This quarter has already been submitted');
+    const item = { ...reportKey(organizationId, quarter), entity: 'REPORT', organizationId, quarter, ...report };
+    await this.putOnce(item, 'This quarter has already been submitted');
+  }
+
+  /** Which of these organizations have an item under `keyOf` (plans filed, reports submitted): one BatchGetItem per 100. */
+  private async existing(organizationIds: string[], keyOf: (orgId: string) => Key): Promise<Set<string>> {
+    const items = await this.store.batchGet(organizationIds.map(keyOf));
+    return new Set(organizationIds.filter((_, i) => items[i] !== undefined));
   }
 
   private async putOnce(item: Record<string, unknown>, message: string): Promise<void> {
-    await this.store.putItem(item, { condition: { expression: 'attribute_not_exists(PK)' }, onConditionFailed: () => new AppError(ErrorCode.CONFLICT, message) });
+    await this.store.putItem(item, {
+      condition: { expression: 'attribute_not_exists(PK)' },
+      onConditionFailed: () => new AppError(ErrorCode.CONFLICT, message),
+    });
   }
 }

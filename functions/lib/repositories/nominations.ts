@@ -21,7 +21,8 @@ export interface NominationRecord {
   updatedAt: string;
 }
 
-const indexKeys = (n: NominationRecord): Key[] => indexKeysFor('NOMINATION', { org: n.organizationPath, category: n.category, status: n.status }, timeSortKey(n.createdAt, n.id));
+const indexKeys = (n: NominationRecord): Key[] =>
+  indexKeysFor('NOMINATION', { org: n.organizationPath, category: n.category, status: n.status }, timeSortKey(n.createdAt, n.id));
 
 /** Nominations, listed by organization subtree, category and status, newest first. */
 export class NominationRepository extends EntityStore<NominationRecord> {
@@ -29,7 +30,10 @@ export class NominationRepository extends EntityStore<NominationRecord> {
     super(store, loader, 'NOMINATION', indexKeys);
   }
 
-  async list(filter: { organizationId: string; category?: NominationCategory | null; status?: NominationStatus | null }, args: PageArgs): Promise<Page<NominationRecord>> {
+  async list(
+    filter: { organizationId: string; category?: NominationCategory | null; status?: NominationStatus | null },
+    args: PageArgs,
+  ): Promise<Page<NominationRecord>> {
     const dims: Dimensions<'NOMINATION'> = { org: filter.organizationId };
     if (filter.category) dims.category = filter.category;
     if (filter.status) dims.status = filter.status;

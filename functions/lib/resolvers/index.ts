@@ -9,6 +9,8 @@ import { needResolvers } from './need.js';
 import { poolResolvers } from './pool.js';
 import { accessResolvers } from './access.js';
 import { activityResolvers } from './activity.js';
+import { workstationResolvers } from './workstation.js';
+import { governanceResolvers } from './governance.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -21,4 +23,6 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'pool', resolvers: poolResolvers },
   { name: 'access', resolvers: accessResolvers },
   { name: 'activity', resolvers: activityResolvers },
+  { name: 'workstation', resolvers: workstationResolvers },
+  { name: 'governance', resolvers: governanceResolvers },
 ]);
