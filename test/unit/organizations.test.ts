@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlacement, parentRegionCandidates } from '../../functions/lib/domain/organizations.js';
+import { checkLevel, checkParentRegion, checkPlacement, chooseParentId, parentRegionCandidates } from '../../functions/lib/domain/organizations.js';
 import { getRegion, type Region } from '../../functions/lib/regions/index.js';
 
 const region = (code: string) => getRegion(code) as Region;
@@ -23,5 +23,41 @@ describe('organization placement', () => {
     expect(() => checkPlacement('ASSOCIATION', region('81'))).toThrow(/Guangdong/);
     expect(() => checkPlacement('SOCIETY', region('440103001'))).toThrow(/province, city and county level only/);
     expect(() => checkPlacement('SOCIETY', region('440103'))).not.toThrow();
+  });
+});
+
+describe('Function: chooseParentId', () => {
+  it('takes the association of the enclosing region when none is named', () => {
+    expect(chooseParentId('ASSOCIATION', region('440103'), undefined, 'gz')).toBe('gz');
+  });
+
+  it('refuses to place an association or a society under another parent than the derived one', () => {
+    expect(() => chooseParentId('ASSOCIATION', region('440104'), 'sz', 'gz')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'parentId' }));
+    expect(() => chooseParentId('SOCIETY', region('4401'), 'sz', 'gz')).toThrow(expect.objectContaining({ field: 'parentId' }));
+  });
+
+  it('lets other kinds name a parent of their own', () => {
+    expect(chooseParentId('ENTERPRISE_ASSOCIATION', region('440103'), 'gz', 'liwan')).toBe('gz');
+  });
+
+  it("gives the province's association no parent and refuses any other organization without one", () => {
+    expect(chooseParentId('ASSOCIATION', region('44'), undefined, undefined)).toBeNull();
+    expect(() => chooseParentId('ASSOCIATION', region('4401'), undefined, undefined)).toThrow(expect.objectContaining({ field: 'regionCode' }));
+    expect(() => chooseParentId('SOCIETY', region('44'), undefined, undefined)).toThrow(/create it first/);
+  });
+});
+
+describe('Function: checkParentRegion', () => {
+  it("refuses a parent whose region does not contain the child's", () => {
+    expect(() => checkParentRegion('4401', '440103')).not.toThrow();
+    expect(() => checkParentRegion('4403', '440103')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'parentId' }));
+  });
+});
+
+describe('Function: checkLevel', () => {
+  it("refuses a level other than the region's and accepts none", () => {
+    expect(() => checkLevel(undefined, region('440105'))).not.toThrow();
+    expect(() => checkLevel('COUNTY', region('440105'))).not.toThrow();
+    expect(() => checkLevel('CITY', region('440105'))).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'level' }));
   });
 });

@@ -1,5 +1,5 @@
 import { badInput } from '../errors.js';
-import { regionLineage, type Region } from '../regions/index.js';
+import { regionLineage, type Region, type RegionLevel } from '../regions/index.js';
 import type { OrganizationKind } from '../repositories/organizations.js';
 
 /** The province whose organization network this system runs. */
@@ -30,3 +30,29 @@ export function parentRegionCandidates(kind: OrganizationKind, region: Region): 
 
 /** True when a parent in `parentRegion` can contain a child in `childRegion`. */
 export const regionContains = (parentRegion: string, childRegion: string): boolean => childRegion.startsWith(parentRegion);
+
+/** Checks the level a caller gave (optional) against the region's level: BAD_USER_INPUT on `level`. */
+export function checkLevel(level: RegionLevel | null | undefined, region: Region): void {
+  if (level && level !== region.level) throw badInput('level', `Region ${region.code} is at level ${region.level}, not ${level}`);
+}
+
+/**
+ * Chooses the parent of a new organization: the one the caller named or the association of the
+ * nearest enclosing region (`derived`). An association or a society sits under the derived one, so
+ * naming another is refused; only the province's association has no parent. Null means no parent.
+ */
+export function chooseParentId(kind: OrganizationKind, region: Region, named: string | null | undefined, derived: string | undefined): string | null {
+  const derivable = kind === 'ASSOCIATION' || kind === 'SOCIETY';
+  if (named && derivable && derived && named !== derived) {
+    throw badInput('parentId', `A ${kind.toLowerCase()} in ${region.code} belongs under the association ${derived}`);
+  }
+  const chosen = named ?? derived;
+  if (chosen) return chosen;
+  if (kind === 'ASSOCIATION' && region.level === 'PROVINCE') return null;
+  throw badInput('regionCode', `No association encloses region ${region.code} yet: create it first`);
+}
+
+/** Refuses a parent whose region does not contain the child's (BAD_USER_INPUT on `parentId`). */
+export function checkParentRegion(parentRegion: string, childRegion: string): void {
+  if (!regionContains(parentRegion, childRegion)) throw badInput('parentId', `The parent's region ${parentRegion} does not contain ${childRegion}`);
+}

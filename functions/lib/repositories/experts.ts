@@ -27,6 +27,12 @@ export interface ExpertRecord {
   bio: string | null;
   /** Ids of all organizations above (and including) the expert's own and its teams' organizations. */
   scopeOrganizationIds: string[];
+  /**
+   * Ids of the teams the expert belongs to, kept on the expert item so that a membership change reads
+   * them with the expert's version in one strongly consistent GetItem. Absent on experts that joined
+   * teams before it was kept (their teams are then read once from GSI1).
+   */
+  teamIds?: string[];
   /** Needs accepted and not yet finished (a counter kept by the need workflow). */
   openAssignments?: number;
   version: number;
@@ -78,7 +84,10 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
   override update(current: ExpertRecord, fields: Partial<ExpertRecord>, now: string, extra: WriteOp[] = []): Promise<ExpertRecord> {
     const guards: WriteOp[] =
       fields.phone !== undefined && fields.phone !== current.phone
-        ? [this.store.delete(guardKey('EXPERT_PHONE', current.phone)), this.store.putNew({ ...guardKey('EXPERT_PHONE', fields.phone), ownerId: current.id }, phoneTaken)]
+        ? [
+            this.store.delete(guardKey('EXPERT_PHONE', current.phone)),
+            this.store.putNew({ ...guardKey('EXPERT_PHONE', fields.phone), ownerId: current.id }, phoneTaken),
+          ]
         : [];
     return super.update(current, fields, now, [...guards, ...extra]);
   }
@@ -111,13 +120,13 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
     );
   }
 
-  /** Replaces the organization scope (membership changes); not a user edit, so no version bump. */
-  setScopeOp(expertId: string, scopeOrganizationIds: string[]): WriteOp {
-    return this.store.update(
-      entityKey('EXPERT', expertId),
-      { set: { scopeOrganizationIds } },
-      { expression: 'attribute_exists(PK)', onFailed: () => new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }) },
-    );
+  /**
+   * The write of a membership change on the expert's side: its team ids and the scope recomputed from
+   * them, on the condition that the expert is still at `current.version` (which it bumps). A concurrent
+   * membership change in between fails it with CONFLICT on `version`, so the caller re-reads and
+   * recomputes instead of overwriting the other change's scope.
+   */
+  membershipOps(current: ExpertRecord, teamIds: string[], scopeOrganizationIds: string[], now: string): WriteOp[] {
+    return this.updateOps(current, { teamIds, scopeOrganizationIds }, now).ops;
   }
-
 }

@@ -1,5 +1,5 @@
 import { entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
-import type { ItemLoader } from '../data/loader.js';
+import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -71,7 +71,10 @@ export class TeamRepository extends EntityStore<TeamRecord> {
     return hydratePage(page, (item) => String(item.teamId), (id) => this.get(id));
   }
 
-  /** All team ids of an expert (for recomputing its organization scope; an expert is in few teams). */
+  /**
+   * All team ids of an expert from GSI1 (eventually consistent): only for experts whose item does not
+   * keep its team ids yet (see ExpertRecord.teamIds); an expert is in few teams.
+   */
   async allTeamIdsOf(expertId: string): Promise<string[]> {
     const ids: string[] = [];
     let after: string | null = null;
@@ -83,44 +86,50 @@ export class TeamRepository extends EntityStore<TeamRecord> {
     return ids;
   }
 
-  /** Membership item + member counter (+ the caller's extra writes), in one transaction. */
-  async addMember(teamId: string, expertId: string, now: string, extra: WriteOp[]): Promise<void> {
+  /** The organization paths of these teams, read with strong consistency (teams that do not exist are skipped). */
+  async organizationPathsOf(teamIds: readonly string[]): Promise<string[][]> {
+    const items = await this.store.batchGet(
+      teamIds.map((id) => entityKey('TEAM', id)),
+      { consistentRead: true },
+    );
+    return items.flatMap((item) => (item ? [recordOf<TeamRecord>(item).organizationPath] : []));
+  }
+
+  /**
+   * Joins: the membership item (CONFLICT on `expertId` when it exists), the member counter and the
+   * expert's side of the change (`expertOps`, versioned), in one transaction. The membership item
+   * comes first, so "already a member" is the error when it and a stale expert version both fail.
+   */
+  async addMember(teamId: string, expertId: string, now: string, expertOps: WriteOp[]): Promise<void> {
     await this.store.transact([
       this.store.putNew({ ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: 'MEMBER', teamId, expertId, joinedAt: now }, () =>
         new AppError(ErrorCode.CONFLICT, 'The expert is already a member of this team', { field: 'expertId' }),
       ),
       this.counterOp(teamId, 1),
-      ...extra,
+      ...expertOps,
     ]);
     this.loader.clear(entityKey('TEAM', teamId));
   }
 
-  async removeMember(teamId: string, expertId: string, extra: WriteOp[]): Promise<void> {
+  /** Leaves: the membership item (NOT_FOUND on `expertId` when absent), the counter and the expert's side, in one transaction. */
+  async removeMember(teamId: string, expertId: string, expertOps: WriteOp[]): Promise<void> {
     await this.store.transact([
       this.store.delete(memberKey(teamId, expertId), {
         expression: 'attribute_exists(PK)',
         onFailed: () => new AppError(ErrorCode.NOT_FOUND, 'The expert is not a member of this team', { field: 'expertId' }),
       }),
       this.counterOp(teamId, -1),
-      ...extra,
+      ...expertOps,
     ]);
     this.loader.clear(entityKey('TEAM', teamId));
   }
 
   // The counter is not a user-edited field, so it does not bump `version`.
-  private counterOp(teamId: string, delta: number): WriteOp {
-    return {
-      item: {
-        Update: {
-          TableName: this.store.tableName,
-          Key: entityKey('TEAM', teamId),
-          UpdateExpression: 'ADD memberCount :d',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':d': delta },
-        },
-      },
-      onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, `Team ${teamId} not found`, { field: 'teamId' }),
-    };
+  private counterOp(teamId: string, delta: 1 | -1): WriteOp {
+    return this.store.update(
+      entityKey('TEAM', teamId),
+      { add: { memberCount: delta } },
+      { expression: 'attribute_exists(PK)', onFailed: () => new AppError(ErrorCode.NOT_FOUND, `Team ${teamId} not found`, { field: 'teamId' }) },
+    );
   }
-
 }

@@ -1,19 +1,11 @@
 import type { Resolvers } from '../generated/graphql.js';
-import { authorize } from '../auth/policy.js';
 
 /** User access (disable, revoke roles): the province's switch for subscriptions. */
 export const accessResolvers: Resolvers = {
   Query: {
-    userAccess: async (_p, { userId }, ctx) => {
-      authorize(ctx.principal, { type: 'access.manage' });
-      return (await ctx.repos.access.get(userId)) ?? null;
-    },
+    userAccess: (_p, { userId }, ctx) => ctx.services.access.get(userId),
   },
   Mutation: {
-    setUserAccess: async (_p, { input }, ctx) => {
-      authorize(ctx.principal, { type: 'access.manage' });
-      const access = await ctx.repos.access.put({ userId: input.userId, disabled: input.disabled, revokedRoles: [...new Set(input.revokedRoles ?? [])], updatedAt: ctx.now() });
-      return { access };
-    },
+    setUserAccess: async (_p, { input }, ctx) => ({ access: await ctx.services.access.set(input) }),
   },
 };

@@ -7,10 +7,10 @@ export const commonResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Quarter: QuarterScalar,
   Query: {
-    me: (_parent, _args, ctx) => ctx.principal,
+    me: (_parent, _args, ctx) => ctx.services.access.me(),
   },
   Principal: {
-    organization: async (p, _args, ctx) => (p.organizationId ? ((await ctx.repos.organizations.get(p.organizationId)) ?? null) : null),
-    expert: async (p, _args, ctx) => (p.expertId ? ((await ctx.repos.experts.get(p.expertId)) ?? null) : null),
+    organization: async (p, _args, ctx) => (p.organizationId ? ctx.services.organizations.get(p.organizationId) : null),
+    expert: async (p, _args, ctx) => (p.expertId ? ctx.services.experts.get(p.expertId) : null),
   },
 };

@@ -1,6 +1,28 @@
 import type { ServiceContext } from './context.js';
+import type { SetUserAccessInput } from '../generated/graphql.js';
+import { authorize } from '../auth/policy.js';
+import type { Principal } from '../auth/principal.js';
+import type { UserAccessRecord } from '../repositories/access.js';
 
 /** The province's switch over users: disable, revoke roles. */
 export class AccessService {
   constructor(protected readonly ctx: ServiceContext) {}
+
+  /** The caller, as the API sees it (anonymous without a token). */
+  me(): Principal {
+    return this.ctx.principal;
+  }
+
+  /** A user's access record (PROVINCE_ADMIN); null when the province never set one (full access). */
+  async get(userId: string): Promise<UserAccessRecord | null> {
+    authorize(this.ctx.principal, { type: 'access.manage' });
+    return (await this.ctx.repos.access.get(userId)) ?? null;
+  }
+
+  /** Disables a user or revokes roles (PROVINCE_ADMIN); open subscriptions stop delivering at the next event. */
+  set(input: SetUserAccessInput): Promise<UserAccessRecord> {
+    authorize(this.ctx.principal, { type: 'access.manage' });
+    const revokedRoles = [...new Set(input.revokedRoles ?? [])];
+    return this.ctx.repos.access.put({ userId: input.userId, disabled: input.disabled, revokedRoles, updatedAt: this.ctx.now() });
+  }
 }

@@ -1,6 +1,122 @@
 import type { ServiceContext } from './context.js';
+import type { ExpertFilter as ExpertFilterInput, RegisterExpertInput, UpdateExpertInput } from '../generated/graphql.js';
+import { allows, authorize } from '../auth/policy.js';
+import { badInput } from '../errors.js';
+import { requireRegion } from '../regions/index.js';
+import { isDomain } from '../vocabulary.js';
+import { DEFAULT_MAX_OPEN_ASSIGNMENTS, checkCapacity, checkLanguages, checkServiceRegions } from '../domain/experts.js';
+import { maskPhone, normalizeIdNumber, normalizePhone } from '../domain/personalData.js';
+import type { ExpertFilter, ExpertRecord } from '../repositories/experts.js';
+import type { NeedMatchRecord } from '../repositories/needs.js';
+import type { OrganizationRecord } from '../repositories/organizations.js';
+import type { Page, PageArgs } from '../data/pagination.js';
+import { checkDomains, checkKeywords, optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
 
 /** The talent pool: registration, profile edits, personal data, lists. */
 export class ExpertService {
   constructor(protected readonly ctx: ServiceContext) {}
+
+  /** One expert (signed-in callers); null when unknown. */
+  async get(id: string): Promise<ExpertRecord | null> {
+    authorize(this.ctx.principal, { type: 'expert.read' });
+    return (await this.ctx.repos.experts.get(id)) ?? null;
+  }
+
+  /** One page of experts matching every given filter (a regionCode filter is the base region's subtree). */
+  list(filter: ExpertFilterInput | null | undefined, page: PageArgs): Promise<Page<ExpertRecord>> {
+    authorize(this.ctx.principal, { type: 'expert.read' });
+    return this.ctx.repos.experts.list(checkFilter(filter), page);
+  }
+
+  /** The organization that registered the expert, if any. */
+  async organization(expert: ExpertRecord): Promise<OrganizationRecord | null> {
+    return expert.organizationId ? ((await this.ctx.repos.organizations.get(expert.organizationId)) ?? null) : null;
+  }
+
+  /**
+   * The expert's phone: whole for the expert and the admins of its organizations (each such read is
+   * an audit log line), masked (138****1234) for everyone else.
+   */
+  phone(expert: ExpertRecord): string {
+    const { principal, logger } = this.ctx;
+    if (!allows(principal, { type: 'expert.readPersonalData', expert })) return maskPhone(expert.phone);
+    logger.info('audit: personal data read', { audit: true, field: 'Expert.phone', expertId: expert.id, principal: principal.userId, roles: principal.roles });
+    return expert.phone;
+  }
+
+  /** The expert's inbox: open needs it was matched to, newest first (the expert and the admins of its organizations). */
+  matchedNeeds(expert: ExpertRecord, page: PageArgs): Promise<Page<NeedMatchRecord>> {
+    authorize(this.ctx.principal, { type: 'expert.readPersonalData', expert });
+    return this.ctx.repos.needs.inbox(expert.id, page);
+  }
+
+  /** Self sign-up of the signed-in user (one expert per user, one per phone number). */
+  async register(input: RegisterExpertInput): Promise<ExpertRecord> {
+    const { repos, principal } = this.ctx;
+    authorize(principal, { type: 'expert.register' });
+    const region = requireRegion(input.regionCode);
+    const organization = input.organizationId ? await repos.organizations.get(input.organizationId) : undefined;
+    if (input.organizationId && !organization) throw badInput('organizationId', `Organization ${input.organizationId} not found`);
+    const now = this.ctx.now();
+    return repos.experts.create({
+      id: this.ctx.newId(),
+      userId: principal.userId,
+      name: requireText(input.name, 'name', 50),
+      title: input.title,
+      domains: checkDomains(input.domains),
+      keywords: checkKeywords(input.keywords ?? []),
+      affiliation: optionalText(input.affiliation, 'affiliation', 100) ?? null,
+      organizationId: organization?.id ?? null,
+      origin: input.origin,
+      languages: checkLanguages(input.languages),
+      regionCode: region.code,
+      serviceRegionCodes: checkServiceRegions(input.serviceRegionCodes ?? [region.code]),
+      availability: input.availability ?? 'AVAILABLE',
+      maxOpenAssignments: checkCapacity(input.maxOpenAssignments ?? DEFAULT_MAX_OPEN_ASSIGNMENTS),
+      phone: normalizePhone(input.phone),
+      idNumber: input.idNumber ? normalizeIdNumber(input.idNumber, input.origin) : null,
+      bio: optionalText(input.bio, 'bio') ?? null,
+      // In no team yet: the scope is the path of its own organization.
+      scopeOrganizationIds: organization?.path ?? [],
+      teamIds: [],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** Edits an expert's profile (the expert and the admins of its organizations; a stale version is a CONFLICT). */
+  async update(input: UpdateExpertInput): Promise<ExpertRecord> {
+    const { repos, principal } = this.ctx;
+    const version = requireVersion(input.version);
+    const current = await repos.experts.requireFresh(input.id);
+    authorize(principal, { type: 'expert.update', expert: current });
+    requireCurrentVersion(current.version, version, 'expert');
+    return repos.experts.update(
+      current,
+      {
+        name: input.name == null ? undefined : requireText(input.name, 'name', 50),
+        title: input.title ?? undefined,
+        domains: input.domains == null ? undefined : checkDomains(input.domains),
+        keywords: input.keywords == null ? undefined : checkKeywords(input.keywords),
+        affiliation: optionalText(input.affiliation, 'affiliation', 100),
+        languages: input.languages == null ? undefined : checkLanguages(input.languages),
+        regionCode: input.regionCode == null ? undefined : requireRegion(input.regionCode).code,
+        serviceRegionCodes: input.serviceRegionCodes == null ? undefined : checkServiceRegions(input.serviceRegionCodes),
+        availability: input.availability ?? undefined,
+        maxOpenAssignments: input.maxOpenAssignments == null ? undefined : checkCapacity(input.maxOpenAssignments),
+        phone: input.phone == null ? undefined : normalizePhone(input.phone),
+        idNumber: input.idNumber == null ? undefined : normalizeIdNumber(input.idNumber, current.origin),
+        bio: optionalText(input.bio, 'bio'),
+      },
+      this.ctx.now(),
+    );
+  }
+}
+
+/** Known region code and domain in the filter (BAD_USER_INPUT on `filter.regionCode` / `filter.domain`). */
+function checkFilter(filter: ExpertFilterInput | null | undefined): ExpertFilter {
+  if (filter?.regionCode) requireRegion(filter.regionCode, 'filter.regionCode');
+  if (filter?.domain && !isDomain(filter.domain)) throw badInput('filter.domain', `Unknown domain "${filter.domain}"`);
+  return filter ?? {};
 }
