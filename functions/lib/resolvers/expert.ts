@@ -1,6 +1,4 @@
 import type { Resolvers } from '../generated/graphql.js';
-import type { ExpertRecord } from '../repositories/experts.js';
-import type { Context } from '../context.js';
 import { toConnection } from '../data/pagination.js';
 import { getRegion, requireRegion } from '../regions/index.js';
 import { DOMAINS, domainTerm } from '../vocabulary.js';
@@ -27,7 +25,3 @@ export const expertResolvers: Resolvers = {
     openAssignments: (e) => e.openAssignments ?? 0,
   },
 };
-
-// removed at merge: need.ts, activity.ts and pool.ts import this until their rewrite lands.
-/** @deprecated Use `ctx.repos.experts.require(id, field)` (services) instead. */
-export const requireExpert = (ctx: Context, id: string, field = 'id'): Promise<ExpertRecord> => ctx.repos.experts.require(id, field);

@@ -43,9 +43,4 @@ export const needResolvers: Resolvers = {
     need: (m, _a, ctx) => ctx.services.needOrders.needOfMatch(m),
     expert: (m, _a, ctx) => ctx.services.needOrders.expertOfMatch(m),
   },
-  // moved to expert.ts at merge: Expert.matchedNeeds is declared in graphql/expert.graphql and resolved there
-  // through ExpertService; this entry only keeps the inbox tests of this branch running until then.
-  Expert: {
-    matchedNeeds: async (e, { first, after }, ctx) => toConnection(await ctx.services.needOrders.matchedNeedsOf(e, { first, after })),
-  },
 };

@@ -1,6 +1,4 @@
 import type { Resolvers } from '../generated/graphql.js';
-import type { OrganizationRecord } from '../repositories/organizations.js';
-import type { Context } from '../context.js';
 import { toConnection } from '../data/pagination.js';
 import { getRegion, requireRegion } from '../regions/index.js';
 
@@ -23,7 +21,3 @@ export const organizationResolvers: Resolvers = {
     contactPhone: (o, _a, ctx) => ctx.services.organizations.contactPhone(o),
   },
 };
-
-// removed at merge: need.ts, activity.ts and pool.ts import this until their rewrite lands.
-/** @deprecated Use `ctx.repos.organizations.require(id, field)` (services) instead. */
-export const requireOrganization = (ctx: Context, id: string, field = 'id'): Promise<OrganizationRecord> => ctx.repos.organizations.require(id, field);

@@ -11,7 +11,7 @@ import type {
   SubmitNeedInput,
 } from '../generated/graphql.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
-import { allows, authorize, needListingScope, postsAsRequester, type ExpertScope, type NeedScope } from '../auth/policy.js';
+import { allows, authorize, needListingScope, postsAsRequester, type NeedScope } from '../auth/policy.js';
 import type { WriteOp } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { regionLineage, requireRegion } from '../regions/index.js';
@@ -48,12 +48,6 @@ const needScope = (n: NeedRecord): NeedScope => ({
   dispatchedExpertIds: n.dispatchedExpertIds,
   acceptedExpertIds: n.acceptedExpertIds,
 });
-
-/** A page of an expert's inbox: the stored matches of open needs. */
-export interface InboxPage {
-  items: Array<{ node: NeedMatchRecord; cursor: string }>;
-  hasNextPage: boolean;
-}
 
 interface StepOptions {
   version: number;
@@ -324,12 +318,6 @@ export class NeedOrderService {
   /** The expert of a stored match. */
   expertOfMatch(match: NeedMatchRecord): Promise<ExpertRecord> {
     return this.ctx.repos.experts.require(match.expertId);
-  }
-
-  /** An expert's inbox (open needs it matched, newest first): for the expert and the admins of its organizations. */
-  async matchedNeedsOf(expert: ExpertScope, args: PageArgs): Promise<InboxPage> {
-    authorize(this.ctx.principal, { type: 'expert.readPersonalData', expert });
-    return this.ctx.repos.needs.inbox(expert.id, args);
   }
 
   // ---- Helpers ----
