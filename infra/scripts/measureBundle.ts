@@ -23,7 +23,16 @@ export const handler = startServerAndCreateLambdaHandler(server, handlers.create
 
 async function bundle(entry: string, name: string, external: string[]): Promise<string> {
   const outfile = join(out, `${name}.js`);
-  await build({ entryPoints: [entry], outfile, bundle: true, ...ESBUILD, external, alias: APOLLO_ALIAS, nodePaths: [resolve('node_modules')], logLevel: 'error' });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    ...ESBUILD,
+    external,
+    alias: APOLLO_ALIAS,
+    nodePaths: [resolve('node_modules')],
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -39,7 +48,11 @@ function initTimes(file: string): number[] {
     NODE_PATH: resolve('node_modules'),
   };
   return Array.from({ length: 5 }, () => {
-    const run = spawnSync(process.execPath, ['-e', `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`], { env, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      ['-e', `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`],
+      { env, encoding: 'utf8' },
+    );
     if (run.status !== 0) throw new Error(run.stderr);
     return Number(run.stdout.trim());
   });
@@ -54,5 +67,7 @@ const variants = [
 for (const [name, entry, external, label] of variants) {
   const file = await bundle(entry, name, [...external]);
   const times = initTimes(file);
-  console.log(`${name}: ${(statSync(file).size / 1024).toFixed(0)} KB minified, ${label}, Apollo aliased; init median ${median(times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
+  const size = `${(statSync(file).size / 1024).toFixed(0)} KB minified`;
+  const init = `init median ${median(times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`;
+  console.log(`${name}: ${size}, ${label}, Apollo aliased; ${init}`);
 }
