@@ -75,5 +75,60 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
   },
 
+  // The layers (docs/architecture.md): handler → resolvers → services → domain + repositories → Store.
+  // Each block names what a layer may not reach; type-only imports of records stay allowed.
+  {
+    files: ['functions/lib/resolvers/**/*.ts'],
+    // index.ts is the one module that gathers the others.
+    ignores: ['functions/lib/resolvers/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../auth/*', '../repositories/*', '../data/store.js', '../data/entityStore.js', '../data/keys.js'],
+              allowTypeImports: true,
+              message: 'Resolvers call services; policy and data access live below them.',
+            },
+            { group: ['./*', '!./scalars.js'], allowTypeImports: true, message: 'A resolver module does not import another resolver module.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': ['error', { object: 'ctx', property: 'repos', message: 'Resolvers call ctx.services; repositories are for services.' }],
+    },
+  },
+  {
+    files: ['functions/lib/services/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../resolvers/*', '@aws-sdk/*'], allowTypeImports: true, message: 'Services sit between resolvers and repositories; only the Store talks to DynamoDB.' }] },
+      ],
+    },
+  },
+  {
+    files: ['functions/lib/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../services/*', '../repositories/*', '../resolvers/*', '../data/*', '../realtime/*', '@aws-sdk/*'], allowTypeImports: true, message: 'Domain rules are pure: no I/O, no layers above.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['functions/lib/repositories/**/*.ts', 'functions/lib/realtime/**/*.ts', 'functions/lib/streams/**/*.ts', 'functions/lib/matching/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '../resolvers/*'], allowTypeImports: true, message: 'Only the Store (functions/lib/data/store.ts) sends DynamoDB commands.' }] },
+      ],
+    },
+  },
+
   prettier,
 );

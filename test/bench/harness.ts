@@ -16,16 +16,16 @@ export type BenchData = Record<string, Record<string, Record<string, string | nu
 
 export interface BenchApp {
   deps: AppDeps;
-  token(claims: TokenClaims): Promise<string>;
+  token: (claims: TokenClaims) => Promise<string>;
   /** Calls the real GraphQL Lambda handler with an HTTP API event; throws on GraphQL errors. */
-  gql(query: string, variables: Record<string, unknown>, auth: string | TokenClaims): Promise<BenchData>;
+  gql: (query: string, variables: Record<string, unknown>, auth: string | TokenClaims) => Promise<BenchData>;
 }
 
 /** The GraphQL handler over a new table in a running DynamoDB Local, with its own signing key. */
 export async function createBenchApp(endpoint: string, tableName: string): Promise<BenchApp> {
   await ensureTable(endpoint, tableName);
   const keys = await generateLocalKeys();
-  const config: AppConfig = { tableName, dynamoEndpoint: endpoint, cursorSecret: randomBytes(16).toString('hex'), production: false, auth: { kind: 'local', publicJwk: keys.publicJwk as Record<string, unknown> } };
+  const config: AppConfig = { tableName, dynamoEndpoint: endpoint, cursorSecret: randomBytes(16).toString('hex'), production: false, auth: { kind: 'local', publicJwk: keys.publicJwk } };
   const deps = createDeps(config, new Logger({ serviceName: 'bench', logLevel: 'ERROR' }));
   const handler = createGraphqlHandler(config, deps);
   const token = (claims: TokenClaims) => signLocalToken(keys.privateJwk, claims);

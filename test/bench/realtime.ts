@@ -110,7 +110,7 @@ async function deliveryLatency() {
         latencies.push(...(arrivals.get(need.id) ?? []).map((t) => t - started));
       }
       console.log(`delivery latency approval → next, ${clients} subscribed client(s): median ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms over ${latencies.length} deliveries (expected ${clients * 10}); stream polled every 50 ms`);
-      await Promise.all(sockets.map((c) => c.dispose()));
+      await Promise.all(sockets.map(async (c) => c.dispose()));
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {

@@ -73,6 +73,6 @@ export async function post(url: string, query: string, variables: Record<string,
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify({ query, variables }),
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON is read loosely by tests; each assertion is the type check
   return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: Array<{ message: string; extensions: { code: string; field?: string } }> } };
 }

@@ -17,7 +17,7 @@ import type { AppDeps } from '../../functions/lib/context.js';
 export { RequestCounter };
 
 /** Response data is dynamic JSON; tests read it loosely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON is read loosely by tests; each assertion is the type check
 export type Data = Record<string, any>;
 
 export interface GraphqlResponse {
@@ -73,7 +73,7 @@ export async function createTestApp(options: { tableName?: string; createTable?:
     dynamoEndpoint: endpoint,
     cursorSecret: randomBytes(32).toString('base64url'),
     production: false,
-    auth: { kind: 'local', publicJwk: keys.publicJwk as Record<string, unknown> },
+    auth: { kind: 'local', publicJwk: keys.publicJwk },
   };
   const logs: string[] = [];
   const logger = new Logger({ serviceName: 'kezhi-test', logLevel: 'INFO' });

@@ -25,7 +25,8 @@ const shamianNeed = (published: boolean): NeedScope => ({
   acceptedExpertIds: [],
 });
 
-type Expected = 'allow' | 'UNAUTHENTICATED' | string;
+/** 'allow', or the refusal's code and reason. */
+type Expected = string;
 const outcome = (p: Principal, action: Action): Expected => {
   const decision = decide(p, action);
   return decision.allowed ? 'allow' : decision.code === 'UNAUTHENTICATED' ? decision.code : decision.reason;

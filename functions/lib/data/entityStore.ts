@@ -93,8 +93,8 @@ export class EntityStore<T extends { id: string; version: number }> {
    * and new ones put. Returns the record as it will be.
    */
   updateOps(current: T, fields: Partial<T>, now: string): { ops: WriteOp[]; next: T } {
-    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const next = { ...current, ...changed } as T;
+    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+    const next: T = { ...current, ...changed };
     const before = new Map(this.indexKeysOf(current).map((k) => [keyId(k), k]));
     const after = new Map(this.indexKeysOf(next).map((k) => [keyId(k), k]));
     const ops: WriteOp[] = [this.store.updateVersioned(entityKey(this.type, current.id), current.version, fields, now)];

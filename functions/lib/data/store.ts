@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError, ErrorCode } from '../errors.js';
 import type { IndexName } from './table.js';
@@ -244,7 +244,7 @@ export class Store {
 
   #conditionError(error: unknown, onFailed: OnConditionFailed | undefined): unknown {
     if (!(error instanceof ConditionalCheckFailedException)) return error;
-    const old = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined;
+    const old = error.Item ? unmarshall(error.Item) : undefined;
     const domain = onFailed ? onFailed(old) : new AppError(ErrorCode.CONFLICT, 'The item was changed or already exists');
     return new AppError(domain.code, domain.message, { ...(domain.field && { field: domain.field }), cause: error });
   }
@@ -265,10 +265,10 @@ export class Store {
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt >= BATCH_MAX_ATTEMPTS) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed after ${BATCH_MAX_ATTEMPTS} attempts`);
         if (attempt > 0) await backoff(attempt, options.baseDelayMs ?? 25);
-        const request = new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } });
+        const request = new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } });
         const out = await this.#send((db) => db.send(request));
         requests += 1;
-        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
+        pending = out.UnprocessedItems?.[this.tableName] ?? [];
       }
     }
     return requests;
@@ -354,7 +354,7 @@ export class Store {
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       const op = failed >= 0 ? ops[failed] : undefined;
       if (op?.onConditionFailed) {
-        const old = reasons[failed]?.Item ? unmarshall(reasons[failed].Item as Record<string, AttributeValue>) : undefined;
+        const old = reasons[failed]?.Item ? unmarshall(reasons[failed].Item) : undefined;
         const domain = op.onConditionFailed(old);
         throw new AppError(domain.code, domain.message, { ...(domain.field && { field: domain.field }), cause: error });
       }

@@ -19,7 +19,7 @@ export function mergeResolvers<T>(parts: ReadonlyArray<{ name: string; resolvers
         if (previous) throw new Error(`${id} is resolved by both resolvers/${previous}.ts and resolvers/${name}.ts`);
         owner.set(id, name);
         if (!isFieldMap) merged[typeName] = resolver as Record<string, unknown>;
-        else merged[typeName] = { ...merged[typeName], [field]: resolver };
+        else merged[typeName] = { ...merged[typeName], [field]: resolver as unknown };
       }
     }
   }

@@ -36,7 +36,7 @@ export const DateScalar = stringScalar('Date', 'A calendar date, YYYY-MM-DD', '2
 
 /** RFC 3339 date-time with an offset (graphql-scalars' DateTime rules); stored and returned as the UTC instant (…Z). */
 export const DateTimeScalar = stringScalar('DateTime', 'An RFC 3339 date-time with an offset, stored in UTC', '2026-11-28T09:00:00+08:00', (value) =>
-  (DateTimeResolver.parseValue(value) as Date).toISOString(),
+  DateTimeResolver.parseValue(value).toISOString(),
 );
 
 /** A calendar quarter, 2026Q4. */
