@@ -14,6 +14,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROLES } from '../functions/lib/auth/principal.js';
+import { needStreamFilter } from '../functions/lib/data/keys.js';
 import { KezhiTable } from './constructs/KezhiTable.js';
 import { KezhiFunction } from './constructs/KezhiFunction.js';
 
@@ -144,8 +145,8 @@ export class KezhiStack extends Stack {
         maxRecordAge: Duration.hours(6),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(streamFailures),
-        // Only needs' main items concern the handler.
-        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: ['NEED'] } } } })],
+        // Only needs' main items concern the handler (not their index items, history or matches): see keys.ts.
+        filters: [FilterCriteria.filter(needStreamFilter)],
       }),
     );
 

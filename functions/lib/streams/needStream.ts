@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AppDeps } from '../context.js';
+import { isMainItem } from '../data/keys.js';
 import { createRepositories } from '../repositories/index.js';
 import { matchAndStore } from '../matching/matchNeed.js';
 import type { NeedRecord } from '../repositories/needs.js';
@@ -10,8 +11,6 @@ import type { SubscriptionService } from '../realtime/subscriptions.js';
 type Image = Record<string, unknown> | undefined;
 const imageOf = (raw: unknown): Image => (raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined);
 
-/** True for a need's main item (not its history, matches or index items). */
-const isNeed = (image: Image) => image?.entity === 'NEED' && image.SK === '#NEED';
 
 /**
  * Reacts to needs changing status. Into OPEN: match (once; stored matches are reused on redelivery and
@@ -22,7 +21,8 @@ export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<Sub
   async function processRecord(record: DynamoDBRecord): Promise<void> {
     const next = imageOf(record.dynamodb?.NewImage);
     const previous = imageOf(record.dynamodb?.OldImage);
-    if (!isNeed(next ?? previous)) return;
+    // The event filter (keys.ts: needStreamFilter) passes only needs' main items; the local poller has no filter.
+    if (!isMainItem('NEED', next ?? previous)) return;
     const wasOpen = previous?.status === 'OPEN';
     const isOpen = next?.status === 'OPEN';
     if (wasOpen === isOpen) return;
