@@ -10,6 +10,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, tableDefinition } from '../../functions/lib/data/table.js';
 import { Entity, entityKey, indexKeysFor, needHistoryKey, needMatchKey, timeSortKey } from '../../functions/lib/data/keys.js';
 import { matchesPattern } from '../support/eventPattern.js';
+import { ServiceName } from '../../functions/lib/logging.js';
 import { ROLES } from '../../functions/lib/auth/principal.js';
 
 const settings: StageSettings = { stage: 'prod', webOrigins: ['https://kezhi.example.org', 'https://admin.kezhi.example.org'], partners: ['hk-expert-platform', 'mo-expert-platform'] };
@@ -59,6 +60,14 @@ describe('KezhiStack', () => {
         expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
+    });
+
+    it('gives each function its own service name (the one its logger uses)', () => {
+      const byDescription = (text: string) => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes(text));
+      expect(byDescription('GraphQL API')?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(ServiceName.graphql);
+      expect(byDescription('subscriptions')?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(ServiceName.subscriptions);
+      expect(byDescription('table stream')?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(ServiceName.streams);
+      expect(new Set(Object.values(ServiceName)).size).toBe(3);
     });
 
     it('consumes the stream with bisect on error, bounded retries and age, partial batch failures and an SQS on-failure destination', () => {

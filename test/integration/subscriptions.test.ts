@@ -92,6 +92,32 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(app.gateway.to(c).at(-1)).toMatchObject({ type: 'error', id: 'q', payload: [{ message: 'Send a subscription operation' }] });
     });
 
+    it('refuses a document over the limits (or otherwise invalid) exactly as the HTTP API does: same codes, same messages', async () => {
+      const c = await open(experts.farmer?.token as string);
+      const organization = 'fragment O on Organization { parent { parent { parent { parent { parent { id name kind level } } } } } }';
+      const documents: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+        depth: { query: `subscription { matchingNeedPosted { expert { organization { ${'parent { '.repeat(10)}id${' }'.repeat(10)} } } } }` },
+        aliases: { query: `subscription { matchingNeedPosted { ${Array.from({ length: 16 }, (_, i) => `a${i}: score`).join(' ')} } }` },
+        directives: { query: `subscription { matchingNeedPosted { score ${'@include(if: true) '.repeat(21)}} }` },
+        tokens: { query: `subscription { matchingNeedPosted { ${'score '.repeat(3100)}} }` },
+        cost: { query: `subscription { matchingNeedPosted { expert { organization { ${'...O '.repeat(30)}} } } } ${organization}` },
+        suggestion: { query: 'subscription { matchingNeedPosted { scor } }' },
+        syntax: { query: 'subscription { matchingNeedPosted { ' },
+        variable: { query: 'subscription ($m: Float) { matchingNeedPosted(minScore: $m) { score } }', variables: { m: 'high' } },
+      };
+      for (const [id, { query, variables }] of Object.entries(documents)) {
+        const http = await app.gql(query, variables ?? {}, experts.farmer?.token);
+        expect(http.data ?? undefined, id).toBeUndefined();
+        expect(http.errors?.length, id).toBeGreaterThan(0);
+        await send(c, { type: 'subscribe', id, payload: { query, ...(variables && { variables }) } });
+        expect(app.gateway.to(c).at(-1), id).toEqual({ type: 'error', id, payload: http.errors });
+      }
+      const codes = (id: string) => (app.gateway.to(c).find((m) => m.id === id)?.payload as Array<{ extensions: { code: string } }>).map((e) => e.extensions.code);
+      for (const id of ['depth', 'aliases', 'directives', 'tokens', 'cost', 'suggestion', 'syntax']) expect(new Set(codes(id)), id).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+      expect(codes('variable')).toEqual(['BAD_USER_INPUT']);
+      expect(JSON.stringify(app.gateway.to(c))).not.toContain('Did you mean');
+    });
+
     it('closes with 4409 when a subscription id is reused', async () => {
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'same');
