@@ -57,7 +57,8 @@ export type GraphqlHandler = (event: APIGatewayProxyEventV2, context: LambdaCont
  * during a request (its operation line, a masked internal error) carries the request id.
  */
 export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDeps(config)): GraphqlHandler {
-  const server = buildServer({ logger: deps.logger, introspection: !config.production, metrics: new Metrics({ namespace: 'Kezhi', serviceName: ServiceName.graphql }) });
+  const metrics = new Metrics({ namespace: 'Kezhi', serviceName: ServiceName.graphql });
+  const server = buildServer({ logger: deps.logger, introspection: !config.production, metrics });
   const apollo = startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler(), {
     context: async ({ event, context }) => {
       try {

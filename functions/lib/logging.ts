@@ -11,7 +11,8 @@ export const ServiceName = {
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 
 /** A function's logger, under its own service name (level from POWERTOOLS_LOG_LEVEL unless given). */
-export const createLogger = (serviceName: ServiceName, logLevel?: ConstructorOptions['logLevel']): Logger => new Logger({ serviceName, ...(logLevel && { logLevel }) });
+export const createLogger = (serviceName: ServiceName, logLevel?: ConstructorOptions['logLevel']): Logger =>
+  new Logger({ serviceName, ...(logLevel && { logLevel }) });
 
 /** What identifies one invocation in its log lines. */
 export interface RequestScope {

@@ -1,4 +1,5 @@
-import { GraphQLError, Kind, getVariableValues, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, getVariableValues, specifiedRules, validate } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { ErrorCode } from './errors.js';
@@ -31,6 +32,10 @@ export const validationRules: readonly ValidationRule[] = [...specifiedRules, ..
 /** Hides "Did you mean …" suggestions in a message, as armor's plugin does over HTTP. */
 export const hideSuggestions = (message: string): string => message.replace(/Did you mean ".+"/g, queryLimits.blockFieldSuggestion.mask);
 
+/** The error with a code, as Apollo wraps graphql-js's errors (the original kept as `originalError`), suggestions hidden. */
+const withCode = (e: GraphQLError, code: ErrorCode): GraphQLError =>
+  new GraphQLError(hideSuggestions(e.message), { nodes: e.nodes, originalError: e.originalError ?? e, extensions: { ...e.extensions, code } });
+
 /** A document that passed, or the errors that refuse it (with Apollo's codes and messages). */
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: GraphQLError[] };
 
@@ -49,25 +54,25 @@ export function checkDocument(schema: GraphQLSchema, query: string): Checked<Doc
   }
   const invalid = validate(schema, document, validationRules);
   if (invalid.length === 0) return { ok: true, value: document };
-  return {
-    ok: false,
-    errors: invalid.map((e) => new GraphQLError(hideSuggestions(e.message), { nodes: e.nodes, originalError: e.originalError ?? e, extensions: { ...e.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED } })),
-  };
+  return { ok: false, errors: invalid.map((e) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)) };
 }
 
 /**
  * Coerces an operation's variables as graphql-js does before executing it; a refused variable is BAD_USER_INPUT
  * unless its error has a code, as Apollo marks it (a scalar's AppError stays the original error, for its field).
  */
-export function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): Checked<Record<string, unknown>> {
+export function coerceVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+): Checked<Record<string, unknown>> {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (!coerced.errors) return { ok: true, value: coerced.coerced };
   return {
     ok: false,
-    errors: coerced.errors.map((e) =>
-      e.extensions.code == null && e.nodes?.length === 1 && e.nodes[0]?.kind === Kind.VARIABLE_DEFINITION
-        ? new GraphQLError(hideSuggestions(e.message), { nodes: e.nodes, originalError: e.originalError ?? e, extensions: { ...e.extensions, code: ErrorCode.BAD_USER_INPUT } })
-        : e,
-    ),
+    errors: coerced.errors.map((e) => {
+      const aboutOneVariable = e.nodes?.length === 1 && e.nodes[0]?.kind === Kind.VARIABLE_DEFINITION;
+      return e.extensions.code == null && aboutOneVariable ? withCode(e, ErrorCode.BAD_USER_INPUT) : e;
+    }),
   };
 }

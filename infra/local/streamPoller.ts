@@ -33,11 +33,22 @@ function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   };
 }
 
+/** What the poller reads and whom it hands the records to. */
+export interface StreamPollerOptions {
+  endpoint: string;
+  tableName: string;
+  handler: StreamHandler;
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
+  /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
+  invoke?: Invoke;
+}
+
 /**
  * Feeds DynamoDB Local's real table stream to the stream handler, as Lambda's event source mapping
  * does on AWS: batches in order, partial batch failures retried, then skipped with a log line.
  */
-export function createStreamPoller(options: { endpoint: string; tableName: string; handler: StreamHandler; intervalMs?: number; onError?: (error: unknown) => void; invoke?: Invoke }) {
+export function createStreamPoller(options: StreamPollerOptions) {
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const iterators = new Map<string, string | null>();
   let streamArn: string | undefined;

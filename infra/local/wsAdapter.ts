@@ -29,7 +29,13 @@ const statusOf = (result: APIGatewayProxyResultV2) => (typeof result === 'object
  * Serves WebSocket on the HTTP server's `path` the way API Gateway's WebSocket API would: each upgrade
  * is a $connect event, each frame a $default event (in order per connection), each close a $disconnect.
  */
-export function attachWebSocket(server: Server, path: string, handler: WebSocketHandler, sockets: Map<string, WebSocket>, invoke: Invoke = direct): WebSocketServer {
+export function attachWebSocket(
+  server: Server,
+  path: string,
+  handler: WebSocketHandler,
+  sockets: Map<string, WebSocket>,
+  invoke: Invoke = direct,
+): WebSocketServer {
   // Each event has its own request id (API Gateway's) and Lambda context, as on AWS.
   const call = (event: WebSocketEvent) => {
     const context = lambdaContext('kezhi-subscriptions-local');
@@ -51,7 +57,9 @@ export function attachWebSocket(server: Server, path: string, handler: WebSocket
         sockets.set(connectionId, ws);
         let queue: Promise<unknown> = Promise.resolve();
         const invoke = (routeKey: string, body?: string) => {
-          queue = queue.then(() => call({ requestContext: { routeKey, connectionId }, ...(body !== undefined && { body }) })).catch((error: unknown) => console.error('websocket handler failed', error));
+          queue = queue
+            .then(() => call({ requestContext: { routeKey, connectionId }, ...(body !== undefined && { body }) }))
+            .catch((error: unknown) => console.error('websocket handler failed', error));
           return queue;
         };
         ws.on('message', (data) => void invoke('$default', data.toString()));

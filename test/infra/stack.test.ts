@@ -63,10 +63,12 @@ describe('KezhiStack', () => {
     });
 
     it('gives each function its own service name (the one its logger uses)', () => {
-      const byDescription = (text: string) => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes(text));
-      expect(byDescription('GraphQL API')?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(ServiceName.graphql);
-      expect(byDescription('subscriptions')?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(ServiceName.subscriptions);
-      expect(byDescription('table stream')?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(ServiceName.streams);
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      const serviceOf = (text: string) =>
+        functions.find((f) => String(f.Properties.Description).includes(text))?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+      expect(serviceOf('GraphQL API')).toBe(ServiceName.graphql);
+      expect(serviceOf('subscriptions')).toBe(ServiceName.subscriptions);
+      expect(serviceOf('table stream')).toBe(ServiceName.streams);
       expect(new Set(Object.values(ServiceName)).size).toBe(3);
     });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Entity, entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, isKeyServed, isMainItem, needHistoryKey, timeSortKey } from '../../functions/lib/data/keys.js';
+import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, isKeyServed } from '../../functions/lib/data/keys.js';
+import { Entity, isMainItem, needHistoryKey, timeSortKey } from '../../functions/lib/data/keys.js';
 
 describe('keys', () => {
   it('names entity, guard and index keys', () => {

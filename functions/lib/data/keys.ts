@@ -67,7 +67,8 @@ export const Entity = {
 export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 
 /** True for the main item of an entity of this type (as read from the table or a stream image), not one of its index items. */
-export const isMainItem = (type: EntityType, item: Record<string, unknown> | undefined): boolean => item?.SK === mainSortKey(type) && item.entity === Entity[type];
+export const isMainItem = (type: EntityType, item: Record<string, unknown> | undefined): boolean =>
+  item?.SK === mainSortKey(type) && item.entity === Entity[type];
 
 /**
  * The table stream's event filter for the need processor (Lambda event filtering, same pattern syntax as

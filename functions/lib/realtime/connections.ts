@@ -78,7 +78,8 @@ export class ConnectionRepository {
 
   /** Claims the delivery of one event to one subscription; false when it was already delivered. */
   async claimDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<boolean> {
-    return this.store.putIfAbsent({ ...deliveryKey(needId, openedAt, connectionId, subscriptionId), entity: Entity.DELIVERY, expiresAt: ttl(DELIVERY_TTL_SECONDS) });
+    const key = deliveryKey(needId, openedAt, connectionId, subscriptionId);
+    return this.store.putIfAbsent({ ...key, entity: Entity.DELIVERY, expiresAt: ttl(DELIVERY_TTL_SECONDS) });
   }
 
   /** Gives a claim back when sending failed for a reason worth retrying. */

@@ -62,7 +62,8 @@ export const errorMessage = (id: string, errors: readonly GraphQLFormattedError[
 export function nextMessage(id: string, result: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): string {
   const message = stringifyMessage({ type: MessageType.Next, id, payload: result as never });
   if (Buffer.byteLength(message) <= MAX_MESSAGE_BYTES) return message;
-  return errorMessage(id, [formatAppError(new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The event is larger than ${MAX_MESSAGE_BYTES} bytes; select fewer fields`))]);
+  const tooLarge = new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The event is larger than ${MAX_MESSAGE_BYTES} bytes; select fewer fields`);
+  return errorMessage(id, [formatAppError(tooLarge)]);
 }
 
 /** The bearer token from connection_init's payload (`authorization: "Bearer …"` or `token`). */

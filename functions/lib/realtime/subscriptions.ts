@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { OperationTypeNode, execute, getArgumentValues, getOperationAST, parse, type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from 'graphql';
+import type { DocumentNode, FieldNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
 import type { APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
 import { AppError, ErrorCode, createFormatError, formatRaised } from '../errors.js';
@@ -64,13 +65,24 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
   }
 
   /** Validates and authorizes a subscribe message; returns the subscription to store, or the errors to send. */
-  async function prepare(connectionId: string, id: string, payload: SubscribePayload, principal: Principal, requestId: string): Promise<SubscriptionRecord | GraphQLFormattedError[]> {
+  async function prepare(
+    connectionId: string,
+    id: string,
+    payload: SubscribePayload,
+    principal: Principal,
+    requestId: string,
+  ): Promise<SubscriptionRecord | GraphQLFormattedError[]> {
     const checked = checkDocument(schema, payload.query);
     if (!checked.ok) return checked.errors.map(format);
     const operation = getOperationAST(checked.value, payload.operationName ?? undefined);
-    if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) return [format(new AppError(ErrorCode.BAD_USER_INPUT, 'Send a subscription operation'))];
+    const refuse = (error: AppError) => [format(error)];
+    if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return refuse(new AppError(ErrorCode.BAD_USER_INPUT, 'Send a subscription operation'));
+    }
     const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === 'Field');
-    if (fields.length !== 1 || fields[0]?.name.value !== SUBSCRIPTION_FIELD) return [format(new AppError(ErrorCode.BAD_USER_INPUT, `Subscribe to ${SUBSCRIPTION_FIELD} alone`))];
+    if (fields.length !== 1 || fields[0]?.name.value !== SUBSCRIPTION_FIELD) {
+      return refuse(new AppError(ErrorCode.BAD_USER_INPUT, `Subscribe to ${SUBSCRIPTION_FIELD} alone`));
+    }
     const variables = coerceVariables(schema, operation, payload.variables);
     if (!variables.ok) return variables.errors.map(format);
     const fieldDef = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
@@ -83,13 +95,13 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const expertId = args.expertId ?? principal.expertId;
     if (expertId && (args.expertId || principal.roles.includes('EXPERT'))) {
       expert = await ctx.repos.experts.get(expertId);
-      if (!expert) return [format(new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }))];
+      if (!expert) return refuse(new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }));
       target = { kind: 'EXPERT', expertId };
     } else {
       target = principal.roles.includes('PROVINCE_ADMIN') ? { kind: 'ALL' } : { kind: 'ORG', organizationId: principal.organizationId ?? '' };
     }
     const decision = decideAccess(principal, { type: 'matches.subscribe', expert: expert ?? null });
-    if (!decision.allowed) return [format(new AppError(decision.code, decision.reason))];
+    if (!decision.allowed) return refuse(new AppError(decision.code, decision.reason));
     return {
       connectionId,
       subscriptionId: id,
@@ -161,7 +173,11 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
    * connected clients. Each recipient is authorized again; a delivery marker makes redelivery silent;
    * a gone connection is removed and delivery to the others goes on.
    */
-  async function publish(need: NeedRecord, matches: NeedMatchRecord[], options: { requestId?: string } = {}): Promise<{ delivered: number; gone: number; skipped: number }> {
+  async function publish(
+    need: NeedRecord,
+    matches: NeedMatchRecord[],
+    options: { requestId?: string } = {},
+  ): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
     const repos = createRepositories(deps.store);
     const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));

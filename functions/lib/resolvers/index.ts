@@ -10,7 +10,18 @@ import { accessResolvers } from './access.js';
 import { activityResolvers } from './activity.js';
 import { subscriptionResolvers } from './subscription.js';
 
-const parts: Resolvers[] = [commonResolvers, regionResolvers, organizationResolvers, teamResolvers, expertResolvers, needResolvers, poolResolvers, accessResolvers, activityResolvers, subscriptionResolvers];
+const parts: Resolvers[] = [
+  commonResolvers,
+  regionResolvers,
+  organizationResolvers,
+  teamResolvers,
+  expertResolvers,
+  needResolvers,
+  poolResolvers,
+  accessResolvers,
+  activityResolvers,
+  subscriptionResolvers,
+];
 
 /** All resolvers, merged type by type. */
 export const resolvers: Resolvers = parts.reduce<Record<string, Record<string, unknown>>>((merged, part) => {
