@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
-import { connectionKey } from '../../functions/lib/data/keys.js';
+import { connectionKey, entityKey } from '../../functions/lib/data/keys.js';
 
 const SUBSCRIPTION = 'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
 const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
@@ -149,7 +149,7 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       await subscribe(c, 'x');
       const needId = await openNeed({ title: '重复投递' });
       expect(nexts(c).filter((m) => JSON.stringify(m).includes(needId))).toHaveLength(1);
-      const need = await app.deps.store.get({ PK: `NEED#${needId}`, SK: '#NEED' });
+      const need = await app.deps.store.get(entityKey('NEED', needId));
       const { marshall } = await import('@aws-sdk/util-dynamodb');
       const record = {
         eventName: 'MODIFY' as const,
@@ -214,7 +214,7 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'batch');
       const goodId = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: '批处理' }) }, requester)).submitNeed.need.id as string;
-      const good = await app.deps.store.get({ PK: `NEED#${goodId}`, SK: '#NEED' });
+      const good = await app.deps.store.get(entityKey('NEED', goodId));
       const opened = { ...good, status: 'OPEN', openedAt: new Date().toISOString() };
       const broken = { ...opened, id: 'broken', PK: 'NEED#broken', domains: 'not-a-list' };
       const record = (image: Record<string, unknown>, seq: string) => ({

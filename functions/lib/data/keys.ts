@@ -70,19 +70,6 @@ export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 export const isMainItem = (type: EntityType, item: Record<string, unknown> | undefined): boolean =>
   item?.SK === mainSortKey(type) && item.entity === Entity[type];
 
-/**
- * The table stream's event filter for the need processor (Lambda event filtering, same pattern syntax as
- * EventBridge): a need's main item as written, by its key (`SK` = `#NEED`) and its new image's entity.
- * A need's index items (~30 per need, `entity: NEED` too), its history and its matches do not pass, and
- * neither does a removal (no new image). functions/lib/streams/needStream.ts applies `isMainItem` to the same effect.
- */
-export const needStreamFilter = {
-  dynamodb: {
-    Keys: { SK: { S: [mainSortKey('NEED')] } },
-    NewImage: { entity: { S: [Entity.NEED] } },
-  },
-};
-
 /** Filter dimensions per entity, in the order they appear in index keys. */
 export const indexDimensions = {
   ORG: ['kind', 'level', 'parent', 'ancestor'],
@@ -176,6 +163,18 @@ export const needHistoryKey = (needId: string, at: string, seq: number): Key => 
 export const needHistoryPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'HIST#' });
 export const needMatchKey = (needId: string, rank: number): Key => ({ PK: `NEED#${needId}`, SK: `MATCH#${String(rank).padStart(3, '0')}` });
 export const needMatchPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'MATCH#' });
+/**
+ * The table stream's event filter for the need processor (Lambda event filtering, same pattern syntax as
+ * EventBridge): a need's main item as written, by its key (`SK` = `#NEED`) and its new image's entity.
+ * A need's index items (~30 per need, `entity: NEED` too), its history and its matches do not pass, and
+ * neither does a removal (no new image). functions/lib/streams/needStream.ts applies `isMainItem` to the same effect.
+ */
+export const needStreamFilter = {
+  dynamodb: {
+    Keys: { SK: { S: [mainSortKey('NEED')] } },
+    NewImage: { entity: { S: [Entity.NEED] } },
+  },
+};
 /** GSI1 keys of a stored match while its need is open: the expert's inbox, newest first. */
 export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `MATCH#${openedAt}#${needId}` });
 export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'MATCH#' });
