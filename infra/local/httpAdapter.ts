@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
+import { ErrorCode } from '../../functions/lib/errors.js';
 import { direct, lambdaContext, type Invoke } from './invocation.js';
 
 export { lambdaContext };
@@ -127,7 +128,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });
     } catch (error) {
       console.error('local adapter error', error);
-      send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
+      const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+      send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body });
     }
   });
 }
