@@ -123,6 +123,12 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(JSON.stringify(app.gateway.to(c))).not.toContain('Did you mean');
     });
 
+    it('refuses a subscription sent over HTTP with BAD_USER_INPUT that points to WebSocket', async () => {
+      const res = await app.gql(SUBSCRIPTION, {}, experts.farmer?.token);
+      expect(res.errors).toEqual([expect.objectContaining({ path: ['matchingNeedPosted'], extensions: { code: 'BAD_USER_INPUT' } })]);
+      expect(res.errors?.[0]?.message).toMatch(/WebSocket/);
+    });
+
     it('closes with 4409 when a subscription id is reused', async () => {
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'same');
