@@ -14,6 +14,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROLES } from '../functions/lib/auth/principal.js';
+import { needStreamFilter } from '../functions/lib/data/keys.js';
+import { ServiceName } from '../functions/lib/logging.js';
 import { KezhiTable } from './constructs/KezhiTable.js';
 import { KezhiFunction } from './constructs/KezhiFunction.js';
 
@@ -95,7 +97,7 @@ export class KezhiStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(10),
       environment: common,
-      serviceName: 'kezhi-graphql',
+      serviceName: ServiceName.graphql,
     }).fn;
 
     // WebSocket API: the graphql-transport-ws protocol over $connect / $default / $disconnect.
@@ -106,7 +108,7 @@ export class KezhiStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
       environment: common,
-      serviceName: 'kezhi-subscriptions',
+      serviceName: ServiceName.subscriptions,
     }).fn;
     const webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
       apiName: `kezhi-${settings.stage}-ws`,
@@ -133,7 +135,7 @@ export class KezhiStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       environment: { ...common, WEBSOCKET_ENDPOINT: webSocketStage.callbackUrl },
-      serviceName: 'kezhi-streams',
+      serviceName: ServiceName.streams,
     }).fn;
     streamHandler.addEventSource(
       new DynamoEventSource(table, {
@@ -144,8 +146,8 @@ export class KezhiStack extends Stack {
         maxRecordAge: Duration.hours(6),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(streamFailures),
-        // Only needs' main items concern the handler.
-        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: ['NEED'] } } } })],
+        // Only needs' main items concern the handler (not their index items, history or matches): see keys.ts.
+        filters: [FilterCriteria.filter(needStreamFilter)],
       }),
     );
 

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startServerAndCreateLambdaHandler, handlers } from '@as-integrations/aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
 import { createDocumentClient } from './data/client.js';
 import { Store } from './data/store.js';
 import { CursorCodec } from './data/pagination.js';
@@ -9,6 +10,7 @@ import { createCognitoVerifier, createLocalVerifier, type TokenVerifier } from '
 import { AppError } from './errors.js';
 import { buildServer } from './server.js';
 import { createContext, type AppDeps } from './context.js';
+import { ServiceName, createLogger, inRequestScope } from './logging.js';
 
 /** Configuration of a GraphQL handler, read from the environment in Lambda and set by tests. */
 export interface AppConfig {
@@ -41,16 +43,23 @@ function createVerifier(auth: AppConfig['auth']): TokenVerifier {
   return auth.kind === 'local' ? createLocalVerifier(auth.publicJwk) : createCognitoVerifier(auth);
 }
 
-/** Everything a handler builds once per cold start. */
-export function createDeps(config: AppConfig, logger = new Logger({ serviceName: 'kezhi-graphql' })): AppDeps {
+/** Everything a handler builds once per cold start; the logger names the function (the GraphQL API's by default). */
+export function createDeps(config: AppConfig, logger: Logger = createLogger(ServiceName.graphql)): AppDeps {
   const db = createDocumentClient({ tableName: config.tableName, ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
   return { store: new Store(db, config.tableName, new CursorCodec(config.cursorSecret)), verifier: createVerifier(config.auth), logger };
 }
 
-/** The API Gateway HTTP API (v2) handler: Apollo Server with a context per request. */
-export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDeps(config)) {
-  const server = buildServer({ logger: deps.logger, introspection: !config.production, metrics: new Metrics({ namespace: 'Kezhi', serviceName: 'kezhi-graphql' }) });
-  return startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler(), {
+/** The HTTP API handler: an HTTP API (payload v2) event and its Lambda context in, the response out. */
+export type GraphqlHandler = (event: APIGatewayProxyEventV2, context: LambdaContext, callback?: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The API Gateway HTTP API (v2) handler: Apollo Server with a context per request; every line logged
+ * during a request (its operation line, a masked internal error) carries the request id.
+ */
+export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDeps(config)): GraphqlHandler {
+  const metrics = new Metrics({ namespace: 'Kezhi', serviceName: ServiceName.graphql });
+  const server = buildServer({ logger: deps.logger, introspection: !config.production, metrics });
+  const apollo = startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler(), {
     context: async ({ event, context }) => {
       try {
         return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
@@ -62,4 +71,11 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
       }
     },
   });
+  return (event, context) =>
+    inRequestScope(deps.logger, { requestId: context.awsRequestId, lambda: context }, async () => {
+      const result = await apollo(event, context, () => undefined);
+      // The integration always answers with a promise of the response; a callback-style answer would be a bug there.
+      if (!result) throw new Error('the Apollo Lambda integration returned no response');
+      return result;
+    });
 }

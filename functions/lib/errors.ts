@@ -11,6 +11,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** A document refused before execution (syntax, validation, query limits): Apollo's code, used over WebSocket too. */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** A subscription event too large for one WebSocket frame. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -47,15 +51,32 @@ export interface ErrorLogger {
   error(message: string, details: Record<string, unknown>): void;
 }
 
+/** Formats an error as a client sees it (see createFormatError); the second argument is the error raised. */
+export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** An AppError raised outside any field (e.g. refusing a subscription), as `createFormatError` shows it: message, code, field. */
+export function formatAppError(error: AppError): GraphQLFormattedError {
+  const extensions: Record<string, unknown> = { code: error.code };
+  if (error.field) extensions.field = error.field;
+  if (error.retryable) extensions.retryable = true;
+  return { message: error.message, extensions };
+}
+
+/** Applies the one rule to an error raised outside Apollo (the WebSocket path): a GraphQLError, an AppError or anything thrown. */
+export function formatRaised(format: FormatError, error: unknown): GraphQLFormattedError {
+  return format(isGraphQLError(error) ? error.toJSON() : { message: error instanceof Error ? error.message : String(error) }, error);
+}
+
 /**
  * The one rule for what clients see: an AppError shows its message, code and field; an error that
  * graphql-js or Apollo raised (parse, validation, limits, variable coercion) keeps its own code; anything else is masked as INTERNAL_SERVER_ERROR and logged with its cause.
  */
-export function createFormatError(logger: ErrorLogger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createFormatError(logger: ErrorLogger): FormatError {
+  return (formatted, error) => {
     const original = rootCause(error);
     const { locations, path } = formatted;
     if (original instanceof AppError) {
+      if (original === error) return formatAppError(original);
       const extensions: Record<string, unknown> = { code: original.code };
       // Before execution (a scalar refused a variable or a literal), graphql-js's message names the
       // variable and path; the field comes from that path or from where the literal stands.

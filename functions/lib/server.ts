@@ -1,10 +1,10 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { typeDefs } from './generated/graphql.js';
-import { resolvers } from './resolvers/index.js';
+import { executableSchema } from './schema.js';
+import { limitPlugins, limitRules } from './validation.js';
 import { createFormatError } from './errors.js';
 import type { Context } from './context.js';
 
@@ -14,32 +14,23 @@ export interface ServerOptions {
   metrics?: Metrics;
   /** Off in production. */
   introspection: boolean;
+  /** The executable schema; by default the one shared with the WebSocket path. */
+  schema?: GraphQLSchema;
 }
 
-/** Query limits: depth, aliases, directives, tokens and cost. */
-export const queryLimits = {
-  maxDepth: { n: 12 },
-  maxAliases: { n: 15 },
-  maxDirectives: { n: 20 },
-  maxTokens: { n: 3000 },
-  costLimit: { maxCost: 10000 },
-  blockFieldSuggestion: { enabled: true },
-};
-
-/** Builds the Apollo server (once per cold start): schema, resolvers, error masking, limits, per-operation logs. */
+/** Builds the Apollo server (once per cold start): the shared schema and limits, error masking, per-operation logs. */
 export function buildServer(options: ServerOptions): ApolloServer<Context> {
-  const armor = new ApolloArmor(queryLimits).protect();
   return new ApolloServer<Context>({
-    typeDefs,
-    resolvers,
+    schema: options.schema ?? executableSchema(),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: createFormatError(options.logger),
-    validationRules: armor.validationRules,
+    // Apollo runs graphql's specified rules, then these: together the `validationRules` of validation.ts.
+    validationRules: [...limitRules],
     plugins: [
-      ...armor.plugins,
+      ...limitPlugins,
       ApolloServerPluginLandingPageDisabled(),
       {
         async requestDidStart({ contextValue }) {

@@ -4,6 +4,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionBundling } from '../bundling.js';
+import type { ServiceName } from '../../functions/lib/logging.js';
 
 export interface KezhiFunctionProps {
   /** Entry file, relative to the repository root (e.g. functions/graphql/handler.ts). */
@@ -12,7 +13,8 @@ export interface KezhiFunctionProps {
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
-  serviceName: string;
+  /** Powertools' service name (the function's logger names itself too: functions/lib/logging.ts). */
+  serviceName: ServiceName;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
 }

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, Handler } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
+import { ErrorCode } from '../../functions/lib/errors.js';
+import { direct, lambdaContext, type Invoke } from './invocation.js';
+
+export { lambdaContext };
 
 export type HttpApiHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
@@ -72,26 +76,6 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayPr
   });
 }
 
-/** A Lambda context for one local invocation. */
-export function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 29_000;
-  const awsRequestId = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -121,6 +105,8 @@ export interface HttpAdapterOptions {
   handler: HttpApiHandler;
   /** Served on GET with Accept: text/html (the offline IDE). */
   htmlPage?: () => string;
+  /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
+  invoke?: Invoke;
 }
 
 /**
@@ -137,11 +123,13 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       }
       const body = await readBody(req);
       if (body === null) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain' }, body: 'Request body too large' });
-      const result = await options.handler(toHttpApiEvent(req, body), lambdaContext('kezhi-graphql-local'), () => undefined);
+      const context = lambdaContext('kezhi-graphql-local');
+      const result = await (options.invoke ?? direct)(context, async () => options.handler(toHttpApiEvent(req, body), context, () => undefined));
       send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });
     } catch (error) {
       console.error('local adapter error', error);
-      send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
+      const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+      send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body });
     }
   });
 }

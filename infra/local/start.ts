@@ -15,6 +15,7 @@ import { createExecutor, seedDemoData } from './seed.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { createStreamPoller } from './streamPoller.js';
 import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
+import { concurrentInvocations } from './invocation.js';
 import type { WebSocket } from 'ws';
 
 const { values } = parseArgs({
@@ -57,23 +58,30 @@ try {
     LOCAL_JWT_PUBLIC_JWK: JSON.stringify(keys.publicJwk),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
+  // Concurrent requests are concurrent invocations: each keeps its own request id in its log lines.
+  const invoke = await concurrentInvocations();
   const { handler } = (await import('../../functions/graphql/handler.js')) as { handler: HttpApiHandler };
   const { buildServer } = await import('../../functions/lib/server.js');
   const { configFromEnv, createDeps } = await import('../../functions/lib/app.js');
+  const { ServiceName, createLogger } = await import('../../functions/lib/logging.js');
 
   const { createSubscriptionService } = await import('../../functions/lib/realtime/subscriptions.js');
   const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
 
-  // WebSocket and stream: the same subscription and stream code as on AWS, with the local adapters.
-  const realtimeDeps = createDeps(configFromEnv(), new Logger({ serviceName: 'kezhi-realtime', logLevel: (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as 'WARN' }));
+  // WebSocket and stream: the same wiring as the two functions on AWS (functions/*/handler.ts), each with
+  // its own service name, with the local connection gateway.
   const sockets = new Map<string, WebSocket>();
-  const subscriptions = createSubscriptionService(realtimeDeps, createLocalGateway(sockets));
+  const gateway = createLocalGateway(sockets);
+  const subscriptionsDeps = createDeps(configFromEnv(), createLogger(ServiceName.subscriptions));
+  const subscriptions = createSubscriptionService(subscriptionsDeps, gateway);
+  const streamsDeps = createDeps(configFromEnv(), createLogger(ServiceName.streams));
   const poller = createStreamPoller({
     endpoint: dynamo.endpoint,
     tableName,
-    handler: createNeedStreamProcessor(realtimeDeps, subscriptions),
+    handler: createNeedStreamProcessor(streamsDeps, createSubscriptionService(streamsDeps, gateway)),
     intervalMs: Number(process.env.STREAM_POLL_MS ?? 100),
     onError: (error) => console.error('stream poller:', error),
+    invoke,
   });
   poller.start();
   stopPoller = () => poller.stop();
@@ -120,9 +128,10 @@ try {
   const server = createHttpAdapter({
     path: '/graphql',
     handler,
+    invoke,
     htmlPage: () => renderIdePage({ endpoint: '/graphql', sampleTokens: tokens, defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n' }),
   });
-  attachWebSocket(server, '/graphql', subscriptions.handle, sockets);
+  attachWebSocket(server, '/graphql', subscriptions.handle, sockets, invoke);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, resolve);

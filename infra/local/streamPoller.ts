@@ -7,10 +7,11 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamoLocal.js';
+import { direct, lambdaContext, type Invoke } from './invocation.js';
 
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /** How often a failed record is retried before it is logged and skipped (Lambda's on-failure destination). */
 const MAX_ATTEMPTS = 3;
@@ -32,11 +33,22 @@ function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   };
 }
 
+/** What the poller reads and whom it hands the records to. */
+export interface StreamPollerOptions {
+  endpoint: string;
+  tableName: string;
+  handler: StreamHandler;
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
+  /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
+  invoke?: Invoke;
+}
+
 /**
  * Feeds DynamoDB Local's real table stream to the stream handler, as Lambda's event source mapping
  * does on AWS: batches in order, partial batch failures retried, then skipped with a log line.
  */
-export function createStreamPoller(options: { endpoint: string; tableName: string; handler: StreamHandler; intervalMs?: number; onError?: (error: unknown) => void }) {
+export function createStreamPoller(options: StreamPollerOptions) {
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const iterators = new Map<string, string | null>();
   let streamArn: string | undefined;
@@ -64,7 +76,8 @@ export function createStreamPoller(options: { endpoint: string; tableName: strin
   async function deliver(records: DynamoDBRecord[]): Promise<void> {
     let pending = records;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const response = await options.handler({ Records: pending });
+      const context = lambdaContext('kezhi-streams-local');
+      const response = await (options.invoke ?? direct)(context, () => options.handler({ Records: pending }, context));
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       if (failed.size === 0) return;
       // As with ReportBatchItemFailures: retry from the first failed record on.

@@ -4,9 +4,10 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
 import type { WebSocketEvent } from '../../functions/lib/realtime/subscriptions.js';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { direct, lambdaContext, type Invoke } from './invocation.js';
 
-type WebSocketHandler = (event: WebSocketEvent) => Promise<APIGatewayProxyResultV2>;
+type WebSocketHandler = (event: WebSocketEvent, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 /** The local adapter of the connection gateway: a registry of `ws` sockets by connection id. */
 export function createLocalGateway(sockets: Map<string, WebSocket>): ConnectionGateway {
@@ -28,7 +29,18 @@ const statusOf = (result: APIGatewayProxyResultV2) => (typeof result === 'object
  * Serves WebSocket on the HTTP server's `path` the way API Gateway's WebSocket API would: each upgrade
  * is a $connect event, each frame a $default event (in order per connection), each close a $disconnect.
  */
-export function attachWebSocket(server: Server, path: string, handler: WebSocketHandler, sockets: Map<string, WebSocket>): WebSocketServer {
+export function attachWebSocket(
+  server: Server,
+  path: string,
+  handler: WebSocketHandler,
+  sockets: Map<string, WebSocket>,
+  invoke: Invoke = direct,
+): WebSocketServer {
+  // Each event has its own request id (API Gateway's) and Lambda context, as on AWS.
+  const call = (event: WebSocketEvent) => {
+    const context = lambdaContext('kezhi-subscriptions-local');
+    return invoke(context, () => handler({ ...event, requestContext: { ...event.requestContext, requestId: randomUUID() } }, context));
+  };
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false) });
   server.on('upgrade', (req, socket, head) => {
     void (async () => {
@@ -36,7 +48,7 @@ export function attachWebSocket(server: Server, path: string, handler: WebSocket
       if (url.pathname !== path) return socket.destroy();
       const connectionId = randomUUID();
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
-      const result = await handler({ requestContext: { routeKey: '$connect', connectionId }, headers });
+      const result = await call({ requestContext: { routeKey: '$connect', connectionId }, headers });
       if (statusOf(result) !== 200) {
         socket.end(`HTTP/1.1 ${statusOf(result)} Refused\r\nConnection: close\r\n\r\n`);
         return;
@@ -45,7 +57,9 @@ export function attachWebSocket(server: Server, path: string, handler: WebSocket
         sockets.set(connectionId, ws);
         let queue: Promise<unknown> = Promise.resolve();
         const invoke = (routeKey: string, body?: string) => {
-          queue = queue.then(() => handler({ requestContext: { routeKey, connectionId }, ...(body !== undefined && { body }) })).catch((error: unknown) => console.error('websocket handler failed', error));
+          queue = queue
+            .then(() => call({ requestContext: { routeKey, connectionId }, ...(body !== undefined && { body }) }))
+            .catch((error: unknown) => console.error('websocket handler failed', error));
           return queue;
         };
         ws.on('message', (data) => void invoke('$default', data.toString()));

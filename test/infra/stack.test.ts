@@ -6,7 +6,11 @@ import cdkJson from '../../cdk.json' with { type: 'json' };
 import { KezhiStack, PARTNER_SCOPES, type StageSettings } from '../../infra/KezhiStack.js';
 import { ACKNOWLEDGEMENTS, applySuppressions } from '../../infra/nagSuppressions.js';
 import { settingsFrom } from '../../infra/app.js';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, tableDefinition } from '../../functions/lib/data/table.js';
+import { Entity, entityKey, indexKeysFor, needHistoryKey, needMatchKey, timeSortKey } from '../../functions/lib/data/keys.js';
+import { matchesPattern } from '../support/eventPattern.js';
+import { ServiceName } from '../../functions/lib/logging.js';
 import { ROLES } from '../../functions/lib/auth/principal.js';
 
 const settings: StageSettings = { stage: 'prod', webOrigins: ['https://kezhi.example.org', 'https://admin.kezhi.example.org'], partners: ['hk-expert-platform', 'mo-expert-platform'] };
@@ -58,6 +62,16 @@ describe('KezhiStack', () => {
       }
     });
 
+    it('gives each function its own service name (the one its logger uses)', () => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      const serviceOf = (text: string) =>
+        functions.find((f) => String(f.Properties.Description).includes(text))?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+      expect(serviceOf('GraphQL API')).toBe(ServiceName.graphql);
+      expect(serviceOf('subscriptions')).toBe(ServiceName.subscriptions);
+      expect(serviceOf('table stream')).toBe(ServiceName.streams);
+      expect(new Set(Object.values(ServiceName)).size).toBe(3);
+    });
+
     it('consumes the stream with bisect on error, bounded retries and age, partial batch failures and an SQS on-failure destination', () => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         BisectBatchOnFunctionError: true,
@@ -66,8 +80,30 @@ describe('KezhiStack', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         StartingPosition: 'LATEST',
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('StreamFailures'), 'Arn'] } } },
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { entity: { S: ['NEED'] } } } }) }] },
       });
+    });
+
+    it('filters the stream to needs’ main items: a need passes; its index items, history and matches do not', () => {
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mappings).toHaveLength(1);
+      const filters = mappings[0]?.Properties.FilterCriteria.Filters as Array<{ Pattern: string }>;
+      expect(filters).toHaveLength(1);
+      const pattern: unknown = JSON.parse(filters[0]?.Pattern ?? 'null');
+      const passes = (item: Record<string, unknown>, eventName = 'MODIFY') => {
+        const image = marshall(item, { removeUndefinedValues: true });
+        const record = { eventName, dynamodb: { Keys: marshall({ PK: item.PK, SK: item.SK }), NewImage: image, OldImage: image } };
+        return matchesPattern(pattern, record);
+      };
+      const need = { id: 'n1', status: 'OPEN', createdAt: '2026-03-01T00:00:00.000Z', kind: 'TECHNOLOGY', domains: ['AGRICULTURE'], regionCode: '440103' };
+      const [indexKey] = indexKeysFor('NEED', { region: ['44', '4401'], status: 'OPEN', kind: 'TECHNOLOGY' }, timeSortKey(need.createdAt, need.id));
+      expect(indexKey).toBeDefined();
+
+      expect(passes({ ...entityKey('NEED', need.id), entity: Entity.NEED, ...need })).toBe(true);
+      expect(passes({ ...entityKey('NEED', need.id), entity: Entity.NEED, ...need }, 'INSERT')).toBe(true);
+      expect(passes({ ...indexKey, entity: Entity.NEED, id: need.id, kind: need.kind, domains: need.domains })).toBe(false);
+      expect(passes({ ...needHistoryKey(need.id, need.createdAt, 1), entity: Entity.NEED_EVENT, action: 'SUBMIT' })).toBe(false);
+      expect(passes({ ...needMatchKey(need.id, 1), entity: Entity.NEED_MATCH, needId: need.id, expertId: 'e1', score: 0.9 })).toBe(false);
+      expect(passes({ ...entityKey('EXPERT', 'e1'), entity: Entity.EXPERT, id: 'e1' })).toBe(false);
     });
 
     it('grants least privilege: no wildcard actions, DynamoDB only on the table and its indexes, connections only on this API', () => {

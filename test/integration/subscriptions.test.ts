@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
-import { connectionKey } from '../../functions/lib/data/keys.js';
+import { connectionKey, entityKey } from '../../functions/lib/data/keys.js';
 
 const SUBSCRIPTION = 'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
 const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
@@ -92,6 +92,43 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(app.gateway.to(c).at(-1)).toMatchObject({ type: 'error', id: 'q', payload: [{ message: 'Send a subscription operation' }] });
     });
 
+    it('refuses a document over the limits (or otherwise invalid) exactly as the HTTP API does: same codes, same messages', async () => {
+      const c = await open(experts.farmer?.token as string);
+      const organization = 'fragment O on Organization { parent { parent { parent { parent { parent { id name kind level } } } } } }';
+      const documents: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+        depth: { query: `subscription { matchingNeedPosted { expert { organization { ${'parent { '.repeat(10)}id${' }'.repeat(10)} } } } }` },
+        aliases: { query: `subscription { matchingNeedPosted { ${Array.from({ length: 16 }, (_, i) => `a${i}: score`).join(' ')} } }` },
+        directives: { query: `subscription { matchingNeedPosted { score ${'@include(if: true) '.repeat(21)}} }` },
+        tokens: { query: `subscription { matchingNeedPosted { ${'score '.repeat(3100)}} }` },
+        cost: { query: `subscription { matchingNeedPosted { expert { organization { ${'...O '.repeat(30)}} } } } ${organization}` },
+        suggestion: { query: 'subscription { matchingNeedPosted { scor } }' },
+        syntax: { query: 'subscription { matchingNeedPosted { ' },
+        variable: { query: 'subscription ($m: Float) { matchingNeedPosted(minScore: $m) { score } }', variables: { m: 'high' } },
+      };
+      for (const [id, { query, variables }] of Object.entries(documents)) {
+        const http = await app.gql(query, variables ?? {}, experts.farmer?.token);
+        expect(http.data ?? undefined, id).toBeUndefined();
+        expect(http.errors?.length, id).toBeGreaterThan(0);
+        await send(c, { type: 'subscribe', id, payload: { query, ...(variables && { variables }) } });
+        expect(app.gateway.to(c).at(-1), id).toEqual({ type: 'error', id, payload: http.errors });
+      }
+      const codes = (id: string) => {
+        const payload = app.gateway.to(c).find((m) => m.id === id)?.payload as Array<{ extensions: { code: string } }>;
+        return new Set(payload.map((e) => e.extensions.code));
+      };
+      for (const id of ['depth', 'aliases', 'directives', 'tokens', 'cost', 'suggestion', 'syntax']) {
+        expect(codes(id), id).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+      }
+      expect(codes('variable')).toEqual(new Set(['BAD_USER_INPUT']));
+      expect(JSON.stringify(app.gateway.to(c))).not.toContain('Did you mean');
+    });
+
+    it('refuses a subscription sent over HTTP with BAD_USER_INPUT that points to WebSocket', async () => {
+      const res = await app.gql(SUBSCRIPTION, {}, experts.farmer?.token);
+      expect(res.errors).toEqual([expect.objectContaining({ path: ['matchingNeedPosted'], extensions: { code: 'BAD_USER_INPUT' } })]);
+      expect(res.errors?.[0]?.message).toMatch(/WebSocket/);
+    });
+
     it('closes with 4409 when a subscription id is reused', async () => {
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'same');
@@ -118,7 +155,7 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       await subscribe(c, 'x');
       const needId = await openNeed({ title: '重复投递' });
       expect(nexts(c).filter((m) => JSON.stringify(m).includes(needId))).toHaveLength(1);
-      const need = await app.deps.store.get({ PK: `NEED#${needId}`, SK: '#NEED' });
+      const need = await app.deps.store.get(entityKey('NEED', needId));
       const { marshall } = await import('@aws-sdk/util-dynamodb');
       const record = {
         eventName: 'MODIFY' as const,
@@ -183,7 +220,7 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'batch');
       const goodId = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: '批处理' }) }, requester)).submitNeed.need.id as string;
-      const good = await app.deps.store.get({ PK: `NEED#${goodId}`, SK: '#NEED' });
+      const good = await app.deps.store.get(entityKey('NEED', goodId));
       const opened = { ...good, status: 'OPEN', openedAt: new Date().toISOString() };
       const broken = { ...opened, id: 'broken', PK: 'NEED#broken', domains: 'not-a-list' };
       const record = (image: Record<string, unknown>, seq: string) => ({

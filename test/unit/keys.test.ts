@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, isKeyServed } from '../../functions/lib/data/keys.js';
+import { Entity, isMainItem, needHistoryKey, timeSortKey } from '../../functions/lib/data/keys.js';
 
 describe('keys', () => {
   it('names entity, guard and index keys', () => {
@@ -48,5 +49,14 @@ describe('keys', () => {
 
   it('skips absent dimensions', () => {
     expect(indexKeysFor('ORG', { kind: 'ASSOCIATION', level: 'PROVINCE', parent: null }, '44#root')).toHaveLength(4);
+  });
+
+  it('tells an entity’s main item from its index items and the other items of its partition, which may carry the same entity', () => {
+    const [index] = indexKeysFor('NEED', { status: 'OPEN' }, timeSortKey('2026-03-01T00:00:00.000Z', 'n1'));
+    expect(isMainItem('NEED', { ...entityKey('NEED', 'n1'), entity: Entity.NEED })).toBe(true);
+    expect(isMainItem('NEED', { ...index, entity: Entity.NEED })).toBe(false);
+    expect(isMainItem('NEED', { ...needHistoryKey('n1', '2026-03-01T00:00:00.000Z', 1), entity: Entity.NEED_EVENT })).toBe(false);
+    expect(isMainItem('NEED', { ...entityKey('EXPERT', 'e1'), entity: Entity.EXPERT })).toBe(false);
+    expect(isMainItem('NEED', undefined)).toBe(false);
   });
 });

@@ -11,13 +11,18 @@
  *   ("4401" → "440103" → "440103001"). Pages are never short because nothing is filtered after the read.
  */
 
+export { GSI1 } from './table.js';
+
 export interface Key {
   PK: string;
   SK: string;
 }
 
+/** The sort key of an entity's main item (`#NEED`): it tells the main item from its index items and the other items of its partition. */
+export const mainSortKey = (type: EntityType): string => `#${type}`;
+
 /** The main item of an entity. */
-export const entityKey = (type: EntityType, id: string): Key => ({ PK: `${type}#${id}`, SK: `#${type}` });
+export const entityKey = (type: EntityType, id: string): Key => ({ PK: `${type}#${id}`, SK: mainSortKey(type) });
 
 /** A uniqueness guard: e.g. one association per region, one expert per phone number or user. */
 export type GuardKind = 'ASSOCIATION_REGION' | 'EXPERT_PHONE' | 'EXPERT_USER';
@@ -30,6 +35,40 @@ export const memberGsi1 = (teamId: string, expertId: string) => ({ GSI1PK: `EXPE
 export const expertTeamsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'TEAM#' });
 
 export type EntityType = 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING' | 'ACTIVITY' | 'WORKSTATION' | 'NOMINATION' | 'CAMPAIGN';
+
+/**
+ * The `entity` attribute of every kind of item. A main item and its index items carry their entity type
+ * (an index item of a need says `NEED` too: only the sort key tells them apart, see `isMainItem`).
+ */
+export const Entity = {
+  ORG: 'ORG',
+  TEAM: 'TEAM',
+  EXPERT: 'EXPERT',
+  NEED: 'NEED',
+  TECH: 'TECH',
+  PROJECT: 'PROJECT',
+  PAIRING: 'PAIRING',
+  ACTIVITY: 'ACTIVITY',
+  WORKSTATION: 'WORKSTATION',
+  NOMINATION: 'NOMINATION',
+  CAMPAIGN: 'CAMPAIGN',
+  MEMBER: 'MEMBER',
+  NEED_EVENT: 'NEED_EVENT',
+  NEED_MATCH: 'NEED_MATCH',
+  PAIRING_FOLLOWUP: 'PAIRING_FOLLOWUP',
+  PARTICIPATION: 'PARTICIPATION',
+  PLAN: 'PLAN',
+  REPORT: 'REPORT',
+  ACCESS: 'ACCESS',
+  CONNECTION: 'CONNECTION',
+  SUBSCRIPTION: 'SUBSCRIPTION',
+  DELIVERY: 'DELIVERY',
+} as const satisfies { [T in EntityType]: T } & Record<string, string>;
+export type EntityMarker = (typeof Entity)[keyof typeof Entity];
+
+/** True for the main item of an entity of this type (as read from the table or a stream image), not one of its index items. */
+export const isMainItem = (type: EntityType, item: Record<string, unknown> | undefined): boolean =>
+  item?.SK === mainSortKey(type) && item.entity === Entity[type];
 
 /** Filter dimensions per entity, in the order they appear in index keys. */
 export const indexDimensions = {
@@ -125,6 +164,18 @@ export const needHistoryKey = (needId: string, at: string, seq: number): Key => 
 export const needHistoryPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'HIST#' });
 export const needMatchKey = (needId: string, rank: number): Key => ({ PK: `NEED#${needId}`, SK: `MATCH#${String(rank).padStart(3, '0')}` });
 export const needMatchPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'MATCH#' });
+/**
+ * The table stream's event filter for the need processor (Lambda event filtering, same pattern syntax as
+ * EventBridge): a need's main item as written, by its key (`SK` = `#NEED`) and its new image's entity.
+ * A need's index items (~30 per need, `entity: NEED` too), its history and its matches do not pass, and
+ * neither does a removal (no new image). functions/lib/streams/needStream.ts applies `isMainItem` to the same effect.
+ */
+export const needStreamFilter = {
+  dynamodb: {
+    Keys: { SK: { S: [mainSortKey('NEED')] } },
+    NewImage: { entity: { S: [Entity.NEED] } },
+  },
+};
 /** GSI1 keys of a stored match while its need is open: the expert's inbox, newest first. */
 export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `MATCH#${openedAt}#${needId}` });
 export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'MATCH#' });

@@ -1,3 +1,6 @@
+/** The one global secondary index: reverse lookups (an expert's teams, inbox and service record; subscribers by target). */
+export const GSI1 = 'GSI1';
+
 /**
  * The single table's definition: the one source for the local table creation and the CDK table.
  * Base keys are overloaded (`PK`, `SK`); GSI1 serves reverse lookups (e.g. an expert's teams).
@@ -9,7 +12,7 @@ export const tableDefinition = {
   sortKey: 'SK',
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
-  globalSecondaryIndexes: [{ indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
+  globalSecondaryIndexes: [{ indexName: GSI1, partitionKey: `${GSI1}PK`, sortKey: `${GSI1}SK` }],
 } as const;
 
 export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];

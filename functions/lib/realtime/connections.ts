@@ -1,4 +1,4 @@
-import { connectionKey, deliveryKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
+import { Entity, GSI1, connectionKey, deliveryKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
 import type { Store } from '../data/store.js';
 import type { Principal } from '../auth/principal.js';
 
@@ -37,7 +37,7 @@ export class ConnectionRepository {
 
   async putConnection(connectionId: string, connectedAt: string): Promise<void> {
     const record: ConnectionRecord = { connectionId, initReceived: false, acknowledged: false, principal: null, tokenExpiresAt: null, connectedAt };
-    await this.store.putItem({ ...connectionKey(connectionId), entity: 'CONNECTION', ...record, expiresAt: ttl(CONNECTION_TTL_SECONDS) });
+    await this.store.putItem({ ...connectionKey(connectionId), entity: Entity.CONNECTION, ...record, expiresAt: ttl(CONNECTION_TTL_SECONDS) });
   }
 
   async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
@@ -55,7 +55,7 @@ export class ConnectionRepository {
     return this.store.putIfAbsent({
       ...subscriptionKey(record.connectionId, record.subscriptionId),
       ...subscriptionGsi1(record.target, record.connectionId, record.subscriptionId),
-      entity: 'SUBSCRIPTION',
+      entity: Entity.SUBSCRIPTION,
       ...record,
       expiresAt: ttl(CONNECTION_TTL_SECONDS),
     });
@@ -67,7 +67,7 @@ export class ConnectionRepository {
 
   /** Subscriptions listening for a target (one Query on GSI1). */
   async subscribersOf(target: SubscriptionTarget): Promise<SubscriptionRecord[]> {
-    return (await this.store.queryAll({ partition: subscribersOf(target), index: 'GSI1' })) as unknown as SubscriptionRecord[];
+    return (await this.store.queryAll({ partition: subscribersOf(target), index: GSI1 })) as unknown as SubscriptionRecord[];
   }
 
   /** Removes a connection and all its subscriptions ($disconnect, or a 410 Gone on delivery). */
@@ -78,7 +78,8 @@ export class ConnectionRepository {
 
   /** Claims the delivery of one event to one subscription; false when it was already delivered. */
   async claimDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<boolean> {
-    return this.store.putIfAbsent({ ...deliveryKey(needId, openedAt, connectionId, subscriptionId), entity: 'DELIVERY', expiresAt: ttl(DELIVERY_TTL_SECONDS) });
+    const key = deliveryKey(needId, openedAt, connectionId, subscriptionId);
+    return this.store.putIfAbsent({ ...key, entity: Entity.DELIVERY, expiresAt: ttl(DELIVERY_TTL_SECONDS) });
   }
 
   /** Gives a claim back when sending failed for a reason worth retrying. */

@@ -1,5 +1,6 @@
 import { CloseCode, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
 import type { GraphQLFormattedError } from 'graphql';
+import { AppError, ErrorCode, formatAppError } from '../errors.js';
 
 /** API Gateway refuses WebSocket frames over 128 KB; larger messages are replaced by an `error`. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -61,7 +62,8 @@ export const errorMessage = (id: string, errors: readonly GraphQLFormattedError[
 export function nextMessage(id: string, result: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): string {
   const message = stringifyMessage({ type: MessageType.Next, id, payload: result as never });
   if (Buffer.byteLength(message) <= MAX_MESSAGE_BYTES) return message;
-  return errorMessage(id, [{ message: `The event is larger than ${MAX_MESSAGE_BYTES} bytes; select fewer fields`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }]);
+  const tooLarge = new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The event is larger than ${MAX_MESSAGE_BYTES} bytes; select fewer fields`);
+  return errorMessage(id, [formatAppError(tooLarge)]);
 }
 
 /** The bearer token from connection_init's payload (`authorization: "Bearer …"` or `token`). */

@@ -1,9 +1,9 @@
-import { GraphQLError, GraphQLObjectType, buildSchema, execute, getArgumentValues, getOperationAST, getVariableValues, parse, validate, type DocumentNode, type FieldNode, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from 'graphql';
+import type { DocumentNode, FieldNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { typeDefs } from '../generated/graphql.js';
-import { resolvers } from '../resolvers/index.js';
-import { AppError, createFormatError } from '../errors.js';
+import type { APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
+import { AppError, ErrorCode, createFormatError, formatRaised } from '../errors.js';
 import { decide as decideAccess } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { contextFor, type AppDeps } from '../context.js';
@@ -11,11 +11,15 @@ import { createRepositories } from '../repositories/index.js';
 import type { SubscriptionTarget } from '../data/keys.js';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
+import type { MatchingNeedPostedEvent } from '../resolvers/subscription.js';
+import { executableSchema } from '../schema.js';
+import { checkDocument, coerceVariables } from '../validation.js';
+import { inRequestScope } from '../logging.js';
 import { ConnectionRepository, type SubscriptionRecord } from './connections.js';
 import { GoneError, type ConnectionGateway } from './gateway.js';
 import { ackMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
 
-/** The one subscription field, and the root value an event is executed against. */
+/** The one subscription field. */
 export const SUBSCRIPTION_FIELD = 'matchingNeedPosted';
 
 /** A WebSocket event as API Gateway delivers it (the local runner builds the same shape). */
@@ -25,35 +29,18 @@ export interface WebSocketEvent {
   body?: string | null;
 }
 
-/**
- * The executable schema for subscription documents (built once per cold start): the same SDL and field
- * resolvers as the HTTP API, built with this module's own graphql so that parse/validate/execute share it.
- */
-export function buildExecutableSchema(): GraphQLSchema {
-  const schema = buildSchema(typeDefs);
-  for (const [typeName, fields] of Object.entries(resolvers as Record<string, Record<string, unknown>>)) {
-    const type = schema.getType(typeName);
-    if (!(type instanceof GraphQLObjectType)) continue;
-    const defs = type.getFields();
-    for (const [fieldName, resolve] of Object.entries(fields)) {
-      const field = defs[fieldName];
-      if (field && typeof resolve === 'function') field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
-    }
-  }
-  return schema;
-}
-
 const now = () => Math.floor(Date.now() / 1000);
-const formatted = (errors: readonly GraphQLError[]) => errors.map((e) => e.toJSON());
 
 /**
  * The WebSocket API's routes: $connect (subprotocol check, connection item), $default (graphql-ws
  * messages through the pure protocol core), $disconnect (items removed). Transport-free: replies go
- * through the gateway, so API Gateway and the local runner share this code.
+ * through the gateway, so API Gateway and the local runner share this code. Documents are checked and
+ * executed against the same executable schema, limits and error formatting as the HTTP API.
  */
-export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGateway, schema: GraphQLSchema = buildExecutableSchema()) {
+export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGateway, schema: GraphQLSchema = executableSchema()) {
   const connections = new ConnectionRepository(deps.store);
-  const format = createFormatError(deps.logger);
+  const formatError = createFormatError(deps.logger);
+  const format = (error: unknown): GraphQLFormattedError => formatRaised(formatError, error);
 
   async function onConnect(event: WebSocketEvent): Promise<APIGatewayProxyResultV2> {
     const offered = (event.headers?.['sec-websocket-protocol'] ?? event.headers?.['Sec-WebSocket-Protocol'] ?? '').split(',').map((p) => p.trim());
@@ -78,38 +65,43 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
   }
 
   /** Validates and authorizes a subscribe message; returns the subscription to store, or the errors to send. */
-  async function prepare(connectionId: string, id: string, payload: SubscribePayload, principal: Principal): Promise<SubscriptionRecord | GraphQLFormattedError[]> {
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query);
-    } catch (error) {
-      return [error instanceof GraphQLError ? error.toJSON() : { message: 'Invalid query' }];
+  async function prepare(
+    connectionId: string,
+    id: string,
+    payload: SubscribePayload,
+    principal: Principal,
+    requestId: string,
+  ): Promise<SubscriptionRecord | GraphQLFormattedError[]> {
+    const checked = checkDocument(schema, payload.query);
+    if (!checked.ok) return checked.errors.map(format);
+    const operation = getOperationAST(checked.value, payload.operationName ?? undefined);
+    const refuse = (error: AppError) => [format(error)];
+    if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return refuse(new AppError(ErrorCode.BAD_USER_INPUT, 'Send a subscription operation'));
     }
-    const invalid = validate(schema, document);
-    if (invalid.length) return formatted(invalid);
-    const operation = getOperationAST(document, payload.operationName ?? undefined);
-    if (!operation || operation.operation !== 'subscription') return [{ message: 'Send a subscription operation', extensions: { code: 'BAD_USER_INPUT' } }];
     const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === 'Field');
-    if (fields.length !== 1 || fields[0]?.name.value !== SUBSCRIPTION_FIELD) return [{ message: `Subscribe to ${SUBSCRIPTION_FIELD} alone`, extensions: { code: 'BAD_USER_INPUT' } }];
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-    if (coerced.errors) return formatted(coerced.errors);
+    if (fields.length !== 1 || fields[0]?.name.value !== SUBSCRIPTION_FIELD) {
+      return refuse(new AppError(ErrorCode.BAD_USER_INPUT, `Subscribe to ${SUBSCRIPTION_FIELD} alone`));
+    }
+    const variables = coerceVariables(schema, operation, payload.variables);
+    if (!variables.ok) return variables.errors.map(format);
     const fieldDef = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
     if (!fieldDef) throw new Error('schema has no subscription field');
-    const args = getArgumentValues(fieldDef, fields[0], coerced.coerced) as { expertId?: string | null; minScore?: number | null };
+    const args = getArgumentValues(fieldDef, fields[0], variables.value) as { expertId?: string | null; minScore?: number | null };
 
-    const ctx = contextFor(deps, principal);
+    const ctx = contextFor(deps, principal, requestId);
     let target: SubscriptionTarget;
     let expert: ExpertRecord | undefined;
     const expertId = args.expertId ?? principal.expertId;
     if (expertId && (args.expertId || principal.roles.includes('EXPERT'))) {
       expert = await ctx.repos.experts.get(expertId);
-      if (!expert) return [{ message: `Expert ${expertId} not found`, extensions: { code: 'NOT_FOUND', field: 'expertId' } }];
+      if (!expert) return refuse(new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }));
       target = { kind: 'EXPERT', expertId };
     } else {
       target = principal.roles.includes('PROVINCE_ADMIN') ? { kind: 'ALL' } : { kind: 'ORG', organizationId: principal.organizationId ?? '' };
     }
     const decision = decideAccess(principal, { type: 'matches.subscribe', expert: expert ?? null });
-    if (!decision.allowed) return [{ message: decision.reason, extensions: { code: decision.code } }];
+    if (!decision.allowed) return refuse(new AppError(decision.code, decision.reason));
     return {
       connectionId,
       subscriptionId: id,
@@ -123,7 +115,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     };
   }
 
-  async function onMessage(connectionId: string, raw: string): Promise<void> {
+  async function onMessage(connectionId: string, raw: string, requestId: string): Promise<void> {
     const connection = await connections.getConnection(connectionId);
     if (!connection) return gateway.close(connectionId, CloseCode.Forbidden, 'Unknown connection');
     const decision = decide({ initReceived: connection.initReceived, acknowledged: connection.acknowledged }, raw);
@@ -137,7 +129,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
       case 'complete':
         return connections.deleteSubscription(connectionId, decision.id);
       case 'subscribe': {
-        const prepared = await prepare(connectionId, decision.id, decision.payload, connection.principal as Principal);
+        const prepared = await prepare(connectionId, decision.id, decision.payload, connection.principal as Principal, requestId);
         if (Array.isArray(prepared)) return gateway.send(connectionId, errorMessage(decision.id, prepared));
         if (!(await connections.putSubscription(prepared))) return gateway.close(connectionId, CloseCode.SubscriberAlreadyExists, `Subscriber for ${decision.id} already exists`);
         return;
@@ -147,8 +139,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     }
   }
 
-  /** The Lambda handler of the WebSocket API. */
-  async function handle(event: WebSocketEvent): Promise<APIGatewayProxyResultV2> {
+  async function route(event: WebSocketEvent, requestId: string): Promise<APIGatewayProxyResultV2> {
     const { routeKey, connectionId } = event.requestContext;
     try {
       if (routeKey === '$connect') return await onConnect(event);
@@ -156,17 +147,24 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
         await connections.deleteConnection(connectionId);
         return { statusCode: 200 };
       }
-      await onMessage(connectionId, event.body ?? '');
+      await onMessage(connectionId, event.body ?? '', requestId);
       return { statusCode: 200 };
     } catch (error) {
       if (error instanceof GoneError) {
         await connections.deleteConnection(connectionId);
         return { statusCode: 200 };
       }
-      deps.logger.error('subscription handler failed', { error, routeKey, connectionId });
+      deps.logger.error('subscription handler failed', { error });
       await gateway.close(connectionId, CloseCode.InternalServerError, 'Internal server error').catch(() => undefined);
       return { statusCode: 500 };
     }
+  }
+
+  /** The Lambda handler of the WebSocket API; every line it logs carries the request, route and connection ids. */
+  function handle(event: WebSocketEvent, lambda?: LambdaContext): Promise<APIGatewayProxyResultV2> {
+    const { routeKey, connectionId } = event.requestContext;
+    const requestId = lambda?.awsRequestId ?? event.requestContext.requestId ?? randomUUID();
+    return inRequestScope(deps.logger, { requestId, lambda, keys: { routeKey, connectionId } }, () => route(event, requestId));
   }
 
   /**
@@ -175,7 +173,11 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
    * connected clients. Each recipient is authorized again; a delivery marker makes redelivery silent;
    * a gone connection is removed and delivery to the others goes on.
    */
-  async function publish(need: NeedRecord, matches: NeedMatchRecord[]): Promise<{ delivered: number; gone: number; skipped: number }> {
+  async function publish(
+    need: NeedRecord,
+    matches: NeedMatchRecord[],
+    options: { requestId?: string } = {},
+  ): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
     const repos = createRepositories(deps.store);
     const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
@@ -217,15 +219,16 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
           return;
         }
         try {
+          const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
           const result = await execute({
             schema,
             document: documentOf(sub.query),
-            rootValue: { [SUBSCRIPTION_FIELD]: match },
-            contextValue: contextFor(deps, principal, undefined, repos),
+            rootValue: event,
+            contextValue: contextFor(deps, principal, options.requestId, repos),
             variableValues: sub.variables ?? {},
             operationName: sub.operationName,
           });
-          const errors = result.errors?.map((e) => format(e.toJSON(), e));
+          const errors = result.errors?.map(format);
           await gateway.send(sub.connectionId, nextMessage(sub.subscriptionId, { ...(result.data !== undefined && { data: result.data }), ...(errors && { errors }) }));
           delivered += 1;
         } catch (error) {

@@ -1,4 +1,5 @@
 import {
+  GSI1,
   ALL_TIME_BUCKET,
   indexKeysFor,
   indexPartition,
@@ -152,7 +153,7 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
   /** A volunteer's participations in activities started within [from, to] (GSI1, by date). */
   async serviceOf(expertId: string, from = '0000', to = '9999'): Promise<ParticipationRecord[]> {
     const { GSI1PK, GSI1SKPrefix } = serviceRecordPrefix(expertId);
-    const items = await this.store.queryAll({ partition: GSI1PK, index: 'GSI1', sortBetween: [`${GSI1SKPrefix}${from}`, `${GSI1SKPrefix}${to}\uffff`] });
+    const items = await this.store.queryAll({ partition: GSI1PK, index: GSI1, sortBetween: [`${GSI1SKPrefix}${from}`, `${GSI1SKPrefix}${to}\uffff`] });
     return items.map((item) => recordOf<ParticipationRecord>(item));
   }
 

@@ -1,4 +1,5 @@
 import {
+  GSI1,
   expertInboxGsi1,
   expertInboxPrefix,
   indexKeysFor,
@@ -259,7 +260,7 @@ export class NeedRepository extends EntityStore<NeedRecord> {
   /** An expert's inbox: open needs it matched, newest first. */
   async inbox(expertId: string, args: PageArgs): Promise<{ items: Array<{ node: NeedMatchRecord; cursor: string }>; hasNextPage: boolean }> {
     const { GSI1PK, GSI1SKPrefix } = expertInboxPrefix(expertId);
-    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: 'GSI1', args, descending: true });
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args, descending: true });
     return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: recordOf<NeedMatchRecord>(item), cursor })) };
   }
 }

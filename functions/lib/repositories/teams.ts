@@ -1,4 +1,4 @@
-import { entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
+import { GSI1, entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -67,7 +67,7 @@ export class TeamRepository extends EntityStore<TeamRecord> {
   /** Teams an expert belongs to (GSI1). */
   async listByMember(expertId: string, args: PageArgs): Promise<Page<TeamRecord>> {
     const { GSI1PK, GSI1SKPrefix } = expertTeamsGsi1(expertId);
-    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: 'GSI1', args });
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args });
     return hydratePage(page, (item) => String(item.teamId), (id) => this.get(id));
   }
 

@@ -11,6 +11,7 @@ import { accessResolvers } from './access.js';
 import { activityResolvers } from './activity.js';
 import { workstationResolvers } from './workstation.js';
 import { governanceResolvers } from './governance.js';
+import { subscriptionResolvers } from './subscription.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -25,4 +26,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'activity', resolvers: activityResolvers },
   { name: 'workstation', resolvers: workstationResolvers },
   { name: 'governance', resolvers: governanceResolvers },
+  { name: 'subscription', resolvers: subscriptionResolvers },
 ]);

@@ -1,7 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { Context as LambdaContext, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AppDeps } from '../context.js';
+import { isMainItem } from '../data/keys.js';
+import { inRequestScope } from '../logging.js';
 import { createRepositories } from '../repositories/index.js';
 import { matchAndStore } from '../matching/matchNeed.js';
 import type { NeedRecord } from '../repositories/needs.js';
@@ -10,19 +13,17 @@ import type { SubscriptionService } from '../realtime/subscriptions.js';
 type Image = Record<string, unknown> | undefined;
 const imageOf = (raw: unknown): Image => (raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined);
 
-/** True for a need's main item (not its history, matches or index items). */
-const isNeed = (image: Image) => image?.entity === 'NEED' && image.SK === '#NEED';
-
 /**
  * Reacts to needs changing status. Into OPEN: match (once; stored matches are reused on redelivery and
  * on re-opening), show the need in the matched experts' inboxes and publish to their subscriptions
  * (delivery markers make a redelivered record silent). Out of OPEN: hide it from the inboxes.
  */
 export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<SubscriptionService, 'publish'>) {
-  async function processRecord(record: DynamoDBRecord): Promise<void> {
+  async function processRecord(record: DynamoDBRecord, requestId: string): Promise<void> {
     const next = imageOf(record.dynamodb?.NewImage);
     const previous = imageOf(record.dynamodb?.OldImage);
-    if (!isNeed(next ?? previous)) return;
+    // The event filter (keys.ts: needStreamFilter) passes only needs' main items; the local poller has no filter.
+    if (!isMainItem('NEED', next ?? previous)) return;
     const wasOpen = previous?.status === 'OPEN';
     const isOpen = next?.status === 'OPEN';
     if (wasOpen === isOpen) return;
@@ -38,21 +39,30 @@ export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<Sub
     } else {
       await repos.needs.setInboxVisibility(need, true);
     }
-    const outcome = await subscriptions.publish(need, matches);
+    const outcome = await subscriptions.publish(need, matches, { requestId });
     deps.logger.info('need opened', { needId: need.id, matches: matches.length, ...outcome });
   }
 
-  /** The stream Lambda: records in order; a failed record is reported (and retried) without holding back the others. */
-  return async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-    const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      try {
-        await processRecord(record);
-      } catch (error) {
-        deps.logger.error('stream record failed', { error, eventID: record.eventID });
-        batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
+  /**
+   * The stream Lambda: records in order; a failed record is reported (and retried) without holding back the
+   * others. Every line it logs carries the invocation's request id, and the record's event id while it runs.
+   */
+  return function handle(event: DynamoDBStreamEvent, lambda?: LambdaContext): Promise<DynamoDBBatchResponse> {
+    const requestId = lambda?.awsRequestId ?? randomUUID();
+    return inRequestScope(deps.logger, { requestId, lambda }, async () => {
+      const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+      for (const record of event.Records) {
+        deps.logger.appendKeys({ eventID: record.eventID });
+        try {
+          await processRecord(record, requestId);
+        } catch (error) {
+          deps.logger.error('stream record failed', { error });
+          batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
+        } finally {
+          deps.logger.removeKeys(['eventID']);
+        }
       }
-    }
-    return { batchItemFailures };
+      return { batchItemFailures };
+    });
   };
 }

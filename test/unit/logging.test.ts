@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
+import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
+import type { AppDeps } from '../../functions/lib/context.js';
+import { Entity, entityKey } from '../../functions/lib/data/keys.js';
+import { CursorCodec } from '../../functions/lib/data/pagination.js';
+import { Store } from '../../functions/lib/data/store.js';
+import { ServiceName, createLogger, inRequestScope } from '../../functions/lib/logging.js';
+import type { ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
+import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
+import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
+import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
+import { concurrentInvocations } from '../../infra/local/invocation.js';
+
+/** A table that fails every request, as an unexpected fault would (no I/O: the client never sends). */
+const failingClient = { send: async () => Promise.reject(new Error('ResourceNotFoundException: table kezhi-prod')) } as unknown as DynamoDBDocumentClient;
+const member: Principal = { ...anonymous, kind: 'USER', userId: 'u1', roles: ['ORG_ADMIN'], organizationId: 'org-1', expiresAt: 4_000_000_000 };
+
+function depsFor(service: ServiceName): AppDeps {
+  return {
+    store: new Store(failingClient, 'kezhi-test', new CursorCodec('a-cursor-secret-of-enough-length-000000')),
+    verifier: { principalFor: async () => member },
+    logger: createLogger(service, 'INFO'),
+  };
+}
+
+const config: AppConfig = { tableName: 'kezhi-test', cursorSecret: 'x', production: false, auth: { kind: 'local', publicJwk: {} } };
+const silentGateway: ConnectionGateway = { send: async () => undefined, close: async () => undefined };
+
+type Line = Record<string, unknown> & { message: string; service: string };
+
+describe('Logging: each function under its own service name, every line of a request with its request id', () => {
+  let lines: Line[];
+  beforeEach(() => {
+    lines = [];
+    // Powertools writes JSON lines to its own console: errors to stderr, the rest to stdout.
+    const capture = (chunk: string | Uint8Array) => {
+      for (const text of String(chunk).split('\n').filter((l) => l.startsWith('{'))) lines.push(JSON.parse(text) as Line);
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('logs a GraphQL request’s lines, the masked INTERNAL_SERVER_ERROR’s included, with its request id under kezhi-graphql', async () => {
+    const handler = createGraphqlHandler(config, depsFor(ServiceName.graphql));
+    const ask = async () => {
+      const context = lambdaContext('kezhi-graphql');
+      const body = JSON.stringify({ query: '{ me { organization { id } } }' });
+      const event = httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body });
+      const result: APIGatewayProxyStructuredResultV2 = await handler(event, context);
+      return { requestId: context.awsRequestId, body: JSON.parse(result.body ?? '{}') as { errors?: Array<{ extensions: { code: string } }> } };
+    };
+    const first = await ask();
+    const second = await ask();
+
+    expect(first.body.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    for (const { requestId } of [first, second]) {
+      const ofRequest = lines.filter((l) => l.requestId === requestId);
+      expect(ofRequest.map((l) => l.message).sort()).toEqual(['graphql operation', 'unexpected error']);
+      const masked = ofRequest.find((l) => l.message === 'unexpected error');
+      expect(masked).toMatchObject({ level: 'ERROR', service: 'kezhi-graphql', function_request_id: requestId });
+    }
+    expect(lines.every((l) => l.service === 'kezhi-graphql' && typeof l.requestId === 'string')).toBe(true);
+  });
+
+  it('logs a WebSocket event’s lines with its request, route and connection ids under kezhi-subscriptions', async () => {
+    const service = createSubscriptionService(depsFor(ServiceName.subscriptions), silentGateway);
+    const context = lambdaContext('kezhi-subscriptions');
+    const ping = JSON.stringify({ type: 'ping' });
+    const event = (connectionId: string, requestId: string) => ({ requestContext: { routeKey: '$default', connectionId, requestId }, body: ping });
+    expect(await service.handle(event('c-1', 'api-1'), context)).toEqual({ statusCode: 500 });
+    expect(await service.handle(event('c-2', 'api-2'))).toEqual({ statusCode: 500 });
+
+    expect(lines.map((l) => [l.message, l.service, l.requestId, l.connectionId, l.routeKey])).toEqual([
+      ['subscription handler failed', 'kezhi-subscriptions', context.awsRequestId, 'c-1', '$default'],
+      // Without a Lambda context (a caller of the service itself), API Gateway's request id.
+      ['subscription handler failed', 'kezhi-subscriptions', 'api-2', 'c-2', '$default'],
+    ]);
+  });
+
+  it('logs a stream batch’s lines with its request id, and a failed record’s event id, under kezhi-streams', async () => {
+    const publish = vi.fn(async () => ({ delivered: 0, gone: 0, skipped: 0 }));
+    const handle = createNeedStreamProcessor(depsFor(ServiceName.streams), { publish });
+    const need = { ...entityKey('NEED', 'n-1'), entity: Entity.NEED, id: 'n-1', status: 'OPEN', openedAt: '2026-03-01T00:00:00.000Z' };
+    const record = (eventID: string, sequence: string) => ({
+      eventID,
+      eventName: 'MODIFY' as const,
+      dynamodb: { NewImage: marshall(need) as never, OldImage: marshall({ ...need, status: 'SUBMITTED' }) as never, SequenceNumber: sequence },
+    });
+    const context = lambdaContext('kezhi-streams');
+    const result = await handle({ Records: [record('e-1', '1'), record('e-2', '2')] }, context);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
+    expect(lines.map((l) => [l.message, l.service, l.requestId, l.eventID])).toEqual([
+      ['stream record failed', 'kezhi-streams', context.awsRequestId, 'e-1'],
+      ['stream record failed', 'kezhi-streams', context.awsRequestId, 'e-2'],
+    ]);
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('keeps the request ids of concurrent local invocations apart (the runner runs them as Lambda does several at once)', async () => {
+    vi.stubEnv('AWS_LAMBDA_MAX_CONCURRENCY', '4');
+    const invoke = await concurrentInvocations();
+    const logger = createLogger(ServiceName.graphql, 'INFO');
+    const run = (ms: number) => {
+      const context = lambdaContext('kezhi-graphql-local');
+      return invoke(context, () =>
+        inRequestScope(logger, { requestId: context.awsRequestId, lambda: context }, async () => {
+          logger.info('started');
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          logger.info('finished');
+          return context.awsRequestId;
+        }),
+      );
+    };
+    // The second ends (and resets its keys) while the first is still running.
+    const ids = await Promise.all([run(40), run(5)]);
+
+    for (const id of ids) expect(lines.filter((l) => l.requestId === id).map((l) => l.message)).toEqual(['started', 'finished']);
+    expect(lines.every((l) => l.requestId === l.function_request_id)).toBe(true);
+  });
+});
