@@ -114,7 +114,11 @@ export interface HttpAdapterOptions {
  * invokes the real Lambda handler, so local behaviour (headers, status codes) is Lambda's.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): Server {
-  return createServer(async (req, res) => {
+  // node:http ignores the listener's result: the async work is started and its failures handled inside.
+  return createServer((req, res) => void serve(options, req, res));
+}
+
+async function serve(options: HttpAdapterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== options.path) return send(res, { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: `Not found: try ${options.path}` });
@@ -131,5 +135,4 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
       send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body });
     }
-  });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
 import type { WebSocketEvent } from '../../functions/lib/realtime/subscriptions.js';
@@ -62,7 +62,7 @@ export function attachWebSocket(
             .catch((error: unknown) => console.error('websocket handler failed', error));
           return queue;
         };
-        ws.on('message', (data) => void invoke('$default', data.toString()));
+        ws.on('message', (data) => void invoke('$default', rawText(data)));
         ws.on('close', () => {
           sockets.delete(connectionId);
           void invoke('$disconnect');
@@ -71,4 +71,10 @@ export function attachWebSocket(
     })().catch(() => socket.destroy());
   });
   return wss;
+}
+
+/** The text of a WebSocket message however `ws` delivered it (one buffer, fragments, or an ArrayBuffer). */
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }

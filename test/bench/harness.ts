@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
 import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import type { AppDeps } from '../../functions/lib/context.js';
@@ -35,7 +34,7 @@ export async function createBenchApp(endpoint: string, tableName: string): Promi
     async gql(query, variables, auth) {
       const bearer = typeof auth === 'string' ? auth : await token(auth);
       const event = httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
-      const result = (await handler(event, lambdaContext('bench'), () => undefined)) as APIGatewayProxyStructuredResultV2;
+      const result = await handler(event, lambdaContext('bench'), () => undefined);
       const body = JSON.parse(result.body ?? '{}') as { data?: BenchData; errors?: unknown[] };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data ?? {};

@@ -2,7 +2,6 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { JWK } from 'jose';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
 import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
@@ -103,7 +102,7 @@ export async function createTestApp(options: { tableName?: string; createTable?:
         headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
         body: JSON.stringify({ query, variables }),
       });
-      const result = (await handler(event, lambdaContext('kezhi-test'), () => undefined)) as APIGatewayProxyStructuredResultV2;
+      const result = await handler(event, lambdaContext('kezhi-test'), () => undefined);
       const raw = result.body ?? '';
       const body = JSON.parse(raw) as { data?: Data; errors?: GraphqlResponse['errors'] };
       return { status: result.statusCode ?? 200, data: body.data, errors: body.errors, raw };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type Action, type ExpertScope, type NeedScope } from '../../functions/lib/auth/policy.js';
+import { decide, matchAudience, type Action, type ExpertScope, type NeedScope } from '../../functions/lib/auth/policy.js';
 import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
 
 /**
@@ -114,5 +114,15 @@ describe('Policy: the access matrix (action × caller → decision)', () => {
         if (!decision.allowed) expect(decision.reason.length).toBeGreaterThan(10);
       }
     }
+  });
+});
+
+describe('Function: matchAudience', () => {
+  it('listens for the expert itself, everyone for the province, the subtree for an organization admin', () => {
+    expect(matchAudience(principals.self)).toEqual({ kind: 'SELF', expertId: 'e1' });
+    expect(matchAudience(principals.prov)).toEqual({ kind: 'ALL' });
+    expect(matchAudience(principals.gz)).toEqual({ kind: 'ORG', organizationId: 'gz' });
+    // An expert whose EXPERT role was revoked no longer listens for itself.
+    expect(matchAudience({ ...principals.self, roles: [] })).toEqual({ kind: 'ORG', organizationId: null });
   });
 });

@@ -185,6 +185,19 @@ export function needListingScope(p: Principal): NeedListingScope {
   return { kind: 'PUBLISHED' };
 }
 
+/**
+ * Whom a `matchingNeedPosted` subscription without an explicit expert listens for: an expert itself;
+ * otherwise the province everyone and an organization admin its organization's subtree. (Whether the
+ * principal may listen at all is `matches.subscribe`.)
+ */
+export type MatchAudience = { kind: 'SELF'; expertId: string } | { kind: 'ALL' } | { kind: 'ORG'; organizationId: string | null };
+
+/** The audience of a subscription that names no expert (see MatchAudience). */
+export function matchAudience(p: Principal): MatchAudience {
+  if (p.expertId && hasRole(p, 'EXPERT')) return { kind: 'SELF', expertId: p.expertId };
+  return hasRole(p, 'PROVINCE_ADMIN') ? { kind: 'ALL' } : { kind: 'ORG', organizationId: p.organizationId };
+}
+
 /** True when needs the principal posts are its own as requester (it may then rate and withdraw them). */
 export const postsAsRequester = (p: Principal): boolean => hasRole(p, 'REQUESTER');
 

@@ -12,7 +12,7 @@ import {
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError, ErrorCode } from '../errors.js';
-import type { IndexName } from './table.js';
+import { keyAttributes, type IndexName } from './table.js';
 import { keyString, type Key } from './keys.js';
 import { CursorCodec, pageSize, type PageArgs } from './pagination.js';
 
@@ -371,8 +371,7 @@ export class Store {
   // ---- Queries ----------------------------------------------------------------------------------
 
   #queryInput(query: PartitionQuery, consistent: boolean) {
-    const pkName = query.index ? `${query.index}PK` : 'PK';
-    const skName = query.index ? `${query.index}SK` : 'SK';
+    const { partitionKey: pkName, sortKey: skName } = keyAttributes(query.index);
     return {
       TableName: this.tableName,
       ...(query.index && { IndexName: query.index }),
@@ -415,8 +414,7 @@ export class Store {
    */
   async queryPage(query: PartitionQuery & { args: PageArgs }): Promise<KeyPage> {
     const first = pageSize(query.args.first);
-    const pkName = query.index ? `${query.index}PK` : 'PK';
-    const skName = query.index ? `${query.index}SK` : 'SK';
+    const { partitionKey: pkName, sortKey: skName } = keyAttributes(query.index);
     const scope = `${query.index ?? 'table'}|${query.partition}|${query.sortPrefix ?? ''}|${query.sortBetween?.join('..') ?? ''}|${query.filter ? JSON.stringify(query.filter.values) : ''}`;
     let startKey = query.args.after ? this.cursors.decode(scope, query.args.after) : undefined;
     const items: Array<Record<string, unknown>> = [];
@@ -431,7 +429,9 @@ export class Store {
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey && items.length < first + 1);
-    const keyNames = query.index ? ['PK', 'SK', pkName, skName] : ['PK', 'SK'];
+    const base = keyAttributes();
+    // A cursor continues from the item's base-table key (and, on an index, its index key too).
+    const keyNames = query.index ? [base.partitionKey, base.sortKey, pkName, skName] : [base.partitionKey, base.sortKey];
     const page = items.slice(0, first);
     return {
       hasNextPage: items.length > first,

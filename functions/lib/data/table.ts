@@ -17,6 +17,14 @@ export const tableDefinition = {
 
 export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];
 
+/** The key attribute names of the table (no index) or of one of its indexes. */
+export function keyAttributes(index?: IndexName): { partitionKey: string; sortKey: string } {
+  if (!index) return { partitionKey: tableDefinition.partitionKey, sortKey: tableDefinition.sortKey };
+  const gsi = tableDefinition.globalSecondaryIndexes.find((g) => g.indexName === index);
+  if (!gsi) throw new Error(`unknown index ${index}`);
+  return { partitionKey: gsi.partitionKey, sortKey: gsi.sortKey };
+}
+
 /** CreateTable input for DynamoDB Local and tests (on-demand billing; stream on). */
 export function createTableInput(tableName: string) {
   const { partitionKey, sortKey, globalSecondaryIndexes } = tableDefinition;

@@ -36,7 +36,7 @@ export function decide(state: ConnectionState, raw: string): Decision {
   switch (message.type) {
     case MessageType.ConnectionInit:
       if (state.initReceived) return { kind: 'close', code: CloseCode.TooManyInitialisationRequests, reason: 'Too many initialisation requests' };
-      return { kind: 'init', payload: (message.payload as Record<string, unknown> | undefined) ?? null };
+      return { kind: 'init', payload: message.payload ?? null };
     case MessageType.Ping:
       return { kind: 'send', message: stringifyMessage({ type: MessageType.Pong }) };
     case MessageType.Pong:

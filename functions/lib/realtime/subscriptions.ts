@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from 'graphql';
+import { Kind, OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from 'graphql';
 import type { DocumentNode, FieldNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
 import type { APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
 import { AppError, ErrorCode, createFormatError, formatRaised } from '../errors.js';
-import { decide as decideAccess } from '../auth/policy.js';
+import { decide as decideAccess, matchAudience } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { contextFor, type AppDeps } from '../context.js';
 import { createRepositories } from '../repositories/index.js';
@@ -79,7 +79,7 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
       return refuse(new AppError(ErrorCode.BAD_USER_INPUT, 'Send a subscription operation'));
     }
-    const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === 'Field');
+    const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
     if (fields.length !== 1 || fields[0]?.name.value !== SUBSCRIPTION_FIELD) {
       return refuse(new AppError(ErrorCode.BAD_USER_INPUT, `Subscribe to ${SUBSCRIPTION_FIELD} alone`));
     }
@@ -92,13 +92,14 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const ctx = contextFor(deps, principal, requestId);
     let target: SubscriptionTarget;
     let expert: ExpertRecord | undefined;
-    const expertId = args.expertId ?? principal.expertId;
-    if (expertId && (args.expertId || principal.roles.includes('EXPERT'))) {
+    const audience = matchAudience(principal);
+    const expertId = args.expertId ?? (audience.kind === 'SELF' ? audience.expertId : null);
+    if (expertId) {
       expert = await ctx.repos.experts.get(expertId);
       if (!expert) return refuse(new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }));
       target = { kind: 'EXPERT', expertId };
     } else {
-      target = principal.roles.includes('PROVINCE_ADMIN') ? { kind: 'ALL' } : { kind: 'ORG', organizationId: principal.organizationId ?? '' };
+      target = audience.kind === 'ALL' ? { kind: 'ALL' } : { kind: 'ORG', organizationId: audience.kind === 'ORG' ? (audience.organizationId ?? '') : '' };
     }
     const decision = decideAccess(principal, { type: 'matches.subscribe', expert: expert ?? null });
     if (!decision.allowed) return refuse(new AppError(decision.code, decision.reason));

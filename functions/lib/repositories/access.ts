@@ -1,4 +1,4 @@
-import { userAccessKey } from '../data/keys.js';
+import { userAccessKey, Entity } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store } from '../data/store.js';
 import type { Principal, Role } from '../auth/principal.js';
@@ -24,7 +24,7 @@ export class AccessRepository {
   }
 
   async put(record: UserAccessRecord): Promise<UserAccessRecord> {
-    await this.store.putItem({ ...userAccessKey(record.userId), entity: 'ACCESS', ...record });
+    await this.store.putItem({ ...userAccessKey(record.userId), entity: Entity.ACCESS, ...record });
     this.loader.clear(userAccessKey(record.userId)).prime(userAccessKey(record.userId), { ...record });
     return record;
   }

@@ -1,20 +1,4 @@
-import {
-  GSI1,
-  ALL_TIME_BUCKET,
-  indexKeysFor,
-  indexPartition,
-  isKeyServed,
-  participationKey,
-  participationPrefix,
-  quarterBucket,
-  serviceRecordGsi1,
-  serviceRecordPrefix,
-  statsKey,
-  timeSortKey,
-  type Dimension,
-  type Dimensions,
-  type Key,
-} from '../data/keys.js';
+import { GSI1, ALL_TIME_BUCKET, indexKeysFor, indexPartition, isKeyServed, participationKey, participationPrefix, quarterBucket, serviceRecordGsi1, serviceRecordPrefix, statsKey, timeSortKey, type Dimension, type Dimensions, type Key, Entity } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -132,7 +116,7 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
       manualNote: null,
     };
     await this.store.putItem(
-      { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: 'PARTICIPATION', ...record },
+      { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: Entity.PARTICIPATION, ...record },
       {
         condition: { expression: 'attribute_not_exists(PK)' },
         onConditionFailed: () => new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId' }),

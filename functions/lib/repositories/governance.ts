@@ -1,4 +1,4 @@
-import { entityKey, indexKeysFor, indexPartition, planKey, quarterBucket, reportKey, statsKey, timeSortKey, ALL_TIME_BUCKET, type Key } from '../data/keys.js';
+import { entityKey, indexKeysFor, indexPartition, planKey, quarterBucket, reportKey, statsKey, timeSortKey, ALL_TIME_BUCKET, type Key, Entity } from '../data/keys.js';
 import { recordOf } from '../data/loader.js';
 import { hydratePage, type Store } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -82,8 +82,8 @@ export class GovernanceRepository {
   /** Writes a campaign and its index item together. */
   async createCampaign(record: CampaignRecord): Promise<CampaignRecord> {
     await this.store.transact([
-      this.store.putNew({ ...entityKey('CAMPAIGN', record.id), entity: 'CAMPAIGN', ...record }),
-      ...campaignIndexKeys(record).map((k) => this.store.put({ ...k, entity: 'CAMPAIGN', id: record.id })),
+      this.store.putNew({ ...entityKey('CAMPAIGN', record.id), entity: Entity.CAMPAIGN, ...record }),
+      ...campaignIndexKeys(record).map((k) => this.store.put({ ...k, entity: Entity.CAMPAIGN, id: record.id })),
     ]);
     return record;
   }
@@ -112,7 +112,7 @@ export class GovernanceRepository {
 
   /** Files a plan once (CONFLICT if already filed). */
   async submitPlan(record: PlanRecord): Promise<PlanRecord> {
-    await this.putOnce({ ...planKey(record.campaignId, record.organizationId), entity: 'PLAN', ...record }, 'This organization has already filed its plan');
+    await this.putOnce({ ...planKey(record.campaignId, record.organizationId), entity: Entity.PLAN, ...record }, 'This organization has already filed its plan');
     return record;
   }
 
@@ -149,7 +149,7 @@ export class GovernanceRepository {
 
   /** Freezes a quarter's figures with the narrative (CONFLICT if already submitted). */
   async submitReport(organizationId: string, quarter: string, report: SubmittedReportRecord): Promise<void> {
-    const item = { ...reportKey(organizationId, quarter), entity: 'REPORT', organizationId, quarter, ...report };
+    const item = { ...reportKey(organizationId, quarter), entity: Entity.REPORT, organizationId, quarter, ...report };
     await this.putOnce(item, 'This quarter has already been submitted');
   }
 

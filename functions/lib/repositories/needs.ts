@@ -1,19 +1,4 @@
-import {
-  GSI1,
-  expertInboxGsi1,
-  expertInboxPrefix,
-  indexKeysFor,
-  indexPartition,
-  isKeyServed,
-  needHistoryKey,
-  needHistoryPrefix,
-  needMatchKey,
-  needMatchPrefix,
-  timeSortKey,
-  type Dimension,
-  type Dimensions,
-  type Key,
-} from '../data/keys.js';
+import { GSI1, expertInboxGsi1, expertInboxPrefix, indexKeysFor, indexPartition, isKeyServed, needHistoryKey, needHistoryPrefix, needMatchKey, needMatchPrefix, timeSortKey, type Dimension, type Dimensions, type Key, Entity } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -125,7 +110,7 @@ export const needIndexKeys = (n: NeedIndexed): Key[] =>
 // Index items carry the need's immutable attributes, for residual filters.
 const indexItem = (k: Key, n: NeedRecord) => ({
   ...k,
-  entity: 'NEED',
+  entity: Entity.NEED,
   id: n.id,
   kind: n.kind,
   domains: n.domains,
@@ -200,7 +185,7 @@ export class NeedRepository extends EntityStore<NeedRecord> {
 
   /** The need, its index items and its first history event, atomically. */
   submit(need: NeedRecord, event: NeedEventRecord, extra: WriteOp[] = []): Promise<NeedRecord> {
-    return this.create(need, [this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: 'NEED_EVENT', ...event }), ...extra]);
+    return this.create(need, [this.store.putNew({ ...needHistoryKey(need.id, event.at, need.historyCount), entity: Entity.NEED_EVENT, ...event }), ...extra]);
   }
 
   /**
@@ -209,7 +194,7 @@ export class NeedRepository extends EntityStore<NeedRecord> {
    */
   transition(current: NeedRecord, changes: Partial<NeedRecord>, event: NeedEventRecord, extra: WriteOp[] = []): Promise<NeedRecord> {
     const seq = current.historyCount + 1;
-    const history = this.store.putNew({ ...needHistoryKey(current.id, event.at, seq), entity: 'NEED_EVENT', ...event });
+    const history = this.store.putNew({ ...needHistoryKey(current.id, event.at, seq), entity: Entity.NEED_EVENT, ...event });
     return this.update(current, { ...changes, historyCount: seq }, event.at, [history, ...extra]);
   }
 
@@ -239,7 +224,7 @@ export class NeedRepository extends EntityStore<NeedRecord> {
     const items = matches.map((m) => ({
       ...needMatchKey(need.id, m.rank),
       ...(need.openedAt && expertInboxGsi1(m.expertId, need.openedAt, need.id)),
-      entity: 'NEED_MATCH',
+      entity: Entity.NEED_MATCH,
       ...m,
     }));
     return this.store.batchWrite({ put: items });

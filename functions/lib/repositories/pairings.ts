@@ -1,4 +1,4 @@
-import { entityKey, indexKeysFor, indexPartition, indexSortKey, pairingFollowUpKey, pairingFollowUpPrefix, type Key } from '../data/keys.js';
+import { entityKey, indexKeysFor, indexPartition, indexSortKey, pairingFollowUpKey, pairingFollowUpPrefix, type Key, Entity } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -103,7 +103,7 @@ export class PairingRepository extends EntityStore<PairingRecord> {
               : new AppError(ErrorCode.NOT_FOUND, `Pairing ${pairing.id} not found`, { field: 'pairingId' }),
         },
       ),
-      this.store.putNew({ ...pairingFollowUpKey(pairing.id, record.at, record.seq), entity: 'PAIRING_FOLLOWUP', ...record }),
+      this.store.putNew({ ...pairingFollowUpKey(pairing.id, record.at, record.seq), entity: Entity.PAIRING_FOLLOWUP, ...record }),
     ]);
     this.loader.clear(entityKey('PAIRING', pairing.id));
     return record;

@@ -1,4 +1,4 @@
-import { GSI1, entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key } from '../data/keys.js';
+import { GSI1, entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key, Entity } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -102,7 +102,7 @@ export class TeamRepository extends EntityStore<TeamRecord> {
    */
   async addMember(teamId: string, expertId: string, now: string, expertOps: WriteOp[]): Promise<void> {
     await this.store.transact([
-      this.store.putNew({ ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: 'MEMBER', teamId, expertId, joinedAt: now }, () =>
+      this.store.putNew({ ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: Entity.MEMBER, teamId, expertId, joinedAt: now }, () =>
         new AppError(ErrorCode.CONFLICT, 'The expert is already a member of this team', { field: 'expertId' }),
       ),
       this.counterOp(teamId, 1),
