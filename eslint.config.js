@@ -103,7 +103,15 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../resolvers/*', '@aws-sdk/*'], allowTypeImports: true, message: 'Services sit between resolvers and repositories; only the Store talks to DynamoDB.' }] },
+        {
+          patterns: [
+            {
+              group: ['../resolvers/*', '@aws-sdk/*'],
+              allowTypeImports: true,
+              message: 'Services sit between resolvers and repositories; only the Store talks to DynamoDB.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -114,7 +122,11 @@ export default defineConfig(
         'error',
         {
           patterns: [
-            { group: ['../services/*', '../repositories/*', '../resolvers/*', '../data/*', '../realtime/*', '@aws-sdk/*'], allowTypeImports: true, message: 'Domain rules are pure: no I/O, no layers above.' },
+            {
+              group: ['../services/*', '../repositories/*', '../resolvers/*', '../data/*', '../realtime/*', '@aws-sdk/*'],
+              allowTypeImports: true,
+              message: 'Domain rules are pure: no I/O, no layers above.',
+            },
           ],
         },
       ],
@@ -125,7 +137,15 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '../resolvers/*'], allowTypeImports: true, message: 'Only the Store (functions/lib/data/store.ts) sends DynamoDB commands.' }] },
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '../resolvers/*'],
+              allowTypeImports: true,
+              message: 'Only the Store (functions/lib/data/store.ts) sends DynamoDB commands.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -3,7 +3,16 @@ import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, WebSocketA
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AccountRecovery, Mfa, OAuthScope, ResourceServerScope, UserPool, UserPoolClient, UserPoolGroup, UserPoolResourceServer } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  Mfa,
+  OAuthScope,
+  ResourceServerScope,
+  UserPool,
+  UserPoolClient,
+  UserPoolGroup,
+  UserPoolResourceServer,
+} from 'aws-cdk-lib/aws-cognito';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -65,7 +74,12 @@ export class KezhiStack extends Stack {
       deletionProtection: prod,
     });
     for (const role of ROLES) new UserPoolGroup(this, `Group${role}`, { userPool, groupName: role, description: `Kezhi role ${role}` });
-    const appClient = userPool.addClient('AppClient', { userPoolClientName: 'kezhi-apps', authFlows: { userSrp: true }, generateSecret: false, preventUserExistenceErrors: true });
+    const appClient = userPool.addClient('AppClient', {
+      userPoolClientName: 'kezhi-apps',
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+    });
     const scopes = PARTNER_SCOPES.map((s) => new ResourceServerScope({ scopeName: s.name, scopeDescription: s.description }));
     const resourceServer = new UserPoolResourceServer(this, 'Api', { userPool, identifier: 'kezhi', scopes });
     // The hosted domain issues partners' client-credentials tokens; its prefix must be unique in the region.
@@ -80,7 +94,10 @@ export class KezhiStack extends Stack {
         }),
     );
 
-    const cursorSecret = new Secret(this, 'CursorSecret', { description: 'HMAC key of Kezhi pagination cursors', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    const cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'HMAC key of Kezhi pagination cursors',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
     const common = {
       TABLE_NAME: table.tableName,
       CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
@@ -180,7 +197,14 @@ export class KezhiStack extends Stack {
     const alarms = new Topic(this, 'Alarms', { enforceSSL: true, displayName: `Kezhi ${settings.stage} alarms` });
     if (settings.alarmEmail) alarms.addSubscription(new EmailSubscription(settings.alarmEmail));
     const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
-      const a = new Alarm(this, id, { metric, threshold, evaluationPeriods: 1, comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: TreatMissingData.NOT_BREACHING, alarmDescription: description });
+      const a = new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
       a.addAlarmAction(new SnsAction(alarms));
       return a;
     };
@@ -193,9 +217,20 @@ export class KezhiStack extends Stack {
     const httpP99 = httpApi.metricLatency({ statistic: 'p99', period: Duration.minutes(5) });
     alarm('HttpApi5xx', http5xx, 5, 'HTTP API 5xx responses');
     alarm('HttpApiLatencyP99', httpP99, 2000, 'HTTP API p99 latency over 2 s');
-    alarm('StreamFailuresDepth', streamFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 1, 'Stream records given up on (on-failure queue)');
-    const throttled = table.metricThrottledRequestsForOperations({ operations: [Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS], period: Duration.minutes(5) });
-    const systemErrors = table.metricSystemErrorsForOperations({ operations: [Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS], period: Duration.minutes(5) });
+    alarm(
+      'StreamFailuresDepth',
+      streamFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      1,
+      'Stream records given up on (on-failure queue)',
+    );
+    const throttled = table.metricThrottledRequestsForOperations({
+      operations: [Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS],
+      period: Duration.minutes(5),
+    });
+    const systemErrors = table.metricSystemErrorsForOperations({
+      operations: [Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS],
+      period: Duration.minutes(5),
+    });
     alarm('TableThrottles', throttled, 1, 'DynamoDB throttled requests');
     alarm('TableSystemErrors', systemErrors, 1, 'DynamoDB system errors');
 
@@ -206,7 +241,11 @@ export class KezhiStack extends Stack {
           new GraphWidget({ title: 'Function errors', left: Object.values(functions).map((f) => f.metricErrors()) }),
           new GraphWidget({ title: 'Function duration p99', left: Object.values(functions).map((f) => f.metricDuration({ statistic: 'p99' })) }),
         ],
-        [new GraphWidget({ title: 'HTTP API 5xx and p99 latency', left: [http5xx], right: [httpP99] }), new GraphWidget({ title: 'DynamoDB throttled requests', left: [throttled] }), new GraphWidget({ title: 'DynamoDB system errors', left: [systemErrors] })],
+        [
+          new GraphWidget({ title: 'HTTP API 5xx and p99 latency', left: [http5xx], right: [httpP99] }),
+          new GraphWidget({ title: 'DynamoDB throttled requests', left: [throttled] }),
+          new GraphWidget({ title: 'DynamoDB system errors', left: [systemErrors] }),
+        ],
         [new GraphWidget({ title: 'Stream failures queue depth', left: [streamFailures.metricApproximateNumberOfMessagesVisible()] })],
       ],
     });

@@ -37,8 +37,7 @@ export class AppError extends Error {
 }
 
 /** Shorthand for a BAD_USER_INPUT error on one input field. */
-export const badInput = (field: string, message: string): AppError =>
-  new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
+export const badInput = (field: string, message: string): AppError => new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
 
 /** Follows `originalError` links (graphql-js wraps resolver errors) down to the error that was thrown. */
 function rootCause(error: unknown): unknown {
@@ -103,7 +102,8 @@ export function createFormatError(logger: ErrorLogger): FormatError {
 
 const withoutInput = (path: string | undefined) => (path?.startsWith('input.') ? path.slice('input.'.length) : path);
 
-const isGraphQLError = (error: unknown): error is GraphQLError => typeof error === 'object' && error !== null && 'message' in error && 'locations' in error && 'nodes' in error;
+const isGraphQLError = (error: unknown): error is GraphQLError =>
+  typeof error === 'object' && error !== null && 'message' in error && 'locations' in error && 'nodes' in error;
 
 /**
  * The input field a pre-execution error is about, named as AppErrors name fields: the argument path
@@ -113,7 +113,8 @@ const isGraphQLError = (error: unknown): error is GraphQLError => typeof error =
  */
 export function inputFieldOf(error: Pick<GraphQLError, 'message' | 'nodes' | 'source'>): string | undefined {
   const body = error.source?.body;
-  const variable = /^Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/.exec(error.message) ?? /^Variable "\$([^"]+)" got invalid value/.exec(error.message);
+  const variable =
+    /^Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/.exec(error.message) ?? /^Variable "\$([^"]+)" got invalid value/.exec(error.message);
   if (variable) {
     const name = variable[1] as string;
     // graphql-js reports the path from the variable's own name: `input.desiredFrom` for `$input`.

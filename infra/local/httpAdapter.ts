@@ -119,20 +119,20 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
 }
 
 async function serve(options: HttpAdapterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== options.path) return send(res, { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: `Not found: try ${options.path}` });
-      if (req.method === 'GET' && options.htmlPage && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query')) {
-        return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: options.htmlPage() });
-      }
-      const body = await readBody(req);
-      if (body === null) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain' }, body: 'Request body too large' });
-      const context = lambdaContext('kezhi-graphql-local');
-      const result = await (options.invoke ?? direct)(context, async () => options.handler(toHttpApiEvent(req, body), context, () => undefined));
-      send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });
-    } catch (error) {
-      console.error('local adapter error', error);
-      const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
-      send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body });
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== options.path) return send(res, { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: `Not found: try ${options.path}` });
+    if (req.method === 'GET' && options.htmlPage && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query')) {
+      return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: options.htmlPage() });
     }
+    const body = await readBody(req);
+    if (body === null) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain' }, body: 'Request body too large' });
+    const context = lambdaContext('kezhi-graphql-local');
+    const result = await (options.invoke ?? direct)(context, async () => options.handler(toHttpApiEvent(req, body), context, () => undefined));
+    send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });
+  } catch (error) {
+    console.error('local adapter error', error);
+    const body = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+    send(res, { statusCode: 502, headers: { 'content-type': 'application/json' }, body });
+  }
 }

@@ -20,10 +20,7 @@ const INTROSPECTION_QUERY =
 
 /** JSON safe to embed inside a <script> element (no `</script>`, `<!--`, or JS line separators). */
 function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
-  );
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 const CSS = `

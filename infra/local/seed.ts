@@ -16,7 +16,16 @@ export interface SeedSummary {
   associationIdByRegion: Record<string, string>;
   generalCorpsId: string;
   expertIds: string[];
-  counts: { organizations: number; teams: number; experts: number; memberships: number; needs: number; technologies: number; pairings: number; activities: number };
+  counts: {
+    organizations: number;
+    teams: number;
+    experts: number;
+    memberships: number;
+    needs: number;
+    technologies: number;
+    pairings: number;
+    activities: number;
+  };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
@@ -57,9 +66,35 @@ const SURNAMES = '陈李黄张梁刘林吴王郑何罗谢杨周钟许邓冯曾�
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志红文斌永健家俊嘉欣晓颖婷浩然子轩梓涵'.split('');
 const HK_NAMES = ['陳大文', '李嘉儀', '黃志明', '張家豪', '梁詠詩', '劉俊傑', '林曉彤', '吳家樂', '何偉倫', '周慧敏'];
 const MO_NAMES = ['陳文浩', '梁嘉欣', '黃子健', 'Ana Sousa', 'Miguel Costa', '區嘉寶', '何志華', '李詠恩'];
-const TITLES = ['ACADEMICIAN', 'PROFESSOR', 'RESEARCH_FELLOW', 'ASSOCIATE_PROFESSOR', 'PROFESSORATE_SENIOR_ENGINEER', 'SENIOR_ENGINEER', 'CHIEF_PHYSICIAN', 'SENIOR_AGRONOMIST', 'ENGINEER', 'TEACHER'] as const;
+const TITLES = [
+  'ACADEMICIAN',
+  'PROFESSOR',
+  'RESEARCH_FELLOW',
+  'ASSOCIATE_PROFESSOR',
+  'PROFESSORATE_SENIOR_ENGINEER',
+  'SENIOR_ENGINEER',
+  'CHIEF_PHYSICIAN',
+  'SENIOR_AGRONOMIST',
+  'ENGINEER',
+  'TEACHER',
+] as const;
 const TITLE_WEIGHTS = [1, 12, 8, 14, 6, 20, 8, 10, 14, 7];
-const AFFILIATIONS = ['中山大学', '华南理工大学', '华南农业大学', '暨南大学', '广东工业大学', '广东省农业科学院', '中国科学院广州分院', '广东省人民医院', '南方医科大学', '深圳大学', '广东省科学院', '香港大学', '香港科技大学', '澳门大学'];
+const AFFILIATIONS = [
+  '中山大学',
+  '华南理工大学',
+  '华南农业大学',
+  '暨南大学',
+  '广东工业大学',
+  '广东省农业科学院',
+  '中国科学院广州分院',
+  '广东省人民医院',
+  '南方医科大学',
+  '深圳大学',
+  '广东省科学院',
+  '香港大学',
+  '香港科技大学',
+  '澳门大学',
+];
 const KEYWORDS: Record<string, string[]> = {
   AGRICULTURE: ['水稻', '荔枝', '柑橘', '土壤改良', '病虫害防治', '设施农业'],
   AQUACULTURE: ['对虾养殖', '罗非鱼', '水质调控'],
@@ -174,10 +209,19 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     const roll = rnd.next();
     const origin = roll < 0.8 ? 'MAINLAND' : roll < 0.9 ? 'HONG_KONG' : 'MACAO';
     const region = origin === 'MAINLAND' ? rnd.pick(counties) : rnd.pick(origin === 'HONG_KONG' ? hkDistricts : moDistricts);
-    const domains = rnd.sample(DOMAINS.map((d) => d.code), 1 + Math.floor(rnd.next() * 3));
-    const keywords = rnd.sample(domains.flatMap((d) => KEYWORDS[d] ?? []), 3);
+    const domains = rnd.sample(
+      DOMAINS.map((d) => d.code),
+      1 + Math.floor(rnd.next() * 3),
+    );
+    const keywords = rnd.sample(
+      domains.flatMap((d) => KEYWORDS[d] ?? []),
+      3,
+    );
     const cityCode = region.code.slice(0, 4);
-    const name = origin === 'MAINLAND' ? `${rnd.pick(SURNAMES)}${rnd.pick(GIVEN)}${rnd.next() < 0.6 ? rnd.pick(GIVEN) : ''}` : rnd.pick(origin === 'HONG_KONG' ? HK_NAMES : MO_NAMES);
+    const name =
+      origin === 'MAINLAND'
+        ? `${rnd.pick(SURNAMES)}${rnd.pick(GIVEN)}${rnd.next() < 0.6 ? rnd.pick(GIVEN) : ''}`
+        : rnd.pick(origin === 'HONG_KONG' ? HK_NAMES : MO_NAMES);
     const languages =
       origin === 'MAINLAND'
         ? ['MANDARIN', ...(rnd.next() < 0.7 ? ['CANTONESE'] : []), ...(rnd.next() < 0.4 ? ['ENGLISH'] : [])]
@@ -199,7 +243,12 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
         regionCode: region.code,
         serviceRegionCodes: origin === 'MAINLAND' ? [region.code, cityCode] : ['44'],
         maxOpenAssignments: 1 + Math.floor(rnd.next() * 5),
-        phone: origin === 'MAINLAND' ? `139${serial}${String(1000 + i).slice(-4)}` : origin === 'HONG_KONG' ? `+8526${serial}${String(i % 1000).padStart(3, '0')}` : `+8536${serial}${String(i % 1000).padStart(3, '0')}`,
+        phone:
+          origin === 'MAINLAND'
+            ? `139${serial}${String(1000 + i).slice(-4)}`
+            : origin === 'HONG_KONG'
+              ? `+8526${serial}${String(i % 1000).padStart(3, '0')}`
+              : `+8536${serial}${String(i % 1000).padStart(3, '0')}`,
         bio: `${name}，从事${domains.join('、')}相关工作。`,
       },
     };
@@ -236,11 +285,23 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
   const needIds: string[] = [];
   for (const [i, [title, kind, regionCode, domains, keywords, requesterKind]] of NEEDS.entries()) {
     const data = await run(requester, `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }`, {
-      input: { title, description: `${title}：请有关领域专家提供指导和服务。`, kind, requester: { kind: requesterKind, name: `${title.slice(0, 4)}需求单位`, contactName: '联系人', contactPhone: `1380000${String(1000 + i)}` }, domains, keywords, regionCode, urgency: i % 3 === 0 ? 'HIGH' : 'NORMAL' },
+      input: {
+        title,
+        description: `${title}：请有关领域专家提供指导和服务。`,
+        kind,
+        requester: { kind: requesterKind, name: `${title.slice(0, 4)}需求单位`, contactName: '联系人', contactPhone: `1380000${String(1000 + i)}` },
+        domains,
+        keywords,
+        regionCode,
+        urgency: i % 3 === 0 ? 'HIGH' : 'NORMAL',
+      },
     });
     const need = (data.submitNeed as { need: { id: string; version: number } }).need;
     needIds.push(need.id);
-    if (i < 5) await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, { input: { id: need.id, version: need.version, approve: true } });
+    if (i < 5)
+      await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, {
+        input: { id: need.id, version: need.version, approve: true },
+      });
   }
   counts.needs = needIds.length;
 
@@ -257,22 +318,52 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     counts.technologies += 1;
   }
   const project = await run(admin, `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }`, {
-    input: { organizationId: assoc['4418'], title: '清远连州乡村振兴科技帮扶', action: 'RURAL_REVITALIZATION', regionCode: '441882', status: 'ACTIVE', needIds: [needIds[6]], expertIds: expertIds.slice(0, 2) },
+    input: {
+      organizationId: assoc['4418'],
+      title: '清远连州乡村振兴科技帮扶',
+      action: 'RURAL_REVITALIZATION',
+      regionCode: '441882',
+      status: 'ACTIVE',
+      needIds: [needIds[6]],
+      expertIds: expertIds.slice(0, 2),
+    },
   });
   const projectId = (project.createProject as { project: { id: string } }).project.id;
   await run(admin, `mutation ($input: CreatePairingInput!) { createPairing(input: $input) { pairing { id } } }`, {
-    input: { organizationId: assoc['4418'], regionCode: '441882', expertId: expertIds[0], projectId, teamId: subTeamIds[2], helpedEnterprise: { name: '连州菜心专业合作社' }, industry: '连州菜心', talents: [{ name: '返乡大学生电商团队' }] },
+    input: {
+      organizationId: assoc['4418'],
+      regionCode: '441882',
+      expertId: expertIds[0],
+      projectId,
+      teamId: subTeamIds[2],
+      helpedEnterprise: { name: '连州菜心专业合作社' },
+      industry: '连州菜心',
+      talents: [{ name: '返乡大学生电商团队' }],
+    },
   });
   counts.pairings = 1;
 
   // Governance: the 2019 campaign with two plans filed, a workstation, and two completed activities with hours.
-  const campaign = await run(admin, 'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { id } }', {});
+  const campaign = await run(
+    admin,
+    'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { id } }',
+    {},
+  );
   const campaignId = (campaign.createCampaign as { id: string }).id;
   for (const org of [assoc['44'], assoc['4401']]) {
-    await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }', { input: { campaignId, organizationId: org, content: '实施方案：组建科技志愿者队伍，开展五大行动。' } });
+    await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }', {
+      input: { campaignId, organizationId: org, content: '实施方案：组建科技志愿者队伍，开展五大行动。' },
+    });
   }
   const ws = await run(admin, 'mutation ($input: CreateWorkstationInput!) { createWorkstation(input: $input) { workstation { id } } }', {
-    input: { organizationId: assoc['4418'], kind: 'EXPERT_SERVICE', name: '连州科技专家服务站', host: { kind: 'VILLAGE', name: '连州菜心专业合作社' }, regionCode: '441882', residentExpertIds: expertIds.slice(0, 2) },
+    input: {
+      organizationId: assoc['4418'],
+      kind: 'EXPERT_SERVICE',
+      name: '连州科技专家服务站',
+      host: { kind: 'VILLAGE', name: '连州菜心专业合作社' },
+      regionCode: '441882',
+      residentExpertIds: expertIds.slice(0, 2),
+    },
   });
   const workstationId = (ws.createWorkstation as { workstation: { id: string } }).workstation.id;
   const ACTIVITIES: Array<[string, string, string, string, string | null]> = [
@@ -281,16 +372,36 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
   ];
   for (const [title, action, organizationId, regionCode, workstation] of ACTIVITIES) {
     const created = await run(admin, 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }', {
-      input: { organizationId, title, action, venueKind: workstation ? 'WORKSTATION' : 'SCHOOL', regionCode, startAt: '2026-11-10T09:00:00+08:00', endAt: '2026-11-10T12:00:00+08:00', ...(workstation && { workstationId: workstation }) },
+      input: {
+        organizationId,
+        title,
+        action,
+        venueKind: workstation ? 'WORKSTATION' : 'SCHOOL',
+        regionCode,
+        startAt: '2026-11-10T09:00:00+08:00',
+        endAt: '2026-11-10T12:00:00+08:00',
+        ...(workstation && { workstationId: workstation }),
+      },
     });
     const activity = (created.createActivity as { activity: { id: string; version: number } }).activity;
-    for (const expertId of expertIds.slice(0, 3)) await run(admin, 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { totalHours } } }', { input: { activityId: activity.id, expertId } });
-    await run(admin, 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id } } }', { input: { id: activity.id, version: activity.version } });
+    for (const expertId of expertIds.slice(0, 3))
+      await run(admin, 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { totalHours } } }', {
+        input: { activityId: activity.id, expertId },
+      });
+    await run(admin, 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id } } }', {
+      input: { id: activity.id, version: activity.version },
+    });
     for (const [k, expertId] of expertIds.slice(0, 3).entries()) {
-      await run(admin, 'mutation ($input: ParticipationInput!) { checkIn(input: $input) { participation { totalHours } } }', { input: { activityId: activity.id, expertId, at: '2026-11-10T09:00:00+08:00' } });
-      await run(admin, 'mutation ($input: ParticipationInput!) { checkOut(input: $input) { participation { totalHours } } }', { input: { activityId: activity.id, expertId, at: `2026-11-10T${11 + (k % 2)}:${k === 2 ? '50' : '20'}:00+08:00` } });
+      await run(admin, 'mutation ($input: ParticipationInput!) { checkIn(input: $input) { participation { totalHours } } }', {
+        input: { activityId: activity.id, expertId, at: '2026-11-10T09:00:00+08:00' },
+      });
+      await run(admin, 'mutation ($input: ParticipationInput!) { checkOut(input: $input) { participation { totalHours } } }', {
+        input: { activityId: activity.id, expertId, at: `2026-11-10T${11 + (k % 2)}:${k === 2 ? '50' : '20'}:00+08:00` },
+      });
     }
-    await run(admin, 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id } } }', { input: { id: activity.id, version: activity.version + 1, beneficiaries: 120, outcome: '圆满完成' } });
+    await run(admin, 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id } } }', {
+      input: { id: activity.id, version: activity.version + 1, beneficiaries: 120, outcome: '圆满完成' },
+    });
     counts.activities += 1;
   }
 

@@ -92,22 +92,34 @@ try {
   const run = createExecutor(seedServer, deps, keys.privateJwk);
   if (created) {
     const summary = await seedDemoData(run, values['expert-count'] ? { expertCount: Number(values['expert-count']) } : {});
-    console.log(`seeded ${Object.entries(summary.counts).map(([what, n]) => `${n} ${what}`).join(', ')}`);
+    console.log(
+      `seeded ${Object.entries(summary.counts)
+        .map(([what, n]) => `${n} ${what}`)
+        .join(', ')}`,
+    );
   } else {
     console.log(`using the existing table ${tableName} in ${values['data-dir'] ?? 'memory'}`);
   }
 
   // Sample principals for the printed tokens, looked up through the API.
   const lookup = async (regionCode: string, level: string) => {
-    const data = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `query ($f: OrganizationFilter) { organizations(filter: $f, first: 1) { edges { node { id name } } } }`, {
-      f: { kind: 'ASSOCIATION', level, regionCode },
-    });
+    const data = await run(
+      { sub: 'runner', roles: ['PROVINCE_ADMIN'] },
+      `query ($f: OrganizationFilter) { organizations(filter: $f, first: 1) { edges { node { id name } } } }`,
+      {
+        f: { kind: 'ASSOCIATION', level, regionCode },
+      },
+    );
     const edges = (data.organizations as { edges: Array<{ node: { id: string; name: string } }> }).edges;
     return edges[0]?.node;
   };
   const guangzhou = await lookup('4401', 'CITY');
   const shenzhen = await lookup('4403', 'CITY');
-  const expertData = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `{ experts(first: 1, filter: { regionCode: "4401" }) { edges { node { id name } } } }`, {});
+  const expertData = await run(
+    { sub: 'runner', roles: ['PROVINCE_ADMIN'] },
+    `{ experts(first: 1, filter: { regionCode: "4401" }) { edges { node { id name } } } }`,
+    {},
+  );
   const expert = (expertData.experts as { edges: Array<{ node: { id: string; name: string } }> }).edges[0]?.node;
   // The campaigns' ids, for the governance queries (overduePlans, Organization.plan).
   const campaignData = await run({ sub: 'runner', roles: ['PROVINCE_ADMIN'] }, `{ campaigns(first: 5) { edges { node { id name planDueDate } } } }`, {});
@@ -129,7 +141,8 @@ try {
     path: '/graphql',
     handler,
     invoke,
-    htmlPage: () => renderIdePage({ endpoint: '/graphql', sampleTokens: tokens, defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n' }),
+    htmlPage: () =>
+      renderIdePage({ endpoint: '/graphql', sampleTokens: tokens, defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n' }),
   });
   attachWebSocket(server, '/graphql', subscriptions.handle, sockets, invoke);
   await new Promise<void>((resolve, reject) => {

@@ -49,7 +49,11 @@ export interface StreamPollerOptions {
  * does on AWS: batches in order, partial batch failures retried, then skipped with a log line.
  */
 export function createStreamPoller(options: StreamPollerOptions) {
-  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'ap-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const iterators = new Map<string, string | null>();
   let streamArn: string | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -15,7 +15,9 @@ export function createLocalGateway(sockets: Map<string, WebSocket>): ConnectionG
     async send(connectionId, message) {
       const socket = sockets.get(connectionId);
       if (!socket || socket.readyState !== WebSocket.OPEN) throw new GoneError(connectionId);
-      await new Promise<void>((resolve, reject) => socket.send(message, (error) => (error ? reject(new GoneError(connectionId, { cause: error })) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        socket.send(message, (error) => (error ? reject(new GoneError(connectionId, { cause: error })) : resolve())),
+      );
     },
     async close(connectionId, code, reason) {
       sockets.get(connectionId)?.close(code, reason);
@@ -41,7 +43,10 @@ export function attachWebSocket(
     const context = lambdaContext('kezhi-subscriptions-local');
     return invoke(context, () => handler({ ...event, requestContext: { ...event.requestContext, requestId: randomUUID() } }, context));
   };
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
+  });
   server.on('upgrade', (req, socket, head) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');

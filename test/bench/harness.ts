@@ -24,7 +24,13 @@ export interface BenchApp {
 export async function createBenchApp(endpoint: string, tableName: string): Promise<BenchApp> {
   await ensureTable(endpoint, tableName);
   const keys = await generateLocalKeys();
-  const config: AppConfig = { tableName, dynamoEndpoint: endpoint, cursorSecret: randomBytes(16).toString('hex'), production: false, auth: { kind: 'local', publicJwk: keys.publicJwk } };
+  const config: AppConfig = {
+    tableName,
+    dynamoEndpoint: endpoint,
+    cursorSecret: randomBytes(16).toString('hex'),
+    production: false,
+    auth: { kind: 'local', publicJwk: keys.publicJwk },
+  };
   const deps = createDeps(config, new Logger({ serviceName: 'bench', logLevel: 'ERROR' }));
   const handler = createGraphqlHandler(config, deps);
   const token = (claims: TokenClaims) => signLocalToken(keys.privateJwk, claims);
@@ -33,7 +39,12 @@ export async function createBenchApp(endpoint: string, tableName: string): Promi
     token,
     async gql(query, variables, auth) {
       const bearer = typeof auth === 'string' ? auth : await token(auth);
-      const event = httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
+      const event = httpApiEvent({
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+        body: JSON.stringify({ query, variables }),
+      });
       const result = await handler(event, lambdaContext('bench'), () => undefined);
       const body = JSON.parse(result.body ?? '{}') as { data?: BenchData; errors?: unknown[] };
       if (body.errors) throw new Error(JSON.stringify(body.errors));

@@ -23,7 +23,7 @@ describe('Local runner (npm start)', () => {
     await runner?.stop();
   });
 
-  it("answers regions(parentCode: \"44\") with Guangdong's 21 cities over HTTP", async () => {
+  it('answers regions(parentCode: "44") with Guangdong\'s 21 cities over HTTP', async () => {
     const { status, body } = await post(runner.url, '{ regions(parentCode: "44") { code name } }');
     expect(status).toBe(200);
     expect(body.data?.regions).toHaveLength(21);
@@ -55,8 +55,14 @@ describe('Local runner (npm start)', () => {
   it("honours a token from `npm run token`: Guangzhou's admin creates a team under a Guangzhou township, not under Shenzhen's", async () => {
     const admin = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
     const find = async (regionCode: string, level: string) =>
-      (await post(runner.url, `{ organizations(filter: { kind: ASSOCIATION, level: ${level}, regionCode: "${regionCode}" }, first: 1) { edges { node { id } } } }`, {}, admin))
-        .body.data?.organizations.edges[0].node.id as string;
+      (
+        await post(
+          runner.url,
+          `{ organizations(filter: { kind: ASSOCIATION, level: ${level}, regionCode: "${regionCode}" }, first: 1) { edges { node { id } } } }`,
+          {},
+          admin,
+        )
+      ).body.data?.organizations.edges[0].node.id as string;
     const [guangzhou, shamian, futian] = await Promise.all([find('4401', 'CITY'), find('440103001', 'TOWNSHIP'), find('440304', 'COUNTY')]);
     const gz = await runToEnd('infra/local/token.ts', ['--role', 'ORG_ADMIN', '--org', guangzhou], { KEZHI_DEV_KEYS: keysFile });
     expect(gz.code).toBe(0);

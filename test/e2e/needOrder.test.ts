@@ -17,7 +17,12 @@ describe('A full order over HTTP against the local runner', () => {
 
   it('点单 → 审核 → 派单 → 接单 → 服务 → 完成 → 评单, each step with its own token, and FORBIDDEN for the wrong one', async () => {
     const admin = await token('--role', 'PROVINCE_ADMIN');
-    const orgs = await post(runner.url, '{ organizations(filter: { kind: ASSOCIATION, level: CITY, regionCode: "4401" }) { edges { node { id } } } }', {}, admin);
+    const orgs = await post(
+      runner.url,
+      '{ organizations(filter: { kind: ASSOCIATION, level: CITY, regionCode: "4401" }) { edges { node { id } } } }',
+      {},
+      admin,
+    );
     const guangzhou = orgs.body.data?.organizations.edges[0].node.id as string;
     const [gzAdmin, szAdmin, requester] = await Promise.all([
       token('--role', 'ORG_ADMIN', '--org', guangzhou),
@@ -28,13 +33,28 @@ describe('A full order over HTTP against the local runner', () => {
     const submitted = await post(
       runner.url,
       `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { ${NEED} } } }`,
-      { input: { title: '荔枝种植技术指导', description: '村里的荔枝挂果率低，需要农业专家指导。', kind: 'RURAL_REVITALIZATION', requester: { kind: 'VILLAGE', name: '某村委会', contactPhone: '13922223333' }, domains: ['AGRICULTURE'], keywords: ['荔枝'], regionCode: '440103001' } },
+      {
+        input: {
+          title: '荔枝种植技术指导',
+          description: '村里的荔枝挂果率低，需要农业专家指导。',
+          kind: 'RURAL_REVITALIZATION',
+          requester: { kind: 'VILLAGE', name: '某村委会', contactPhone: '13922223333' },
+          domains: ['AGRICULTURE'],
+          keywords: ['荔枝'],
+          regionCode: '440103001',
+        },
+      },
       requester,
     );
     let need = submitted.body.data?.submitNeed.need;
     expect(need.status).toBe('SUBMITTED');
     const step = async (mutation: string, type: string, input: Record<string, unknown>, as: string) =>
-      post(runner.url, `mutation ($input: ${type}!) { ${mutation}(input: $input) { need { ${NEED} } } }`, { input: { id: need.id, version: need.version, ...input } }, as);
+      post(
+        runner.url,
+        `mutation ($input: ${type}!) { ${mutation}(input: $input) { need { ${NEED} } } }`,
+        { input: { id: need.id, version: need.version, ...input } },
+        as,
+      );
     const expectOk = (res: Awaited<ReturnType<typeof post>>, field: string, status: string) => {
       expect(res.body.errors).toBeUndefined();
       need = res.body.data?.[field].need;
@@ -65,6 +85,14 @@ describe('A full order over HTTP against the local runner', () => {
     expect((await step('closeNeed', 'ReasonedNeedStepInput', { reason: 'x' }, gzAdmin)).body.errors?.[0]?.extensions.code).toBe('INVALID_TRANSITION');
 
     const history = await post(runner.url, `{ need(id: "${need.id}") { history { action to } } }`, {}, requester);
-    expect(history.body.data?.need.history.map((h: { action: string }) => h.action)).toEqual(['SUBMIT', 'APPROVE', 'DISPATCH', 'ACCEPT', 'START', 'COMPLETE', 'RATE']);
+    expect(history.body.data?.need.history.map((h: { action: string }) => h.action)).toEqual([
+      'SUBMIT',
+      'APPROVE',
+      'DISPATCH',
+      'ACCEPT',
+      'START',
+      'COMPLETE',
+      'RATE',
+    ]);
   });
 });

@@ -54,7 +54,16 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     const res = await post(
       runner.url,
       'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }',
-      { input: { title, description: '实时推送测试', kind: 'TECHNOLOGY', requester: { kind: 'ENTERPRISE', name: '测试企业' }, domains: ['AGRICULTURE'], regionCode: '440103001' } },
+      {
+        input: {
+          title,
+          description: '实时推送测试',
+          kind: 'TECHNOLOGY',
+          requester: { kind: 'ENTERPRISE', name: '测试企业' },
+          domains: ['AGRICULTURE'],
+          regionCode: '440103001',
+        },
+      },
       requester,
     );
     return res.body.data?.submitNeed.need as { id: string; version: number };
@@ -65,7 +74,19 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     const data = await post(
       runner.url,
       'mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id } } }',
-      { input: { name: sub, title: 'SENIOR_AGRONOMIST', domains: [domain], keywords: ['荔枝'], origin: 'MAINLAND', languages: ['CANTONESE'], regionCode: '440103001', phone, maxOpenAssignments: 10 } },
+      {
+        input: {
+          name: sub,
+          title: 'SENIOR_AGRONOMIST',
+          domains: [domain],
+          keywords: ['荔枝'],
+          origin: 'MAINLAND',
+          languages: ['CANTONESE'],
+          regionCode: '440103001',
+          phone,
+          maxOpenAssignments: 10,
+        },
+      },
       await token('--role', 'REQUESTER', '--sub', sub),
     );
     return data.body.data?.registerExpert.expert.id as string;
@@ -93,7 +114,12 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     await Promise.all([matching.subscribed, other.subscribed, foreign.subscribed, anonymous.subscribed]);
 
     const approvedAt = Date.now();
-    const review = await post(runner.url, 'mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { status } } }', { input: { id: need.id, version: need.version, approve: true } }, admin);
+    const review = await post(
+      runner.url,
+      'mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { status } } }',
+      { input: { id: need.id, version: need.version, approve: true } },
+      admin,
+    );
     expect(review.body.data?.reviewNeed.need.status).toBe('OPEN');
 
     expect(await until(() => matching.events.length > 0, 3000)).toBe(true);
@@ -114,10 +140,19 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     const endpoint = /DynamoDB Local: (http:\/\/\S+)/.exec(runner.output())?.[1] as string;
     const ddb = localClient(endpoint);
     const connectionItems = async () =>
-      (await ddb.send(new ScanCommand({ TableName: 'kezhi-local', FilterExpression: 'begins_with(PK, :c)', ExpressionAttributeValues: { ':c': { S: 'CONN#' } } }))).Count ?? 0;
+      (
+        await ddb.send(
+          new ScanCommand({ TableName: 'kezhi-local', FilterExpression: 'begins_with(PK, :c)', ExpressionAttributeValues: { ':c': { S: 'CONN#' } } }),
+        )
+      ).Count ?? 0;
     await new Promise((r) => setTimeout(r, 300));
     const second = await submitNeed('关闭之后');
-    await post(runner.url, 'mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { status } } }', { input: { id: second.id, version: second.version, approve: true } }, admin);
+    await post(
+      runner.url,
+      'mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { status } } }',
+      { input: { id: second.id, version: second.version, approve: true } },
+      admin,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(await connectionItems()).toBe(0);
     expect(matching.events).toHaveLength(1);

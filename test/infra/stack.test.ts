@@ -13,7 +13,11 @@ import { matchesPattern } from '../support/eventPattern.js';
 import { ServiceName } from '../../functions/lib/logging.js';
 import { ROLES } from '../../functions/lib/auth/principal.js';
 
-const settings: StageSettings = { stage: 'prod', webOrigins: ['https://kezhi.example.org', 'https://admin.kezhi.example.org'], partners: ['hk-expert-platform', 'mo-expert-platform'] };
+const settings: StageSettings = {
+  stage: 'prod',
+  webOrigins: ['https://kezhi.example.org', 'https://admin.kezhi.example.org'],
+  partners: ['hk-expert-platform', 'mo-expert-platform'],
+};
 const synth = (s: StageSettings) => {
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   const stack = new KezhiStack(app, `Kezhi-${s.stage}`, s);
@@ -126,12 +130,19 @@ describe('KezhiStack', () => {
         ProtocolType: 'HTTP',
         CorsConfiguration: Match.objectLike({ AllowOrigins: settings.webOrigins, AllowHeaders: Match.arrayWith(['content-type', 'authorization']) }),
       });
-      expect(settingsFrom(new App({ context: { webOrigins: 'https://a.example,https://b.example' } })).webOrigins).toEqual(['https://a.example', 'https://b.example']);
+      expect(settingsFrom(new App({ context: { webOrigins: 'https://a.example,https://b.example' } })).webOrigins).toEqual([
+        'https://a.example',
+        'https://b.example',
+      ]);
     });
 
     it('authorizes in the functions: routes without an API Gateway authorizer, functions given the user pool and its clients', () => {
       const routes = template.findResources('AWS::ApiGatewayV2::Route');
-      expect(Object.values(routes).map((r) => r.Properties.RouteKey).sort()).toEqual(['$connect', '$default', '$disconnect', 'GET /graphql', 'POST /graphql']);
+      expect(
+        Object.values(routes)
+          .map((r) => r.Properties.RouteKey)
+          .sort(),
+      ).toEqual(['$connect', '$default', '$disconnect', 'GET /graphql', 'POST /graphql']);
       for (const r of Object.values(routes)) expect(r.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
       const graphql = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('GraphQL API'));
       expect(graphql?.Properties.Environment.Variables.COGNITO_USER_POOL_ID).toEqual({ Ref: expect.stringMatching(/^Users/) });
@@ -139,7 +150,8 @@ describe('KezhiStack', () => {
     });
 
     it('logs access of both APIs', () => {
-      for (const stage of Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))) expect(stage.Properties.AccessLogSettings?.DestinationArn).toBeDefined();
+      for (const stage of Object.values(template.findResources('AWS::ApiGatewayV2::Stage')))
+        expect(stage.Properties.AccessLogSettings?.DestinationArn).toBeDefined();
     });
   });
 
@@ -147,9 +159,16 @@ describe('KezhiStack', () => {
     it('has a group per role, a resource server with the partner scopes and a client-credentials client per partner', () => {
       const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
       expect(groups.sort()).toEqual([...ROLES].sort());
-      template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', { Identifier: 'kezhi', Scopes: PARTNER_SCOPES.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description })) });
+      template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+        Identifier: 'kezhi',
+        Scopes: PARTNER_SCOPES.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description })),
+      });
       const partners = template.findResources('AWS::Cognito::UserPoolClient', { Properties: { AllowedOAuthFlows: ['client_credentials'] } });
-      expect(Object.values(partners).map((c) => c.Properties.ClientName).sort()).toEqual(['partner-hk-expert-platform', 'partner-mo-expert-platform']);
+      expect(
+        Object.values(partners)
+          .map((c) => c.Properties.ClientName)
+          .sort(),
+      ).toEqual(['partner-hk-expert-platform', 'partner-mo-expert-platform']);
       for (const c of Object.values(partners)) expect(c.Properties.GenerateSecret).toBe(true);
     });
   });

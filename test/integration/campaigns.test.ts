@@ -27,7 +27,11 @@ describe('Query: campaigns', () => {
     app = await createTestApp();
     tree = await createOrgTree(app);
     // Created out of date order: the list is ordered by start date, not by creation.
-    for (const [name, startDate] of [['2019 行动', '2019-05-17'], ['2026 行动', '2026-09-15'], ['2023 行动', '2023-03-01']] as const) {
+    for (const [name, startDate] of [
+      ['2019 行动', '2019-05-17'],
+      ['2026 行动', '2026-09-15'],
+      ['2023 行动', '2023-03-01'],
+    ] as const) {
       created[startDate.slice(0, 4)] = ok(await app.gql(CREATE, { input: { name, startDate } }, tree.admin)).createCampaign;
     }
   });

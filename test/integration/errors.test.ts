@@ -24,7 +24,8 @@ describe('Error model', () => {
 
   it('rejects queries deeper than the limit before running them', async () => {
     const app = await createTestApp();
-    const deep = '{ regions { children { children { children { parent { parent { parent { parent { parent { parent { parent { parent { code } } } } } } } } } } } } }';
+    const deep =
+      '{ regions { children { children { children { parent { parent { parent { parent { parent { parent { parent { parent { code } } } } } } } } } } } } }';
     const res = await app.gql(deep);
     expect(res.status).toBe(400);
     expect(errorOf(res)?.code).toBe('GRAPHQL_VALIDATION_FAILED');

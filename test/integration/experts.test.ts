@@ -26,7 +26,12 @@ describe('Talent pool', () => {
       expect(ok(await app.gql(query, {}, token)).expert.phone).toBe('13812341234');
       const other = await app.token({ roles: ['EXPERT'] });
       const seen = ok(await app.gql(query, {}, other)).expert;
-      expect(seen).toEqual({ phone: '138****1234', domains: [{ code: 'AGRICULTURE', zh: '农业科学', en: 'Agricultural science' }], organization: { id: tree.liwan }, region: { name: '荔湾区' } });
+      expect(seen).toEqual({
+        phone: '138****1234',
+        domains: [{ code: 'AGRICULTURE', zh: '农业科学', en: 'Agricultural science' }],
+        organization: { id: tree.liwan },
+        region: { name: '荔湾区' },
+      });
       const szAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.shenzhen });
       expect(ok(await app.gql(query, {}, szAdmin)).expert.phone).toBe('138****1234');
       const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
@@ -133,9 +138,17 @@ describe('Talent pool', () => {
 
   describe('Teams and membership', () => {
     it('keeps membership, counter and phone visibility in step', async () => {
-      const team = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.futian, name: '福田区科技志愿服务队', actions: ['POPULAR_SCIENCE'] } }, tree.admin));
+      const team = ok(
+        await app.gql(CREATE_TEAM, { input: { organizationId: tree.futian, name: '福田区科技志愿服务队', actions: ['POPULAR_SCIENCE'] } }, tree.admin),
+      );
       const teamId = team.createTeam.team.id;
-      const sub = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.futian, parentTeamId: teamId, name: '科普分队', actions: ['POPULAR_SCIENCE'] } }, tree.admin));
+      const sub = ok(
+        await app.gql(
+          CREATE_TEAM,
+          { input: { organizationId: tree.futian, parentTeamId: teamId, name: '科普分队', actions: ['POPULAR_SCIENCE'] } },
+          tree.admin,
+        ),
+      );
       const { res } = await register({ phone: '13600001234', regionCode: '440304' });
       const expertId = ok(res).registerExpert.expert.id;
       const szAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.shenzhen });

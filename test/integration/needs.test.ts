@@ -1,16 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
-import {
-  REGISTER_EXPERT,
-  SUBMIT_NEED,
-  createOrgTree,
-  errorOf,
-  makeExpertInput,
-  makeNeedInput,
-  needStep,
-  ok,
-  type OrgTree,
-} from '../support/fixtures.js';
+import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, errorOf, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
 
 const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
 const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
@@ -64,10 +54,18 @@ describe('Needs and the order-dispatch workflow', () => {
     await register('shenzhen', { domains: ['AGRICULTURE'], keywords: ['荔枝'], regionCode: '440304', name: '深圳专家' });
     await register('other', { domains: ['MEDICINE'], regionCode: '440103', name: '医学专家' });
     await register('employee', { domains: ['AGRICULTURE'], regionCode: '440103', affiliation: '沙面社区居委会', name: '居委会员工' });
-    await register('hk', { domains: ['AGRICULTURE'], regionCode: '810101', origin: 'HONG_KONG', serviceRegionCodes: ['44'], phone: '+85261230000', languages: ['CANTONESE', 'ENGLISH'], name: '香港专家' });
+    await register('hk', {
+      domains: ['AGRICULTURE'],
+      regionCode: '810101',
+      origin: 'HONG_KONG',
+      serviceRegionCodes: ['44'],
+      phone: '+85261230000',
+      languages: ['CANTONESE', 'ENGLISH'],
+      name: '香港专家',
+    });
   });
 
-  it('ranks matches by domain and region with reasons, excludes the requester\'s employee and experts without the domain', async () => {
+  it("ranks matches by domain and region with reasons, excludes the requester's employee and experts without the domain", async () => {
     const need = await approve(await submit());
     expect(need.status).toBe('OPEN');
     const data = ok(await app.gql(`{ need(id: "${need.id}") { matches { rank score expert { id } reasons { factor score detail } } } }`, {}, gzAdmin));
@@ -122,7 +120,13 @@ describe('Needs and the order-dispatch workflow', () => {
     await act(RATE, { stars: 5, comment: '非常专业' }, requester, 'rateNeed');
     await act(RATE_DESCRIPTION, { stars: 4 }, experts.liwan?.token as string, 'rateNeedDescription');
 
-    const final = ok(await app.gql(`{ need(id: "${need.id}") { status rating { stars comment } descriptionRating { stars } outcome history { action from to actorRoles } } }`, {}, requester)).need;
+    const final = ok(
+      await app.gql(
+        `{ need(id: "${need.id}") { status rating { stars comment } descriptionRating { stars } outcome history { action from to actorRoles } } }`,
+        {},
+        requester,
+      ),
+    ).need;
     expect(final.status).toBe('RATED');
     expect(final.rating).toEqual({ stars: 5, comment: '非常专业' });
     expect(final.descriptionRating).toEqual({ stars: 4 });
@@ -144,13 +148,25 @@ describe('Needs and the order-dispatch workflow', () => {
     const otherCity = await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, szAdmin);
     expect(errorOf(otherCity)?.code).toBe('FORBIDDEN');
     expect(otherCity.errors?.[0]?.message).toBe('This need belongs to an organization outside your subtree');
-    expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
+    expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false } }, gzAdmin))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'reason',
+    });
     expect(errorOf(await app.gql(REVIEW, { input: { id: need.id, version: need.version + 1, approve: true } }, gzAdmin))?.code).toBe('CONFLICT');
-    const rejected = ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false, reason: '信息不完整' } }, gzAdmin)).reviewNeed.need;
+    const rejected = ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: false, reason: '信息不完整' } }, gzAdmin)).reviewNeed
+      .need;
     expect(rejected.status).toBe('REJECTED');
     const open = await approve(await submit({ title: '派单人数上限' }));
     const tooMany = Array.from({ length: 11 }, () => experts.liwan?.id);
-    expect(errorOf(await app.gql(DISPATCH, { input: { id: open.id, version: open.version, expertIds: [...new Set(tooMany), ...Array.from({ length: 10 }, (_, i) => `x${i}`)] } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'expertIds' });
+    expect(
+      errorOf(
+        await app.gql(
+          DISPATCH,
+          { input: { id: open.id, version: open.version, expertIds: [...new Set(tooMany), ...Array.from({ length: 10 }, (_, i) => `x${i}`)] } },
+          gzAdmin,
+        ),
+      ),
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'expertIds' });
     expect(rejected.history.at(-1)).toEqual({ action: 'REJECT', from: 'SUBMITTED', to: 'REJECTED', reason: '信息不完整' });
     expect(errorOf(await app.gql(WITHDRAW, { input: { id: need.id, version: rejected.version, reason: 'x' } }, requester))?.code).toBe('INVALID_TRANSITION');
   });
@@ -158,9 +174,9 @@ describe('Needs and the order-dispatch workflow', () => {
   it('lets a matched expert grab an open need (抢单) but not an unmatched one, and keeps the inbox to open needs', async () => {
     const need = await approve(await submit({ title: '抢单测试' }));
     const inbox = async (e: Expert) =>
-      ok(await app.gql(`{ expert(id: "${e.id}") { matchedNeeds { edges { node { score need { id status } } } } } }`, {}, e.token)).expert.matchedNeeds.edges.map(
-        (edge: { node: { need: { id: string } } }) => edge.node.need.id,
-      );
+      ok(
+        await app.gql(`{ expert(id: "${e.id}") { matchedNeeds { edges { node { score need { id status } } } } } }`, {}, e.token),
+      ).expert.matchedNeeds.edges.map((edge: { node: { need: { id: string } } }) => edge.node.need.id);
     expect(await inbox(experts.shenzhen as Expert)).toContain(need.id);
     expect(errorOf(await app.gql(GRAB, { input: { id: need.id, version: need.version } }, experts.other?.token))?.code).toBe('FORBIDDEN');
     const grabbed = ok(await app.gql(GRAB, { input: { id: need.id, version: need.version } }, experts.shenzhen?.token)).grabNeed.need;
@@ -179,13 +195,16 @@ describe('Needs and the order-dispatch workflow', () => {
 
   it('returns a need to OPEN (and to the inboxes) when the last dispatched expert declines; re-dispatch is allowed', async () => {
     let need = await approve(await submit({ title: '派单退回测试' }));
-    need = ok(await app.gql(DISPATCH, { input: { id: need.id, version: need.version, expertIds: [experts.liwan?.id, experts.hk?.id] } }, gzAdmin)).dispatchNeed.need;
+    need = ok(await app.gql(DISPATCH, { input: { id: need.id, version: need.version, expertIds: [experts.liwan?.id, experts.hk?.id] } }, gzAdmin)).dispatchNeed
+      .need;
     need = ok(await app.gql(DISPATCH, { input: { id: need.id, version: need.version, expertIds: [experts.liwan?.id] } }, gzAdmin)).dispatchNeed.need;
     expect(need.dispatchedExperts).toEqual([{ id: experts.liwan?.id }]);
     need = ok(await app.gql(DECLINE, { input: { id: need.id, version: need.version, reason: '时间冲突' } }, experts.liwan?.token)).declineNeed.need;
     expect(need.status).toBe('OPEN');
     await app.settle();
-    const inbox = ok(await app.gql(`{ expert(id: "${experts.liwan?.id}") { matchedNeeds(first: 50) { edges { node { need { id } } } } } }`, {}, experts.liwan?.token));
+    const inbox = ok(
+      await app.gql(`{ expert(id: "${experts.liwan?.id}") { matchedNeeds(first: 50) { edges { node { need { id } } } } } }`, {}, experts.liwan?.token),
+    );
     expect(inbox.expert.matchedNeeds.edges.map((e: { node: { need: { id: string } } }) => e.node.need.id)).toContain(need.id);
     const withdrawn = ok(await app.gql(WITHDRAW, { input: { id: need.id, version: need.version, reason: '已自行解决' } }, requester)).withdrawNeed.need;
     expect(withdrawn.status).toBe('WITHDRAWN');
@@ -193,7 +212,8 @@ describe('Needs and the order-dispatch workflow', () => {
 
   it('masks the requester contact except for the requester, the handling admins and the serving experts', async () => {
     const need = await approve(await submit({ title: '联系方式测试' }));
-    const phone = async (token: string) => ok(await app.gql(`{ need(id: "${need.id}") { requester { contactPhone } } }`, {}, token)).need.requester.contactPhone;
+    const phone = async (token: string) =>
+      ok(await app.gql(`{ need(id: "${need.id}") { requester { contactPhone } } }`, {}, token)).need.requester.contactPhone;
     expect(await phone(requester)).toBe('13911112222');
     expect(await phone(gzAdmin)).toBe('13911112222');
     expect(await phone(experts.shenzhen?.token as string)).toBe('139****2222');
@@ -235,7 +255,9 @@ describe('Query: needs', () => {
     // 36 needs: Guangzhou (Liwan, Shamian) and Shenzhen interleaved; the even-numbered ones approved (OPEN).
     for (let i = 0; i < 36; i += 1) {
       const regionCode = i % 3 === 2 ? '440304' : i % 2 ? '440103' : '440103001';
-      const need = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: `需求${i}`, regionCode, kind: i % 4 ? 'TECHNOLOGY' : 'TRAINING' }) }, requester)).submitNeed.need;
+      const need = ok(
+        await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: `需求${i}`, regionCode, kind: i % 4 ? 'TECHNOLOGY' : 'TRAINING' }) }, requester),
+      ).submitNeed.need;
       if (i % 2 === 0) ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
     }
   });
@@ -266,7 +288,7 @@ describe('Query: needs', () => {
     expect(page.edges.every((e: { node: { kind: string } }) => e.node.kind === 'TECHNOLOGY')).toBe(true);
   });
 
-  it("scopes an ORG_ADMIN to its subtree and experts to published needs", async () => {
+  it('scopes an ORG_ADMIN to its subtree and experts to published needs', async () => {
     const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
     const mine = ok(await app.gql(LIST, { first: 100 }, gzAdmin)).needs.edges;
     expect(mine).toHaveLength(24);
@@ -288,7 +310,13 @@ describe('Opening a need: cost', () => {
     const addExperts = async (n: number, domain: string, offset: number) => {
       for (let i = 0; i < n; i += 1) {
         const token = await app.token({ roles: ['EXPERT'] });
-        ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput({ domains: [domain], regionCode: i % 2 ? '440103' : '440304', name: `专家${offset + i}` }) }, token));
+        ok(
+          await app.gql(
+            REGISTER_EXPERT,
+            { input: makeExpertInput({ domains: [domain], regionCode: i % 2 ? '440103' : '440304', name: `专家${offset + i}` }) },
+            token,
+          ),
+        );
       }
     };
     const openOne = async () => {

@@ -50,10 +50,18 @@ describe('Organizations', () => {
       const society = ok(await app.gql(CREATE_ORG, { input: { kind: 'SOCIETY', name: '广州市农学会', regionCode: '4401' } }, tree.admin));
       expect(society.createOrganization.organization).toMatchObject({ kind: 'SOCIETY', level: 'CITY', parent: { id: tree.guangzhou } });
       const enterprise = ok(
-        await app.gql(CREATE_ORG, { input: { kind: 'ENTERPRISE_ASSOCIATION', name: '某企业科协', regionCode: '440103', parentId: tree.guangzhou } }, tree.admin),
+        await app.gql(
+          CREATE_ORG,
+          { input: { kind: 'ENTERPRISE_ASSOCIATION', name: '某企业科协', regionCode: '440103', parentId: tree.guangzhou } },
+          tree.admin,
+        ),
       );
       expect(enterprise.createOrganization.organization.parent).toEqual({ id: tree.guangzhou });
-      const outside = await app.gql(CREATE_ORG, { input: { kind: 'PARK_ASSOCIATION', name: '园区科协', regionCode: '440103', parentId: tree.shenzhen } }, tree.admin);
+      const outside = await app.gql(
+        CREATE_ORG,
+        { input: { kind: 'PARK_ASSOCIATION', name: '园区科协', regionCode: '440103', parentId: tree.shenzhen } },
+        tree.admin,
+      );
       expect(errorOf(outside)).toEqual({ code: 'BAD_USER_INPUT', field: 'parentId' });
     });
 
@@ -72,7 +80,9 @@ describe('Organizations', () => {
   describe('Policy: teams under township associations', () => {
     it("lets Guangzhou's ORG_ADMIN create a team under a Guangzhou township association but not under Shenzhen's (FORBIDDEN, nothing written)", async () => {
       const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
-      const created = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.shamian, name: '沙面街道科技志愿服务队', actions: ['POPULAR_SCIENCE'] } }, gzAdmin));
+      const created = ok(
+        await app.gql(CREATE_TEAM, { input: { organizationId: tree.shamian, name: '沙面街道科技志愿服务队', actions: ['POPULAR_SCIENCE'] } }, gzAdmin),
+      );
       expect(created.createTeam.team.organization.id).toBe(tree.shamian);
 
       const denied = await app.gql(CREATE_TEAM, { input: { organizationId: tree.futian, name: '福田区服务队', actions: ['POPULAR_SCIENCE'] } }, gzAdmin);

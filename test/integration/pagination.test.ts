@@ -10,7 +10,10 @@ const PAGE = `query ($filter: ExpertFilter, $first: Int, $after: String) {
 }`;
 
 interface ExpertPage {
-  experts: { edges: Array<{ cursor: string; node: { id: string; name: string; origin: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  experts: {
+    edges: Array<{ cursor: string; node: { id: string; name: string; origin: string } }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 describe('Connections', () => {
@@ -43,7 +46,7 @@ describe('Connections', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     do {
-      const data: ExpertPage = (ok(await app.gql(PAGE, { filter, first: 5, after }, tree.admin)) as ExpertPage);
+      const data: ExpertPage = ok(await app.gql(PAGE, { filter, first: 5, after }, tree.admin)) as ExpertPage;
       sizes.push(data.experts.edges.length);
       flags.push(data.experts.pageInfo.hasNextPage);
       for (const e of data.experts.edges) {
@@ -59,20 +62,20 @@ describe('Connections', () => {
   });
 
   it('returns full pages when a filter matches a minority of interleaved items', async () => {
-    const data = (ok(await app.gql(PAGE, { filter: { domain: 'MARINE', origin: 'MAINLAND', regionCode: '4401' }, first: 10 }, tree.admin)) as ExpertPage);
+    const data = ok(await app.gql(PAGE, { filter: { domain: 'MARINE', origin: 'MAINLAND', regionCode: '4401' }, first: 10 }, tree.admin)) as ExpertPage;
     expect(data.experts.edges).toHaveLength(10);
     expect(data.experts.pageInfo.hasNextPage).toBe(true);
   });
 
   it('defaults to 20 and refuses first above 100 or below 0', async () => {
-    const data = (ok(await app.gql(PAGE, {}, tree.admin)) as ExpertPage);
+    const data = ok(await app.gql(PAGE, {}, tree.admin)) as ExpertPage;
     expect(data.experts.edges).toHaveLength(20);
     expect(errorOf(await app.gql(PAGE, { first: 101 }, tree.admin))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
     expect(errorOf(await app.gql(PAGE, { first: -1 }, tree.admin))).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
   it('refuses a tampered cursor and a cursor issued for another list', async () => {
-    const data = (ok(await app.gql(PAGE, { filter: { domain: 'MARINE' }, first: 2 }, tree.admin)) as ExpertPage);
+    const data = ok(await app.gql(PAGE, { filter: { domain: 'MARINE' }, first: 2 }, tree.admin)) as ExpertPage;
     const cursor = data.experts.pageInfo.endCursor as string;
     const [payload, signature] = cursor.split('.') as [string, string];
     const forged = `${Buffer.from(JSON.stringify({ PK: 'IX#EXPERT', SK: '0' })).toString('base64url')}.${signature}`;

@@ -81,7 +81,10 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
   }
 
   const registerExpert = async (overrides: Record<string, unknown> = {}) =>
-    ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput(overrides) }, await app.token({ roles: ['EXPERT'] }))).registerExpert.expert as { id: string; name: string };
+    ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput(overrides) }, await app.token({ roles: ['EXPERT'] }))).registerExpert.expert as {
+      id: string;
+      name: string;
+    };
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -162,23 +165,37 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
         expect([...all.ids].sort()).toEqual(made.map((m) => m.id).sort());
 
         const guangzhou = await collect(TECH_PAGE, 'technologies', { domain: 'MARINE', regionCode: '4401' }, 2);
-        expect([...guangzhou.ids].sort()).toEqual(made.filter((m) => m.regionCode.startsWith('4401')).map((m) => m.id).sort());
+        expect([...guangzhou.ids].sort()).toEqual(
+          made
+            .filter((m) => m.regionCode.startsWith('4401'))
+            .map((m) => m.id)
+            .sort(),
+        );
         expect(guangzhou.ids).toHaveLength(8);
 
         const liwanMature = await collect(TECH_PAGE, 'technologies', { domain: 'MARINE', maturity: 'MATURE', regionCode: '440103' }, 20);
-        expect([...liwanMature.ids].sort()).toEqual(made.filter((m) => m.regionCode.startsWith('440103') && m.maturity === 'MATURE').map((m) => m.id).sort());
+        expect([...liwanMature.ids].sort()).toEqual(
+          made
+            .filter((m) => m.regionCode.startsWith('440103') && m.maturity === 'MATURE')
+            .map((m) => m.id)
+            .sort(),
+        );
         expect(liwanMature.ids.length).toBeGreaterThan(0);
       });
 
       it('rejects an unknown region or domain in the filter naming the field', async () => {
-        expect(errorOf(await app.gql(TECH_PAGE, { filter: { regionCode: '9999' } }, expertToken))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.regionCode' });
+        expect(errorOf(await app.gql(TECH_PAGE, { filter: { regionCode: '9999' } }, expertToken))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'filter.regionCode',
+        });
         expect(errorOf(await app.gql(TECH_PAGE, { filter: { domain: 'ALCHEMY' } }, expertToken))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.domain' });
       });
     });
 
     describe('Technology.contactPhone', () => {
       it('is masked except to admins of the listing organization subtree, whose reads are audited', async () => {
-        const tech = ok(await app.gql(CREATE_TECH, { input: makeTechnologyInput(tree.shamian, { contactPhone: '13812341234' }) }, tree.admin)).createTechnology.technology;
+        const tech = ok(await app.gql(CREATE_TECH, { input: makeTechnologyInput(tree.shamian, { contactPhone: '13812341234' }) }, tree.admin)).createTechnology
+          .technology;
         const query = `{ technology(id: "${tech.id}") { contactPhone contactName } }`;
         expect(ok(await app.gql(query, {}, expertToken)).technology).toEqual({ contactPhone: '138****1234', contactName: '李工' });
         expect(ok(await app.gql(query, {}, szAdmin)).technology.contactPhone).toBe('138****1234');
@@ -190,12 +207,19 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
 
     describe('Mutation: updateTechnology', () => {
       it('moves index items when domains and maturity change, leaving none behind', async () => {
-        const tech = ok(await app.gql(CREATE_TECH, { input: makeTechnologyInput(tree.futian, { domains: ['FORESTRY'], maturity: 'RESEARCH', regionCode: '440304' }) }, tree.admin))
-          .createTechnology.technology;
-        const listed = async (filter: Record<string, unknown>) => ids(ok(await app.gql(TECH_PAGE, { filter: { ...filter, regionCode: '4403' } }, expertToken)).technologies.edges);
+        const tech = ok(
+          await app.gql(
+            CREATE_TECH,
+            { input: makeTechnologyInput(tree.futian, { domains: ['FORESTRY'], maturity: 'RESEARCH', regionCode: '440304' }) },
+            tree.admin,
+          ),
+        ).createTechnology.technology;
+        const listed = async (filter: Record<string, unknown>) =>
+          ids(ok(await app.gql(TECH_PAGE, { filter: { ...filter, regionCode: '4403' } }, expertToken)).technologies.edges);
         expect(await listed({ domain: 'FORESTRY', maturity: 'RESEARCH' })).toEqual([tech.id]);
 
-        const updated = ok(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, domains: ['ENERGY'], maturity: 'MATURE' } }, szAdmin)).updateTechnology.technology;
+        const updated = ok(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, domains: ['ENERGY'], maturity: 'MATURE' } }, szAdmin))
+          .updateTechnology.technology;
         expect(updated).toMatchObject({ version: 2, domains: [{ code: 'ENERGY' }], maturity: 'MATURE', title: '荔枝保鲜技术', ownerName: '华南农业大学' });
         expect(await listed({ domain: 'FORESTRY' })).toEqual([]);
         expect(await listed({ maturity: 'RESEARCH' })).not.toContain(tech.id);
@@ -234,10 +258,15 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
         expect(errorOf(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, title: 'x' } }, szAdmin))?.code).toBe('FORBIDDEN');
         expect(errorOf(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, organizationId: tree.futian } }, gzAdmin))?.code).toBe('FORBIDDEN');
         expect(errorOf(await app.gql(UPDATE_TECH, { input: { id: 'nope', version: 1, title: 'x' } }, gzAdmin))).toEqual({ code: 'NOT_FOUND', field: 'id' });
-        expect(errorOf(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, regionCode: '123' } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'regionCode' });
+        expect(errorOf(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, regionCode: '123' } }, gzAdmin))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'regionCode',
+        });
         const moved = ok(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 1, organizationId: tree.futian, regionCode: '440304' } }, tree.admin));
         expect(moved.updateTechnology.technology).toMatchObject({ version: 2, organization: { id: tree.futian }, region: { code: '440304' } });
-        expect(ok(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 2, contactPhone: null } }, szAdmin)).updateTechnology.technology.contactPhone).toBeNull();
+        expect(
+          ok(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 2, contactPhone: null } }, szAdmin)).updateTechnology.technology.contactPhone,
+        ).toBeNull();
         expect(errorOf(await app.gql(UPDATE_TECH, { input: { id: tech.id, version: 3, title: 'x' } }, gzAdmin))?.code).toBe('FORBIDDEN');
       });
     });
@@ -261,8 +290,15 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
     describe('Mutation: createProject', () => {
       it('links needs, experts and a team, and starts PLANNED', async () => {
         const expert = await registerExpert();
-        const team = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.liwan, name: '荔湾科普队', actions: ['POPULAR_SCIENCE'] } }, tree.admin)).createTeam.team;
-        const input = makeProject(tree.liwan, { needIds: [needId, needId], expertIds: [expert.id], teamId: team.id, startDate: '2019-06-01', endDate: '2019-12-31' });
+        const team = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.liwan, name: '荔湾科普队', actions: ['POPULAR_SCIENCE'] } }, tree.admin))
+          .createTeam.team;
+        const input = makeProject(tree.liwan, {
+          needIds: [needId, needId],
+          expertIds: [expert.id],
+          teamId: team.id,
+          startDate: '2019-06-01',
+          endDate: '2019-12-31',
+        });
         const project = ok(await app.gql(CREATE_PROJECT, { input }, gzAdmin)).createProject.project;
         expect(project).toMatchObject({
           version: 1,
@@ -316,27 +352,50 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
         const gzOrgs = new Set([tree.guangzhou, tree.liwan, tree.shamian]);
         const gzRural = await collect(PROJECT_PAGE, 'projects', { organizationId: tree.guangzhou, action: 'RURAL_REVITALIZATION', status: 'PLANNED' }, 2);
         expect(gzRural.sizes).toEqual([2, 2]);
-        expect([...gzRural.ids].sort()).toEqual(made.filter((m) => gzOrgs.has(m.org) && m.action === 'RURAL_REVITALIZATION').map((m) => m.id).sort());
+        expect([...gzRural.ids].sort()).toEqual(
+          made
+            .filter((m) => gzOrgs.has(m.org) && m.action === 'RURAL_REVITALIZATION')
+            .map((m) => m.id)
+            .sort(),
+        );
 
         const liwanSubtree = await collect(PROJECT_PAGE, 'projects', { organizationId: tree.liwan }, 100);
         for (const m of made) expect(liwanSubtree.ids.includes(m.id), m.org).toBe(m.org === tree.liwan || m.org === tree.shamian);
 
-        const inLiwanRegion = await collect(PROJECT_PAGE, 'projects', { organizationId: tree.province, action: 'RURAL_REVITALIZATION', regionCode: '440103' }, 100);
-        expect([...inLiwanRegion.ids].sort()).toEqual(made.filter((m) => m.action === 'RURAL_REVITALIZATION' && m.regionCode.startsWith('440103')).map((m) => m.id).sort());
+        const inLiwanRegion = await collect(
+          PROJECT_PAGE,
+          'projects',
+          { organizationId: tree.province, action: 'RURAL_REVITALIZATION', regionCode: '440103' },
+          100,
+        );
+        expect([...inLiwanRegion.ids].sort()).toEqual(
+          made
+            .filter((m) => m.action === 'RURAL_REVITALIZATION' && m.regionCode.startsWith('440103'))
+            .map((m) => m.id)
+            .sort(),
+        );
 
-        expect(errorOf(await app.gql(PROJECT_PAGE, { filter: { regionCode: 'x' } }, expertToken))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.regionCode' });
+        expect(errorOf(await app.gql(PROJECT_PAGE, { filter: { regionCode: 'x' } }, expertToken))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'filter.regionCode',
+        });
       });
     });
 
     describe('Mutation: updateProject', () => {
       it('moves index items with its status, allows only legal status moves, and refuses a stale version', async () => {
-        const project = ok(await app.gql(CREATE_PROJECT, { input: makeProject(tree.shamian, { action: 'ACADEMICIAN_EXPERT_TOUR', regionCode: '440103001' }) }, tree.admin))
-          .createProject.project;
+        const project = ok(
+          await app.gql(CREATE_PROJECT, { input: makeProject(tree.shamian, { action: 'ACADEMICIAN_EXPERT_TOUR', regionCode: '440103001' }) }, tree.admin),
+        ).createProject.project;
         const listed = async (status: string) =>
-          ids(ok(await app.gql(PROJECT_PAGE, { filter: { organizationId: tree.guangzhou, action: 'ACADEMICIAN_EXPERT_TOUR', status } }, expertToken)).projects.edges);
+          ids(
+            ok(await app.gql(PROJECT_PAGE, { filter: { organizationId: tree.guangzhou, action: 'ACADEMICIAN_EXPERT_TOUR', status } }, expertToken)).projects
+              .edges,
+          );
         expect(await listed('PLANNED')).toEqual([project.id]);
 
-        const active = ok(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 1, status: 'ACTIVE', startDate: '2019-07-01' } }, gzAdmin)).updateProject.project;
+        const active = ok(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 1, status: 'ACTIVE', startDate: '2019-07-01' } }, gzAdmin))
+          .updateProject.project;
         expect(active).toMatchObject({ status: 'ACTIVE', version: 2, startDate: '2019-07-01', title: '科普进社区' });
         expect(await listed('PLANNED')).toEqual([]);
         expect(await listed('ACTIVE')).toEqual([project.id]);
@@ -347,12 +406,23 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
 
         const stale = await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 1, title: '过期' } }, gzAdmin);
         expect(errorOf(stale)).toEqual({ code: 'CONFLICT', field: 'version' });
-        expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, endDate: '2019-06-30' } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'endDate' });
-        expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, needIds: ['missing'] } }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'needIds' });
-        expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, status: 'PLANNED' } }, gzAdmin))).toEqual({ code: 'INVALID_TRANSITION', field: 'status' });
+        expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, endDate: '2019-06-30' } }, gzAdmin))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'endDate',
+        });
+        expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, needIds: ['missing'] } }, gzAdmin))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'needIds',
+        });
+        expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, status: 'PLANNED' } }, gzAdmin))).toEqual({
+          code: 'INVALID_TRANSITION',
+          field: 'status',
+        });
         expect(errorOf(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, status: 'COMPLETED' } }, szAdmin))?.code).toBe('FORBIDDEN');
 
-        const done = ok(await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, status: 'COMPLETED', needIds: [needId], startDate: null } }, gzAdmin)).updateProject.project;
+        const done = ok(
+          await app.gql(UPDATE_PROJECT, { input: { id: project.id, version: 2, status: 'COMPLETED', needIds: [needId], startDate: null } }, gzAdmin),
+        ).updateProject.project;
         expect(done).toMatchObject({ status: 'COMPLETED', version: 3, needs: [{ id: needId }], startDate: null });
         expect(await listed('ACTIVE')).toEqual([]);
         expect(await listed('COMPLETED')).toEqual([project.id]);
@@ -370,11 +440,18 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
     beforeAll(async () => {
       expertId = (await registerExpert({ name: '林教授', regionCode: '440103' })).id;
       talentId = (await registerExpert({ name: '黄博士' })).id;
-      ruralProjectId = ok(await app.gql(CREATE_PROJECT, { input: { organizationId: tree.liwan, title: '荔枝产业提升', action: 'RURAL_REVITALIZATION', regionCode: '440103' } }, tree.admin))
-        .createProject.project.id;
-      scienceProjectId = ok(await app.gql(CREATE_PROJECT, { input: { organizationId: tree.liwan, title: '科普', action: 'POPULAR_SCIENCE', regionCode: '440103' } }, tree.admin))
-        .createProject.project.id;
-      teamId = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.liwan, name: '乡村振兴服务队', actions: ['RURAL_REVITALIZATION'] } }, tree.admin)).createTeam.team.id;
+      ruralProjectId = ok(
+        await app.gql(
+          CREATE_PROJECT,
+          { input: { organizationId: tree.liwan, title: '荔枝产业提升', action: 'RURAL_REVITALIZATION', regionCode: '440103' } },
+          tree.admin,
+        ),
+      ).createProject.project.id;
+      scienceProjectId = ok(
+        await app.gql(CREATE_PROJECT, { input: { organizationId: tree.liwan, title: '科普', action: 'POPULAR_SCIENCE', regionCode: '440103' } }, tree.admin),
+      ).createProject.project.id;
+      teamId = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.liwan, name: '乡村振兴服务队', actions: ['RURAL_REVITALIZATION'] } }, tree.admin))
+        .createTeam.team.id;
     });
 
     const makePairing = (organizationId: string, overrides: Record<string, unknown> = {}) => ({
@@ -405,7 +482,10 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
           project: { id: ruralProjectId },
           team: { id: teamId },
           helpedEnterprise: { name: '沙面荔枝专业合作社', organization: { id: tree.shamian } },
-          talents: [{ name: '黄博士', expert: { id: talentId } }, { name: '返乡青年王某', expert: null }],
+          talents: [
+            { name: '黄博士', expert: { id: talentId } },
+            { name: '返乡青年王某', expert: null },
+          ],
           followUps: [],
         });
       });
@@ -447,7 +527,12 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
           made.push({ id: pairing.id, org, regionCode });
         }
         const szIds = (await collect(PAIRING_PAGE, 'pairings', { organizationId: tree.shenzhen }, 1)).ids;
-        expect([...szIds].sort()).toEqual(made.filter((m) => m.org === tree.futian || m.org === tree.shenzhen).map((m) => m.id).sort());
+        expect([...szIds].sort()).toEqual(
+          made
+            .filter((m) => m.org === tree.futian || m.org === tree.shenzhen)
+            .map((m) => m.id)
+            .sort(),
+        );
 
         const liwanRegion = (await collect(PAIRING_PAGE, 'pairings', { regionCode: '440103' }, 2)).ids;
         for (const m of made) expect(liwanRegion.includes(m.id), m.regionCode).toBe(m.regionCode.startsWith('440103'));
@@ -455,28 +540,49 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
         const gzInLiwan = (await collect(PAIRING_PAGE, 'pairings', { organizationId: tree.guangzhou, regionCode: '440104' }, 10)).ids;
         expect(gzInLiwan).toEqual(made.filter((m) => m.regionCode === '440104').map((m) => m.id));
 
-        expect(errorOf(await app.gql(PAIRING_PAGE, { filter: { regionCode: '00' } }, expertToken))).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.regionCode' });
+        expect(errorOf(await app.gql(PAIRING_PAGE, { filter: { regionCode: '00' } }, expertToken))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'filter.regionCode',
+        });
         expect(errorOf(await app.gql(PAIRING_PAGE, {}))?.code).toBe('UNAUTHENTICATED');
       });
     });
 
     describe('Mutation: updatePairing', () => {
       it('moves its index items to a new organization, and refuses a stale version', async () => {
-        const pairing = ok(await app.gql(CREATE_PAIRING, { input: makePairing(tree.liwan, { regionCode: '440103', industry: '迁移' }) }, tree.admin)).createPairing.pairing;
+        const pairing = ok(await app.gql(CREATE_PAIRING, { input: makePairing(tree.liwan, { regionCode: '440103', industry: '迁移' }) }, tree.admin))
+          .createPairing.pairing;
         const underOrg = async (organizationId: string) => ids(ok(await app.gql(PAIRING_PAGE, { filter: { organizationId } }, expertToken)).pairings.edges);
         expect(await underOrg(tree.guangzhou)).toContain(pairing.id);
 
         expect(errorOf(await app.gql(UPDATE_PAIRING, { input: { id: pairing.id, version: 1, organizationId: tree.futian } }, gzAdmin))?.code).toBe('FORBIDDEN');
-        const moved = ok(await app.gql(UPDATE_PAIRING, { input: { id: pairing.id, version: 1, organizationId: tree.futian, regionCode: '440304', talents: [{ name: '新人' }] } }, tree.admin))
-          .updatePairing.pairing;
-        expect(moved).toMatchObject({ version: 2, organization: { id: tree.futian }, region: { code: '440304' }, talents: [{ name: '新人', expert: null }], industry: '迁移' });
+        const moved = ok(
+          await app.gql(
+            UPDATE_PAIRING,
+            { input: { id: pairing.id, version: 1, organizationId: tree.futian, regionCode: '440304', talents: [{ name: '新人' }] } },
+            tree.admin,
+          ),
+        ).updatePairing.pairing;
+        expect(moved).toMatchObject({
+          version: 2,
+          organization: { id: tree.futian },
+          region: { code: '440304' },
+          talents: [{ name: '新人', expert: null }],
+          industry: '迁移',
+        });
         expect(await underOrg(tree.guangzhou)).not.toContain(pairing.id);
         expect(await underOrg(tree.liwan)).not.toContain(pairing.id);
         expect(await underOrg(tree.shenzhen)).toContain(pairing.id);
         expect((await partition(indexPartition('PAIRING', {}))).filter((i) => i.id === pairing.id).map((i) => i.SK)).toEqual([`440304#${pairing.id}`]);
 
-        expect(errorOf(await app.gql(UPDATE_PAIRING, { input: { id: pairing.id, version: 1, industry: '过期' } }, szAdmin))).toEqual({ code: 'CONFLICT', field: 'version' });
-        expect(errorOf(await app.gql(UPDATE_PAIRING, { input: { id: pairing.id, version: 2, projectId: scienceProjectId } }, szAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'projectId' });
+        expect(errorOf(await app.gql(UPDATE_PAIRING, { input: { id: pairing.id, version: 1, industry: '过期' } }, szAdmin))).toEqual({
+          code: 'CONFLICT',
+          field: 'version',
+        });
+        expect(errorOf(await app.gql(UPDATE_PAIRING, { input: { id: pairing.id, version: 2, projectId: scienceProjectId } }, szAdmin))).toEqual({
+          code: 'BAD_USER_INPUT',
+          field: 'projectId',
+        });
       });
     });
 
@@ -488,19 +594,37 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
         const visits = [
           { date: '2019-09-30', outcome: '第一次回访：病虫害得到控制', figures: [{ name: '亩产', value: 1200, unit: '公斤' }] },
           { date: '2019-08-15', outcome: '第二次回访（补录八月）', figures: [] },
-          { date: '2019-12-20', outcome: '第三次回访：带动就业', figures: [{ name: '带动就业', value: 35, unit: '人' }, { name: '增收', value: 12.5, unit: '万元' }] },
+          {
+            date: '2019-12-20',
+            outcome: '第三次回访：带动就业',
+            figures: [
+              { name: '带动就业', value: 35, unit: '人' },
+              { name: '增收', value: 12.5, unit: '万元' },
+            ],
+          },
         ];
         let last: Data = {};
         for (const visit of visits) last = ok(await app.gql(ADD_FOLLOW_UP, { input: { pairingId: pairing.id, ...visit } }, recorder));
-        const followUps = last.addPairingFollowUp.pairing.followUps as Array<{ outcome: string; recordedBy: string; at: string; figures: unknown[]; date: string }>;
+        const followUps = last.addPairingFollowUp.pairing.followUps as Array<{
+          outcome: string;
+          recordedBy: string;
+          at: string;
+          figures: unknown[];
+          date: string;
+        }>;
         expect(last.addPairingFollowUp.pairing.version).toBe(1);
         expect(followUps.map((f) => f.outcome)).toEqual(visits.map((v) => v.outcome));
         expect(followUps.map((f) => f.date)).toEqual(visits.map((v) => v.date));
-        expect(followUps[2]?.figures).toEqual([{ name: '带动就业', value: 35, unit: '人' }, { name: '增收', value: 12.5, unit: '万元' }]);
+        expect(followUps[2]?.figures).toEqual([
+          { name: '带动就业', value: 35, unit: '人' },
+          { name: '增收', value: 12.5, unit: '万元' },
+        ]);
         expect(followUps.every((f) => f.recordedBy === sub)).toBe(true);
         expect([...followUps.map((f) => f.at)].sort()).toEqual(followUps.map((f) => f.at));
 
-        const read = ok(await app.gql(`{ pairing(id: "${pairing.id}") { followUps { outcome } } }`, {}, expertToken)).pairing.followUps as Array<{ outcome: string }>;
+        const read = ok(await app.gql(`{ pairing(id: "${pairing.id}") { followUps { outcome } } }`, {}, expertToken)).pairing.followUps as Array<{
+          outcome: string;
+        }>;
         expect(read.map((f) => f.outcome)).toEqual(visits.map((v) => v.outcome));
         const items = await partition(`PAIRING#${pairing.id}`);
         expect(items.filter((i) => String(i.SK).startsWith('FOLLOWUP#')).map((i) => i.seq)).toEqual([1, 2, 3]);
@@ -508,14 +632,30 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
 
       it('rejects a future date, bad figures and outsiders, writing nothing', async () => {
         const pairing = ok(await app.gql(CREATE_PAIRING, { input: makePairing(tree.shamian) }, tree.admin)).createPairing.pairing;
-        const add = (input: Record<string, unknown>, token: string) => app.gql(ADD_FOLLOW_UP, { input: { pairingId: pairing.id, date: '2019-10-01', outcome: '回访', ...input } }, token);
+        const add = (input: Record<string, unknown>, token: string) =>
+          app.gql(ADD_FOLLOW_UP, { input: { pairingId: pairing.id, date: '2019-10-01', outcome: '回访', ...input } }, token);
         expect(errorOf(await add({ date: '2999-01-01' }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'date' });
         expect(errorOf(await add({ date: '2019-13-01' }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'date' });
         expect(errorOf(await add({ outcome: '' }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'outcome' });
-        expect(errorOf(await add({ figures: [{ name: '亩产', value: 1 }, { name: '亩产', value: 2 }] }, gzAdmin))).toEqual({ code: 'BAD_USER_INPUT', field: 'figures' });
+        expect(
+          errorOf(
+            await add(
+              {
+                figures: [
+                  { name: '亩产', value: 1 },
+                  { name: '亩产', value: 2 },
+                ],
+              },
+              gzAdmin,
+            ),
+          ),
+        ).toEqual({ code: 'BAD_USER_INPUT', field: 'figures' });
         expect(errorOf(await add({}, szAdmin))?.code).toBe('FORBIDDEN');
         expect(errorOf(await add({}, expertToken))?.code).toBe('FORBIDDEN');
-        expect(errorOf(await app.gql(ADD_FOLLOW_UP, { input: { pairingId: 'nope', date: '2019-10-01', outcome: 'x' } }, gzAdmin))).toEqual({ code: 'NOT_FOUND', field: 'pairingId' });
+        expect(errorOf(await app.gql(ADD_FOLLOW_UP, { input: { pairingId: 'nope', date: '2019-10-01', outcome: 'x' } }, gzAdmin))).toEqual({
+          code: 'NOT_FOUND',
+          field: 'pairingId',
+        });
         expect((await partition(`PAIRING#${pairing.id}`)).map((i) => i.SK)).toEqual(['#PAIRING']);
       });
     });

@@ -4,7 +4,8 @@ import { createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
 import { connectionKey, entityKey } from '../../functions/lib/data/keys.js';
 
-const SUBSCRIPTION = 'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
+const SUBSCRIPTION =
+  'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
 const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
 
 describe('Subscriptions: graphql-ws over the connection gateway', () => {
@@ -45,7 +46,8 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       fisher: { domains: ['AGRICULTURE'], regionCode: '440304', organizationId: tree.futian },
     })) {
       const sub = `user-${key}-${randomUUID()}`;
-      const id = ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput(overrides) }, await app.token({ roles: ['EXPERT'], sub }))).registerExpert.expert.id;
+      const id = ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput(overrides) }, await app.token({ roles: ['EXPERT'], sub }))).registerExpert.expert
+        .id;
       experts[key] = { id, sub, token: await app.token({ roles: ['EXPERT'], sub, expert: id }) };
     }
   });
@@ -146,7 +148,10 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       const needId = await openNeed({ title: '推送测试' });
       const received = nexts(farmer);
       expect(received).toHaveLength(1);
-      expect(received[0]).toMatchObject({ id: 'f', payload: { data: { matchingNeedPosted: { rank: 1, need: { id: needId, title: '推送测试' }, expert: { id: experts.farmer?.id } } } } });
+      expect(received[0]).toMatchObject({
+        id: 'f',
+        payload: { data: { matchingNeedPosted: { rank: 1, need: { id: needId, title: '推送测试' }, expert: { id: experts.farmer?.id } } } },
+      });
       expect(nexts(doctor)).toEqual([]);
     });
 
@@ -196,7 +201,13 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(adminGot).not.toContain(experts.fisher?.id);
       expect(nexts(picky)).toEqual([]);
 
-      ok(await app.gql('mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { disabled } } }', { input: { userId: gzSub, disabled: true } }, tree.admin));
+      ok(
+        await app.gql(
+          'mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { disabled } } }',
+          { input: { userId: gzSub, disabled: true } },
+          tree.admin,
+        ),
+      );
       const before = nexts(admin).length;
       await openNeed({ title: '停用之后' });
       expect(nexts(admin)).toHaveLength(before);
@@ -208,7 +219,13 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       await openNeed({ title: '撤销之前' });
       expect(nexts(c)).toHaveLength(1);
       const fisherUser = JSON.parse(Buffer.from((experts.fisher?.token as string).split('.')[1] as string, 'base64url').toString()).sub as string;
-      ok(await app.gql('mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { revokedRoles } } }', { input: { userId: fisherUser, disabled: false, revokedRoles: ['EXPERT'] } }, tree.admin));
+      ok(
+        await app.gql(
+          'mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { revokedRoles } } }',
+          { input: { userId: fisherUser, disabled: false, revokedRoles: ['EXPERT'] } },
+          tree.admin,
+        ),
+      );
       await openNeed({ title: '撤销之后' });
       expect(nexts(c)).toHaveLength(1);
     });
@@ -225,7 +242,11 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       const broken = { ...opened, id: 'broken', PK: 'NEED#broken', domains: 'not-a-list' };
       const record = (image: Record<string, unknown>, seq: string) => ({
         eventName: 'MODIFY' as const,
-        dynamodb: { NewImage: marshall(image, { removeUndefinedValues: true }) as never, OldImage: marshall({ ...image, status: 'SUBMITTED' }, { removeUndefinedValues: true }) as never, SequenceNumber: seq },
+        dynamodb: {
+          NewImage: marshall(image, { removeUndefinedValues: true }) as never,
+          OldImage: marshall({ ...image, status: 'SUBMITTED' }, { removeUndefinedValues: true }) as never,
+          SequenceNumber: seq,
+        },
       });
       const result = await handle({ Records: [record(broken, '100'), record(opened, '101')] });
       expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });

@@ -66,8 +66,7 @@ export async function createOrgTree(app: TestApp): Promise<OrgTree> {
 
 export const NEED_FIELDS = 'id status version history { action from to reason } dispatchedExperts { id } acceptedExperts { id }';
 export const SUBMIT_NEED = `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { ${NEED_FIELDS} } } }`;
-export const needStep = (mutation: string, inputType: string) =>
-  `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { need { ${NEED_FIELDS} } } }`;
+export const needStep = (mutation: string, inputType: string) => `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { need { ${NEED_FIELDS} } } }`;
 
 /** submitNeed input with sensible defaults: a technology need in Shamian, Liwan. */
 export function makeNeedInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {

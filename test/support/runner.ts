@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Data } from './testApp.js';
 
 export interface Runner {
   url: string;
@@ -73,6 +74,8 @@ export async function post(url: string, query: string, variables: Record<string,
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify({ query, variables }),
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON is read loosely by tests; each assertion is the type check
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: Array<{ message: string; extensions: { code: string; field?: string } }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: Data; errors?: Array<{ message: string; extensions: { code: string; field?: string } }> },
+  };
 }

@@ -77,15 +77,22 @@ export async function createTestApp(options: { tableName?: string; createTable?:
   const logs: string[] = [];
   const logger = new Logger({ serviceName: 'kezhi-test', logLevel: 'INFO' });
   // Capture structured log lines instead of printing them.
-  const capture = (level: string) => (message: string, ...rest: unknown[]) =>
-    logs.push(JSON.stringify({ level, message, rest }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)));
+  const capture =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) =>
+      logs.push(JSON.stringify({ level, message, rest }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)));
   Object.assign(logger, { info: capture('INFO'), error: capture('ERROR'), warn: capture('WARN') });
   const deps = createDeps(config, logger);
   const requests = RequestCounter.attach(deps.store);
   const handler = createGraphqlHandler(config, deps);
   const gateway = new RecordingGateway();
   const subscriptions = createSubscriptionService(deps, gateway);
-  const poller = createStreamPoller({ endpoint, tableName, handler: createNeedStreamProcessor(deps, subscriptions), onError: (e) => logs.push(`stream: ${String(e)}`) });
+  const poller = createStreamPoller({
+    endpoint,
+    tableName,
+    handler: createNeedStreamProcessor(deps, subscriptions),
+    onError: (e) => logs.push(`stream: ${String(e)}`),
+  });
   return {
     deps,
     gateway,

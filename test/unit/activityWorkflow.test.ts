@@ -27,8 +27,8 @@ function outcome<T>(run: () => T): T | { code: string; field: string | undefined
 const COLUMNS: ActivityStep[] = ['START', 'CANCEL', 'COMPLETE'];
 const TABLE: Record<ActivityStatus, string> = {
   //          START     CANCEL     COMPLETE
-  PLANNED:   'ONGOING   CANCELLED  -',
-  ONGOING:   '-         CANCELLED  COMPLETED',
+  PLANNED: 'ONGOING   CANCELLED  -',
+  ONGOING: '-         CANCELLED  COMPLETED',
   COMPLETED: '-         -          -',
   CANCELLED: '-         -          -',
 };

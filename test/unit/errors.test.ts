@@ -4,8 +4,7 @@ import { AppError, createFormatError } from '../../functions/lib/errors.js';
 
 const logged: unknown[] = [];
 const format = createFormatError({ error: (_m, details) => logged.push(details) });
-const resolverError = (original: Error) =>
-  new GraphQLError(original.message, { path: ['organization'], originalError: original });
+const resolverError = (original: Error) => new GraphQLError(original.message, { path: ['organization'], originalError: original });
 
 describe('formatError', () => {
   it('shows an AppError with its code and field', () => {

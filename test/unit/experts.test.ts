@@ -36,7 +36,15 @@ describe('Function: checkCapacity', () => {
 
 describe('Function: expertScope', () => {
   it("joins the own organization's path and the teams' organization paths, each id once", () => {
-    expect(expertScope(['gd', 'gz', 'liwan'], [['gd', 'sz'], ['gd', 'gz']])).toEqual(['gd', 'gz', 'liwan', 'sz']);
+    expect(
+      expertScope(
+        ['gd', 'gz', 'liwan'],
+        [
+          ['gd', 'sz'],
+          ['gd', 'gz'],
+        ],
+      ),
+    ).toEqual(['gd', 'gz', 'liwan', 'sz']);
   });
 
   it('is empty for an expert without organization or team', () => {

@@ -32,7 +32,11 @@ describe('keys', () => {
   });
 
   it('lists a need under its families without duplicates: region lineage × status × (kind | domains), org path × status, requester × status', () => {
-    const keys = indexKeysFor('NEED', { region: ['44', '4401', '440103', '440103001'], status: 'OPEN', kind: 'TECHNOLOGY', domain: ['A', 'B'], org: ['gd', 'gz'], requester: 'u' }, 't#n');
+    const keys = indexKeysFor(
+      'NEED',
+      { region: ['44', '4401', '440103', '440103001'], status: 'OPEN', kind: 'TECHNOLOGY', domain: ['A', 'B'], org: ['gd', 'gz'], requester: 'u' },
+      't#n',
+    );
     // region 5 × status 2 × (none, kind, A, B) = 40; org 3 × status 2 = 6 (2 shared with the first); requester 2 × 2 = 4 (2 shared)
     expect(keys).toHaveLength(40 + 4 + 2);
     expect(new Set(keys.map((k) => k.PK)).size).toBe(keys.length);

@@ -38,7 +38,10 @@ describe('Logging: each function under its own service name, every line of a req
     lines = [];
     // Powertools writes JSON lines to its own console: errors to stderr, the rest to stdout.
     const capture = (chunk: string | Uint8Array) => {
-      for (const text of String(chunk).split('\n').filter((l) => l.startsWith('{'))) lines.push(JSON.parse(text) as Line);
+      for (const text of String(chunk)
+        .split('\n')
+        .filter((l) => l.startsWith('{')))
+        lines.push(JSON.parse(text) as Line);
       return true;
     };
     vi.spyOn(process.stdout, 'write').mockImplementation(capture);

@@ -69,7 +69,10 @@ describe('score', () => {
 
   it('excludes experts employed by the requester, unavailable ones and those at capacity', () => {
     const need = makeNeed({ requester: { name: '广州某农业科技有限公司', organizationId: 'ent-1' } });
-    expect(score(need, makeExpert({ affiliation: '广州某农业科技 有限公司' }))).toEqual({ eligible: false, excludedBecause: 'conflict of interest: employed by the requester' });
+    expect(score(need, makeExpert({ affiliation: '广州某农业科技 有限公司' }))).toEqual({
+      eligible: false,
+      excludedBecause: 'conflict of interest: employed by the requester',
+    });
     expect(isConflictOfInterest(need, makeExpert({ organizationId: 'ent-1' }))).toBe(true);
     expect(isConflictOfInterest(need, makeExpert({ affiliation: '广州另一家公司' }))).toBe(false);
     expect(score(need, makeExpert({ availability: 'UNAVAILABLE' })).eligible).toBe(false);

@@ -30,7 +30,12 @@ describe('Function: mergeResolvers', () => {
 
   it('throws when two modules define the same scalar', () => {
     const scalar = new GraphQLScalarType({ name: 'Date' });
-    expect(() => mergeResolvers([{ name: 'common', resolvers: { Date: scalar } }, { name: 'x', resolvers: { Date: scalar } }])).toThrow('Date is resolved by both');
+    expect(() =>
+      mergeResolvers([
+        { name: 'common', resolvers: { Date: scalar } },
+        { name: 'x', resolvers: { Date: scalar } },
+      ]),
+    ).toThrow('Date is resolved by both');
   });
 
   it('builds the application resolver map without a field defined twice', () => {

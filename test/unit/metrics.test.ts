@@ -20,10 +20,16 @@ describe('per-operation metrics', () => {
     const logger = new Logger({ logLevel: 'ERROR' });
     const server = buildServer({ logger, introspection: false, metrics });
     await server.start();
-    await server.executeOperation({ query: 'query Roots { regions { code } }' }, { contextValue: { principal: anonymous, logger, requestId: 'r' } as unknown as Context });
+    await server.executeOperation(
+      { query: 'query Roots { regions { code } }' },
+      { contextValue: { principal: anonymous, logger, requestId: 'r' } as unknown as Context },
+    );
     spy.mockRestore();
     await server.stop();
-    const emf = lines.map((l) => l.trim()).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const emf = lines
+      .map((l) => l.trim())
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({ operation: 'Roots', OperationErrors: 0, service: 'kezhi-test' });
     expect(typeof emf[0]?.OperationDuration).toBe('number');

@@ -78,7 +78,13 @@ describe('Function: checkNeedKeywords', () => {
 
 describe('Function: checkDesiredPeriod', () => {
   it('accepts an open or ordered period, including a single day', () => {
-    for (const [from, to] of [[null, null], ['2026-12-01', null], [null, '2026-12-01'], ['2026-12-01', '2026-12-01'], ['2026-12-01', '2027-01-31']] as const) {
+    for (const [from, to] of [
+      [null, null],
+      ['2026-12-01', null],
+      [null, '2026-12-01'],
+      ['2026-12-01', '2026-12-01'],
+      ['2026-12-01', '2027-01-31'],
+    ] as const) {
       expect(() => checkDesiredPeriod(from, to)).not.toThrow();
     }
   });
@@ -115,7 +121,11 @@ describe('Function: checkStars', () => {
   });
 
   it('refuses 0, 6 and fractions, on stars', () => {
-    for (const stars of [0, 6, 4.5, -1]) expect(failure(() => checkStars(stars)), String(stars)).toEqual(refused('stars', 'stars must be 1 to 5'));
+    for (const stars of [0, 6, 4.5, -1])
+      expect(
+        failure(() => checkStars(stars)),
+        String(stars),
+      ).toEqual(refused('stars', 'stars must be 1 to 5'));
   });
 });
 

@@ -15,16 +15,16 @@ import { AppError } from '../../functions/lib/errors.js';
 const COLUMNS: NeedTransitionAction[] = ['APPROVE', 'REJECT', 'DISPATCH', 'GRAB', 'ACCEPT', 'DECLINE', 'START', 'COMPLETE', 'RATE', 'WITHDRAW', 'CLOSE'];
 const TABLE: Record<NeedStatus, string> = {
   //           APPROVE   REJECT    DISPATCH   GRAB      ACCEPT    DECLINE    START      COMPLETE   RATE   WITHDRAW   CLOSE
-  SUBMITTED:  'OPEN      REJECTED  -          -         -         -          -          -          -      WITHDRAWN  CLOSED',
-  OPEN:       '-         -         DISPATCHED ACCEPTED  -         -          -          -          -      WITHDRAWN  CLOSED',
-  REJECTED:   '-         -         -          -         -         -          -          -          -      -          -',
+  SUBMITTED: 'OPEN      REJECTED  -          -         -         -          -          -          -      WITHDRAWN  CLOSED',
+  OPEN: '-         -         DISPATCHED ACCEPTED  -         -          -          -          -      WITHDRAWN  CLOSED',
+  REJECTED: '-         -         -          -         -         -          -          -          -      -          -',
   DISPATCHED: '-         -         DISPATCHED -         ACCEPTED  DISPATCHED -          -          -      WITHDRAWN  CLOSED',
-  ACCEPTED:   '-         -         -          -         ACCEPTED  ACCEPTED   IN_SERVICE -          -      WITHDRAWN  CLOSED',
+  ACCEPTED: '-         -         -          -         ACCEPTED  ACCEPTED   IN_SERVICE -          -      WITHDRAWN  CLOSED',
   IN_SERVICE: '-         -         -          -         -         -          -          COMPLETED  -      WITHDRAWN  CLOSED',
-  COMPLETED:  '-         -         -          -         -         -          -          -          RATED  -          -',
-  RATED:      '-         -         -          -         -         -          -          -          -      -          -',
-  WITHDRAWN:  '-         -         -          -         -         -          -          -          -      -          -',
-  CLOSED:     '-         -         -          -         -         -          -          -          -      -          -',
+  COMPLETED: '-         -         -          -         -         -          -          -          RATED  -          -',
+  RATED: '-         -         -          -         -         -          -          -          -      -          -',
+  WITHDRAWN: '-         -         -          -         -         -          -          -          -      -          -',
+  CLOSED: '-         -         -          -         -         -          -          -          -      -          -',
 };
 
 const cases = NEED_STATUSES.flatMap((status) => {
@@ -126,7 +126,7 @@ describe('Function: applyDecline', () => {
     expect(applyDecline({ ...need, dispatchedExpertIds: ['a'], dispatchedTeamId: 't' }, 'a', 'leader').remainingAssignees).toBe(1);
   });
 
-  it("declines for the team when its leader declines, and drops the team", () => {
+  it('declines for the team when its leader declines, and drops the team', () => {
     const outcome = applyDecline({ ...need, dispatchedExpertIds: [], dispatchedTeamId: 't' }, 'leader', 'leader');
     expect(outcome).toEqual({ dispatchedExpertIds: [], dispatchedTeamId: null, declinedExpertIds: ['leader'], remainingAssignees: 0 });
   });

@@ -45,7 +45,10 @@ describe('pageSize', () => {
 
 describe('toConnection', () => {
   it('sets endCursor only when there is a next page', () => {
-    const items = [{ node: 1, cursor: 'a' }, { node: 2, cursor: 'b' }];
+    const items = [
+      { node: 1, cursor: 'a' },
+      { node: 2, cursor: 'b' },
+    ];
     expect(toConnection({ items, hasNextPage: true }).pageInfo).toEqual({ hasNextPage: true, endCursor: 'b' });
     expect(toConnection({ items, hasNextPage: false }).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
     expect(toConnection({ items: [], hasNextPage: false }).edges).toEqual([]);

@@ -21,7 +21,10 @@ describe('Function: checkPairingProjectAction', () => {
 
   it('refuses a project of any other action, naming projectId', () => {
     for (const action of ['POPULAR_SCIENCE', 'ACADEMICIAN_EXPERT_TOUR', 'SOCIETY_SERVES_ENTERPRISE']) {
-      expect(failure(() => checkPairingProjectAction(action)), action).toEqual({ code: 'BAD_USER_INPUT', field: 'projectId' });
+      expect(
+        failure(() => checkPairingProjectAction(action)),
+        action,
+      ).toEqual({ code: 'BAD_USER_INPUT', field: 'projectId' });
     }
   });
 });

@@ -59,7 +59,11 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'need.submit': [['for Liwan', { type: 'need.submit', organizationPath: liwanPath }, 'U A A F F F A A F F A F']],
   'need.read': [
     ['a published need', { type: 'need.read', need: need() }, 'U A F A A A A A A A A A'],
-    ['a submitted (unpublished) need', { type: 'need.read', need: need({ published: false, dispatchedExpertIds: [], acceptedExpertIds: [] }) }, 'U A F F F F A A F F A F'],
+    [
+      'a submitted (unpublished) need',
+      { type: 'need.read', need: need({ published: false, dispatchedExpertIds: [], acceptedExpertIds: [] }) },
+      'U A F F F F A A F F A F',
+    ],
   ],
   'need.readContact': [['a dispatched need', { type: 'need.readContact', need: need() }, 'U A F A F F A A F F A F']],
   'need.manage': [['a Liwan need', { type: 'need.manage', need: need() }, 'U F F F F F A A F F A F']],
@@ -67,7 +71,13 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
     ['as a matched expert', { type: 'need.grab', need: need(), matched: true }, 'U F F A A A F F F F F F'],
     ['unmatched', { type: 'need.grab', need: need(), matched: false }, 'U F F F F F F F F F F F'],
   ],
-  'need.respond': [['dispatched to e1 and a team led by e3', { type: 'need.respond', need: need({ acceptedExpertIds: [] }), teamLeaderExpertId: 'e3' }, 'U F F A F A F F F F F F']],
+  'need.respond': [
+    [
+      'dispatched to e1 and a team led by e3',
+      { type: 'need.respond', need: need({ acceptedExpertIds: [] }), teamLeaderExpertId: 'e3' },
+      'U F F A F A F F F F F F',
+    ],
+  ],
   'need.serve': [['accepted by e1, team led by e3', { type: 'need.serve', need: need(), teamLeaderExpertId: 'e3' }, 'U F F A F A A A F F A F']],
   'need.requesterStep': [['rate or withdraw', { type: 'need.requesterStep', need: need() }, 'U A F F F F F F F F F F']],
   'need.rateDescription': [['served by e1', { type: 'need.rateDescription', need: need() }, 'U F F A F F F F F F F F']],
@@ -84,7 +94,9 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'access.manage': [['disable a user', { type: 'access.manage' }, 'U F F F F F F F F F A F']],
   'activity.read': [['any activity', { type: 'activity.read' }, 'U A A A A A A A A A A A']],
   'activity.manage': [['a Liwan activity', { type: 'activity.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
-  'activity.participate': [['e1 in a Liwan activity', { type: 'activity.participate', expertId: 'e1', organizationPath: liwanPath }, 'U F F A F F A A F F A F']],
+  'activity.participate': [
+    ['e1 in a Liwan activity', { type: 'activity.participate', expertId: 'e1', organizationPath: liwanPath }, 'U F F A F F A A F F A F'],
+  ],
   'governance.manage': [['Liwan plans and reports', { type: 'governance.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
   'campaign.manage': [['start a campaign', { type: 'campaign.manage' }, 'U F F F F F F F F F A F']],
   'matches.subscribe': [

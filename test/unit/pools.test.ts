@@ -105,7 +105,12 @@ describe('Function: checkTransferModes', () => {
 
 describe('Function: checkFigures', () => {
   it('trims names and units and stores a missing unit as null', () => {
-    expect(checkFigures([{ name: ' 亩产 ', value: 1200, unit: ' 公斤 ' }, { name: '户数', value: 3 }])).toEqual([
+    expect(
+      checkFigures([
+        { name: ' 亩产 ', value: 1200, unit: ' 公斤 ' },
+        { name: '户数', value: 3 },
+      ]),
+    ).toEqual([
       { name: '亩产', value: 1200, unit: '公斤' },
       { name: '户数', value: 3, unit: null },
     ]);
@@ -114,7 +119,10 @@ describe('Function: checkFigures', () => {
   it('refuses blank or repeated names, non-finite values and more than 20 figures', () => {
     const cases = [
       [{ name: ' ', value: 1 }],
-      [{ name: '亩产', value: 1 }, { name: '亩产', value: 2 }],
+      [
+        { name: '亩产', value: 1 },
+        { name: '亩产', value: 2 },
+      ],
       [{ name: '亩产', value: Number.POSITIVE_INFINITY }],
       Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, value: i })),
     ];

@@ -26,8 +26,8 @@ function failure(fn: () => unknown): { code: string; field: string | undefined; 
 const COLUMNS: Array<ProjectStatus | null> = ['PLANNED', 'ACTIVE', 'COMPLETED', 'CANCELLED', null];
 const TABLE: Record<ProjectStatus, string> = {
   //          PLANNED  ACTIVE  COMPLETED  CANCELLED  none
-  PLANNED:   'PLANNED  ACTIVE  -          CANCELLED  PLANNED',
-  ACTIVE:    '-        ACTIVE  COMPLETED  CANCELLED  ACTIVE',
+  PLANNED: 'PLANNED  ACTIVE  -          CANCELLED  PLANNED',
+  ACTIVE: '-        ACTIVE  COMPLETED  CANCELLED  ACTIVE',
   COMPLETED: '-        -       COMPLETED  -          COMPLETED',
   CANCELLED: '-        -       -          CANCELLED  CANCELLED',
 };

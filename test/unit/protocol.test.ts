@@ -8,12 +8,19 @@ const msg = (m: Record<string, unknown>) => JSON.stringify(m);
 
 describe('graphql-transport-ws core', () => {
   it('asks the shell to verify connection_init with its payload', () => {
-    expect(decide(fresh, msg({ type: 'connection_init', payload: { authorization: 'Bearer t' } }))).toEqual({ kind: 'init', payload: { authorization: 'Bearer t' } });
+    expect(decide(fresh, msg({ type: 'connection_init', payload: { authorization: 'Bearer t' } }))).toEqual({
+      kind: 'init',
+      payload: { authorization: 'Bearer t' },
+    });
     expect(decide(fresh, msg({ type: 'connection_init' }))).toEqual({ kind: 'init', payload: null });
   });
 
   it('closes with 4429 on a second connection_init', () => {
-    expect(decide(acked, msg({ type: 'connection_init' }))).toEqual({ kind: 'close', code: CloseCode.TooManyInitialisationRequests, reason: 'Too many initialisation requests' });
+    expect(decide(acked, msg({ type: 'connection_init' }))).toEqual({
+      kind: 'close',
+      code: CloseCode.TooManyInitialisationRequests,
+      reason: 'Too many initialisation requests',
+    });
     expect(decide({ initReceived: true, acknowledged: false }, msg({ type: 'connection_init' }))).toMatchObject({ code: 4429 });
   });
 

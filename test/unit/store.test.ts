@@ -19,7 +19,12 @@ function scriptedClient(table: string, existing: Set<string>, unprocessedPerCall
       const processed = keys.slice(0, keys.length - leave);
       const rest = keys.slice(keys.length - leave);
       return {
-        Responses: { [table]: processed.filter((k) => existing.has(k.PK)).reverse().map((k) => ({ ...k, value: k.PK })) },
+        Responses: {
+          [table]: processed
+            .filter((k) => existing.has(k.PK))
+            .reverse()
+            .map((k) => ({ ...k, value: k.PK })),
+        },
         ...(rest.length && { UnprocessedKeys: { [table]: { Keys: rest } } }),
       };
     },
@@ -49,7 +54,11 @@ describe('Method: Store.batchGet', () => {
   });
 
   it('asks once for a key given twice and answers both places', async () => {
-    const keys = [{ PK: 'A', SK: '#' }, { PK: 'B', SK: '#' }, { PK: 'A', SK: '#' }];
+    const keys = [
+      { PK: 'A', SK: '#' },
+      { PK: 'B', SK: '#' },
+      { PK: 'A', SK: '#' },
+    ];
     const { client, calls } = scriptedClient('t', new Set(['A', 'B']), []);
     expect((await batchGetItems(client, 't', keys)).map((i) => i?.value)).toEqual(['A', 'B', 'A']);
     expect(calls).toEqual([2]);
@@ -119,7 +128,11 @@ describe('Method: Store (SDK errors at the boundary)', () => {
       },
     ]);
     const error = await store
-      .updateItem({ PK: 'A', SK: '#' }, { set: { name: 'x' } }, { condition: { expression: 'attribute_exists(PK)' }, onConditionFailed: (old) => staleVersion(6, Number(old?.version)) })
+      .updateItem(
+        { PK: 'A', SK: '#' },
+        { set: { name: 'x' } },
+        { condition: { expression: 'attribute_exists(PK)' }, onConditionFailed: (old) => staleVersion(6, Number(old?.version)) },
+      )
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CONFLICT', field: 'version', message: 'Stale version 6: the item is at version 7; reload and retry', cause: failed });
   });

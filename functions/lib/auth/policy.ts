@@ -118,7 +118,9 @@ export function decide(p: Principal, action: Action): Decision {
         ? allow
         : deny('Only the dispatched experts or the leader of the dispatched team may answer');
     case 'need.serve':
-      return isExpertIn(p, action.need.acceptedExpertIds) || (action.teamLeaderExpertId !== null && p.expertId === action.teamLeaderExpertId) || managesPath(p, action.need.organizationPath)
+      return isExpertIn(p, action.need.acceptedExpertIds) ||
+        (action.teamLeaderExpertId !== null && p.expertId === action.teamLeaderExpertId) ||
+        managesPath(p, action.need.organizationPath)
         ? allow
         : deny('Only the serving experts, the team leader or the handling admins may do this');
     case 'need.requesterStep':
@@ -148,18 +150,19 @@ export function decide(p: Principal, action: Action): Decision {
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages user access');
     case 'matches.subscribe': {
       const e = action.expert;
-      if (e === null) return hasRole(p, 'PROVINCE_ADMIN') || (hasRole(p, 'ORG_ADMIN') && p.organizationId !== null) ? allow : deny('Name the expert to listen for');
+      if (e === null)
+        return hasRole(p, 'PROVINCE_ADMIN') || (hasRole(p, 'ORG_ADMIN') && p.organizationId !== null) ? allow : deny('Name the expert to listen for');
       if (isSelf(p, e) && hasRole(p, 'EXPERT')) return allow;
       if (hasRole(p, 'PROVINCE_ADMIN')) return allow;
       return hasRole(p, 'ORG_ADMIN') && p.organizationId !== null && e.scopeOrganizationIds.includes(p.organizationId)
         ? allow
-        : deny("Only the expert and the admins of its organizations may listen for its matches");
+        : deny('Only the expert and the admins of its organizations may listen for its matches');
     }
     case 'pool.manage':
     case 'pool.readContact':
       return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');
     case 'team.manage':
-      return managesPath(p, action.organizationPath) ? allow : deny("This team belongs to an organization outside your subtree");
+      return managesPath(p, action.organizationPath) ? allow : deny('This team belongs to an organization outside your subtree');
     case 'expert.register':
       return p.kind === 'USER' && p.userId ? allow : deny('Only a signed-in person may register as an expert');
     case 'expert.update':

@@ -112,12 +112,21 @@ export class EntityStore<T extends { id: string; version: number }> {
   /** A page of records listed under an index partition (optionally a region subtree by sort-key prefix). */
   async listIndex(partition: string, args: PageArgs, options: { sortPrefix?: string | null; descending?: boolean } = {}): Promise<Page<T>> {
     return this.hydrate(
-      await this.store.queryPage({ partition, args, ...(options.sortPrefix && { sortPrefix: options.sortPrefix }), ...(options.descending && { descending: true }) }),
+      await this.store.queryPage({
+        partition,
+        args,
+        ...(options.sortPrefix && { sortPrefix: options.sortPrefix }),
+        ...(options.descending && { descending: true }),
+      }),
     );
   }
 
   /** Records of a page of index items, loaded in one BatchGetItem. */
   hydrate(page: KeyPage): Promise<Page<T>> {
-    return hydratePage(page, (item) => String(item.id), (id) => this.get(id));
+    return hydratePage(
+      page,
+      (item) => String(item.id),
+      (id) => this.get(id),
+    );
   }
 }

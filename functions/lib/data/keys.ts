@@ -177,10 +177,16 @@ export const needStreamFilter = {
   },
 };
 /** GSI1 keys of a stored match while its need is open: the expert's inbox, newest first. */
-export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `MATCH#${openedAt}#${needId}` });
+export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: string) => ({
+  GSI1PK: `EXPERT#${expertId}`,
+  GSI1SK: `MATCH#${openedAt}#${needId}`,
+});
 export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'MATCH#' });
 /** Key of a follow-up visit in a "6个1" pairing's partition: recording time, then a sequence number, so a Query lists them in order. */
-export const pairingFollowUpKey = (pairingId: string, at: string, seq: number): Key => ({ PK: `PAIRING#${pairingId}`, SK: `FOLLOWUP#${at}#${String(seq).padStart(4, '0')}` });
+export const pairingFollowUpKey = (pairingId: string, at: string, seq: number): Key => ({
+  PK: `PAIRING#${pairingId}`,
+  SK: `FOLLOWUP#${at}#${String(seq).padStart(4, '0')}`,
+});
 /** The Query prefix of all follow-ups of a pairing. */
 export const pairingFollowUpPrefix = (pairingId: string) => ({ PK: `PAIRING#${pairingId}`, SKPrefix: 'FOLLOWUP#' });
 
@@ -207,7 +213,10 @@ export const userAccessKey = (userId: string): Key => ({ PK: `USER#${userId}`, S
 /** A participation in an activity (sign-up, check-in/out, hours), in the activity's partition; GSI1 is the volunteer's service record by date. */
 export const participationKey = (activityId: string, expertId: string): Key => ({ PK: `ACTIVITY#${activityId}`, SK: `PART#${expertId}` });
 export const participationPrefix = (activityId: string) => ({ PK: `ACTIVITY#${activityId}`, SKPrefix: 'PART#' });
-export const serviceRecordGsi1 = (expertId: string, startAt: string, activityId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `SERVICE#${startAt}#${activityId}` });
+export const serviceRecordGsi1 = (expertId: string, startAt: string, activityId: string) => ({
+  GSI1PK: `EXPERT#${expertId}`,
+  GSI1SK: `SERVICE#${startAt}#${activityId}`,
+});
 export const serviceRecordPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'SERVICE#' });
 /** Figures kept at write time: per organization, per quarter and action (or NEEDS), and all-time. */
 export const statsKey = (organizationId: string, bucket: string): Key => ({ PK: `STATS#${organizationId}`, SK: bucket });

@@ -115,7 +115,9 @@ function updateExpression(changes: Changes, prefix: string) {
     values[`:${prefix}a${i}`] = value;
     adds.push(`#${prefix}a${i} :${prefix}a${i}`);
   });
-  const expression = [sets.length && `SET ${sets.join(', ')}`, removes.length && `REMOVE ${removes.join(', ')}`, adds.length && `ADD ${adds.join(', ')}`].filter(Boolean).join(' ');
+  const expression = [sets.length && `SET ${sets.join(', ')}`, removes.length && `REMOVE ${removes.join(', ')}`, adds.length && `ADD ${adds.join(', ')}`]
+    .filter(Boolean)
+    .join(' ');
   return { expression, names, values };
 }
 
@@ -219,7 +221,11 @@ export class Store {
   }
 
   /** Updates one item on its own and returns it as it is afterwards; a failed condition becomes the caller's error. */
-  async updateItem(key: Key, changes: Changes, options: { condition?: Condition; onConditionFailed?: OnConditionFailed } = {}): Promise<Record<string, unknown>> {
+  async updateItem(
+    key: Key,
+    changes: Changes,
+    options: { condition?: Condition; onConditionFailed?: OnConditionFailed } = {},
+  ): Promise<Record<string, unknown>> {
     const update = updateExpression(changes, 'u');
     const { condition } = options;
     const names = { ...update.names, ...condition?.names };
@@ -375,7 +381,11 @@ export class Store {
     return {
       TableName: this.tableName,
       ...(query.index && { IndexName: query.index }),
-      KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : query.sortBetween ? '#pk = :pk AND #sk BETWEEN :lo AND :hi' : '#pk = :pk',
+      KeyConditionExpression: query.sortPrefix
+        ? '#pk = :pk AND begins_with(#sk, :prefix)'
+        : query.sortBetween
+          ? '#pk = :pk AND #sk BETWEEN :lo AND :hi'
+          : '#pk = :pk',
       ExpressionAttributeNames: { '#pk': pkName, ...((query.sortPrefix || query.sortBetween) && { '#sk': skName }), ...query.filter?.names },
       ExpressionAttributeValues: {
         ':pk': query.partition,

@@ -67,7 +67,10 @@ export function regionProximity(needRegion: string, expertRegion: string): { val
 
 // Company-name suffixes that do not distinguish employers.
 const SUFFIXES = /(股份有限公司|有限责任公司|有限公司|集团|公司|co\.?,? ?ltd\.?|limited|inc\.?)$/i;
-const employer = (s: string) => norm(s).replace(/[\s()（）.,，·]/g, '').replace(SUFFIXES, '');
+const employer = (s: string) =>
+  norm(s)
+    .replace(/[\s()（）.,，·]/g, '')
+    .replace(SUFFIXES, '');
 
 /** An expert employed by the requesting enterprise (same organization, or the same employer name) may not serve it. */
 export function isConflictOfInterest(need: MatchableNeed, expert: MatchableExpert): boolean {
@@ -122,7 +125,11 @@ export function score(need: MatchableNeed, expert: MatchableExpert): MatchResult
   const add = (factor: MatchFactor, value: number, detail: string) => reasons.push({ factor, score: round(WEIGHTS[factor] * value), detail });
 
   const domains = need.domains.filter((d) => expert.domains.includes(d));
-  add('DOMAIN', need.domains.length ? domains.length / need.domains.length : 0, domains.length ? `shared domains: ${domains.map((d) => domainTerm(d).zh).join('、')}` : 'no shared domain');
+  add(
+    'DOMAIN',
+    need.domains.length ? domains.length / need.domains.length : 0,
+    domains.length ? `shared domains: ${domains.map((d) => domainTerm(d).zh).join('、')}` : 'no shared domain',
+  );
 
   const keywords = sharedKeywords(need, expert);
   add('KEYWORD', Math.min(1, keywords.length / 3), keywords.length ? `shared keywords: ${keywords.join('、')}` : 'no shared keyword');
@@ -131,7 +138,11 @@ export function score(need: MatchableNeed, expert: MatchableExpert): MatchResult
   add('REGION', region.value, region.detail);
 
   const languages = need.languages.filter((l) => expert.languages.includes(l));
-  add('LANGUAGE', need.languages.length === 0 || languages.length > 0 ? 1 : 0, need.languages.length === 0 ? 'no language required' : languages.length ? `speaks ${languages.join(', ')}` : `speaks none of ${need.languages.join(', ')}`);
+  add(
+    'LANGUAGE',
+    need.languages.length === 0 || languages.length > 0 ? 1 : 0,
+    need.languages.length === 0 ? 'no language required' : languages.length ? `speaks ${languages.join(', ')}` : `speaks none of ${need.languages.join(', ')}`,
+  );
 
   add('CAPACITY', 1 - open / expert.maxOpenAssignments, `${open} of ${expert.maxOpenAssignments} assignments open`);
   add('AVAILABILITY', expert.availability === 'AVAILABLE' ? 1 : 0.5, expert.availability === 'AVAILABLE' ? 'available' : 'limited availability');
@@ -173,9 +184,14 @@ const MATURITY: Record<MatchableTechnology['maturity'], number> = { RESEARCH: 0.
 /** Scores a technology for a need, in [0, 1], with reasons (maturity reported as AVAILABILITY). */
 export function scoreTechnology(need: MatchableNeed, tech: MatchableTechnology): { score: number; reasons: Reason[] } {
   const reasons: Reason[] = [];
-  const add = (factor: keyof typeof TECHNOLOGY_WEIGHTS, value: number, detail: string) => reasons.push({ factor, score: round(TECHNOLOGY_WEIGHTS[factor] * value), detail });
+  const add = (factor: keyof typeof TECHNOLOGY_WEIGHTS, value: number, detail: string) =>
+    reasons.push({ factor, score: round(TECHNOLOGY_WEIGHTS[factor] * value), detail });
   const domains = need.domains.filter((d) => tech.domains.includes(d));
-  add('DOMAIN', need.domains.length ? domains.length / need.domains.length : 0, domains.length ? `shared domains: ${domains.map((d) => domainTerm(d).zh).join('、')}` : 'no shared domain');
+  add(
+    'DOMAIN',
+    need.domains.length ? domains.length / need.domains.length : 0,
+    domains.length ? `shared domains: ${domains.map((d) => domainTerm(d).zh).join('、')}` : 'no shared domain',
+  );
   const keywords = sharedKeywords(need, tech);
   add('KEYWORD', Math.min(1, keywords.length / 3), keywords.length ? `shared keywords: ${keywords.join('、')}` : 'no shared keyword');
   const { value, level } = regionProximity(need.regionCode, tech.regionCode);

@@ -40,7 +40,10 @@ export function isValidMainlandId(id: string): boolean {
 
 /** Validates an ID number for the expert's origin (mainland: checksum; HK/Macao: document shape). */
 export function normalizeIdNumber(raw: string, origin: Origin, field = 'idNumber'): string {
-  const id = raw.trim().toUpperCase().replace(/[()（）\s]/g, '');
+  const id = raw
+    .trim()
+    .toUpperCase()
+    .replace(/[()（）\s]/g, '');
   if (origin === 'MAINLAND') {
     if (!isValidMainlandId(id)) throw badInput(field, 'Not a valid 18-character resident ID number');
   } else if (!/^[A-Z]{1,2}\d{6}[\dA]$|^[1578]\d{6}\d$/.test(id)) {

@@ -63,7 +63,6 @@ export const reportDueDate = (quarter: Quarter): string => addDays(quarterEnd(qu
 /** An implementation plan is due one month after the campaign starts. */
 export const planDueDate = (campaignStart: string): string => addMonths(campaignStart, 1);
 
-
 /** CAST (2022) thresholds for exemplary selection. */
 export const THRESHOLDS = {
   person: { activities: 10, hours: 20 },

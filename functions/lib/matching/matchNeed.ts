@@ -36,7 +36,13 @@ export async function findCandidates(repos: Pick<Repositories, 'experts'>, need:
 /** Scores the candidates, stores the top matches (idempotent by rank) and returns them. */
 export async function matchAndStore(repos: Pick<Repositories, 'experts' | 'needs'>, need: NeedRecord, limit = MATCH_LIMIT): Promise<NeedMatchRecord[]> {
   const candidates = await findCandidates(repos, need);
-  const ranked = rankExperts(need, candidates, limit).map((m) => ({ needId: need.id, expertId: m.expert.id, score: m.score, rank: m.rank, reasons: m.reasons }));
+  const ranked = rankExperts(need, candidates, limit).map((m) => ({
+    needId: need.id,
+    expertId: m.expert.id,
+    score: m.score,
+    rank: m.rank,
+    reasons: m.reasons,
+  }));
   await repos.needs.putMatches(need, ranked);
   return ranked;
 }

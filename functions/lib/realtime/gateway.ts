@@ -3,7 +3,10 @@ import type { CloseCode } from 'graphql-ws';
 
 /** The connection is gone (API Gateway's 410): its items should be removed. */
 export class GoneError extends Error {
-  constructor(readonly connectionId: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly connectionId: string,
+    options?: { cause?: unknown },
+  ) {
     super(`connection ${connectionId} is gone`, options);
     this.name = 'GoneError';
   }

@@ -132,7 +132,8 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
       case 'subscribe': {
         const prepared = await prepare(connectionId, decision.id, decision.payload, connection.principal as Principal, requestId);
         if (Array.isArray(prepared)) return gateway.send(connectionId, errorMessage(decision.id, prepared));
-        if (!(await connections.putSubscription(prepared))) return gateway.close(connectionId, CloseCode.SubscriberAlreadyExists, `Subscriber for ${decision.id} already exists`);
+        if (!(await connections.putSubscription(prepared)))
+          return gateway.close(connectionId, CloseCode.SubscriberAlreadyExists, `Subscriber for ${decision.id} already exists`);
         return;
       }
       case 'ignore':
@@ -193,7 +194,8 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
         for (const match of matches) {
           const expert = experts.get(match.expertId);
           if (!expert) continue;
-          const listens = target.kind === 'ALL' || (target.kind === 'EXPERT' ? target.expertId === expert.id : expert.scopeOrganizationIds.includes(target.organizationId));
+          const listens =
+            target.kind === 'ALL' || (target.kind === 'EXPERT' ? target.expertId === expert.id : expert.scopeOrganizationIds.includes(target.organizationId));
           if (listens && match.score >= sub.minScore) recipients.push({ sub, match, expert });
         }
       }
@@ -230,7 +232,10 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
             operationName: sub.operationName,
           });
           const errors = result.errors?.map(format);
-          await gateway.send(sub.connectionId, nextMessage(sub.subscriptionId, { ...(result.data !== undefined && { data: result.data }), ...(errors && { errors }) }));
+          await gateway.send(
+            sub.connectionId,
+            nextMessage(sub.subscriptionId, { ...(result.data !== undefined && { data: result.data }), ...(errors && { errors }) }),
+          );
           delivered += 1;
         } catch (error) {
           if (error instanceof GoneError) {

@@ -1,4 +1,21 @@
-import { GSI1, ALL_TIME_BUCKET, indexKeysFor, indexPartition, isKeyServed, participationKey, participationPrefix, quarterBucket, serviceRecordGsi1, serviceRecordPrefix, statsKey, timeSortKey, type Dimension, type Dimensions, type Key, Entity } from '../data/keys.js';
+import {
+  GSI1,
+  ALL_TIME_BUCKET,
+  indexKeysFor,
+  indexPartition,
+  isKeyServed,
+  participationKey,
+  participationPrefix,
+  quarterBucket,
+  serviceRecordGsi1,
+  serviceRecordPrefix,
+  statsKey,
+  timeSortKey,
+  type Dimension,
+  type Dimensions,
+  type Key,
+  Entity,
+} from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -127,10 +144,14 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
 
   /** Changes a participation (check-in/out, manual hours); NOT_FOUND when the volunteer has not signed up. */
   async setParticipation(activityId: string, expertId: string, fields: Partial<ParticipationRecord>): Promise<ParticipationRecord> {
-    const item = await this.store.updateItem(participationKey(activityId, expertId), { set: fields }, {
-      condition: { expression: 'attribute_exists(PK)' },
-      onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, 'The volunteer has not signed up for this activity', { field: 'expertId' }),
-    });
+    const item = await this.store.updateItem(
+      participationKey(activityId, expertId),
+      { set: fields },
+      {
+        condition: { expression: 'attribute_exists(PK)' },
+        onConditionFailed: () => new AppError(ErrorCode.NOT_FOUND, 'The volunteer has not signed up for this activity', { field: 'expertId' }),
+      },
+    );
     return recordOf<ParticipationRecord>(item);
   }
 

@@ -72,8 +72,9 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
     const guards: WriteOp[] = [this.store.putNew({ ...guardKey('EXPERT_PHONE', record.phone), ownerId: record.id }, phoneTaken)];
     if (record.userId) {
       guards.push(
-        this.store.putNew({ ...guardKey('EXPERT_USER', record.userId), ownerId: record.id }, () =>
-          new AppError(ErrorCode.CONFLICT, 'You are already registered as an expert'),
+        this.store.putNew(
+          { ...guardKey('EXPERT_USER', record.userId), ownerId: record.id },
+          () => new AppError(ErrorCode.CONFLICT, 'You are already registered as an expert'),
         ),
       );
     }

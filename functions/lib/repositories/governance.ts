@@ -1,4 +1,16 @@
-import { entityKey, indexKeysFor, indexPartition, planKey, quarterBucket, reportKey, statsKey, timeSortKey, ALL_TIME_BUCKET, type Key, Entity } from '../data/keys.js';
+import {
+  entityKey,
+  indexKeysFor,
+  indexPartition,
+  planKey,
+  quarterBucket,
+  reportKey,
+  statsKey,
+  timeSortKey,
+  ALL_TIME_BUCKET,
+  type Key,
+  Entity,
+} from '../data/keys.js';
 import { recordOf } from '../data/loader.js';
 import { hydratePage, type Store } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -99,10 +111,14 @@ export class GovernanceRepository {
     const ids = page.keys.map(({ item }) => String(item.id));
     const items = await this.store.batchGet(ids.map((id) => entityKey('CAMPAIGN', id)));
     const byId = new Map(ids.map((id, i) => [id, items[i]]));
-    return hydratePage(page, (item) => String(item.id), async (id) => {
-      const item = byId.get(id);
-      return item ? recordOf<CampaignRecord>(item) : undefined;
-    });
+    return hydratePage(
+      page,
+      (item) => String(item.id),
+      async (id) => {
+        const item = byId.get(id);
+        return item ? recordOf<CampaignRecord>(item) : undefined;
+      },
+    );
   }
 
   async plan(campaignId: string, organizationId: string): Promise<PlanRecord | undefined> {
@@ -112,7 +128,10 @@ export class GovernanceRepository {
 
   /** Files a plan once (CONFLICT if already filed). */
   async submitPlan(record: PlanRecord): Promise<PlanRecord> {
-    await this.putOnce({ ...planKey(record.campaignId, record.organizationId), entity: Entity.PLAN, ...record }, 'This organization has already filed its plan');
+    await this.putOnce(
+      { ...planKey(record.campaignId, record.organizationId), entity: Entity.PLAN, ...record },
+      'This organization has already filed its plan',
+    );
     return record;
   }
 

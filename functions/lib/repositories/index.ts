@@ -13,7 +13,6 @@ import { TechnologyRepository } from './technologies.js';
 import { ProjectRepository } from './projects.js';
 import { PairingRepository } from './pairings.js';
 
-
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
   organizations: OrganizationRepository;

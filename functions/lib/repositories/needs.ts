@@ -1,4 +1,20 @@
-import { GSI1, expertInboxGsi1, expertInboxPrefix, indexKeysFor, indexPartition, isKeyServed, needHistoryKey, needHistoryPrefix, needMatchKey, needMatchPrefix, timeSortKey, type Dimension, type Dimensions, type Key, Entity } from '../data/keys.js';
+import {
+  GSI1,
+  expertInboxGsi1,
+  expertInboxPrefix,
+  indexKeysFor,
+  indexPartition,
+  isKeyServed,
+  needHistoryKey,
+  needHistoryPrefix,
+  needMatchKey,
+  needMatchPrefix,
+  timeSortKey,
+  type Dimension,
+  type Dimensions,
+  type Key,
+  Entity,
+} from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';

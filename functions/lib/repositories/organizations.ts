@@ -70,8 +70,9 @@ export class OrganizationRepository extends EntityStore<OrganizationRecord> {
     const guards =
       record.kind === 'ASSOCIATION'
         ? [
-            this.store.putNew({ ...guardKey('ASSOCIATION_REGION', record.regionCode), ownerId: record.id }, () =>
-              new AppError(ErrorCode.CONFLICT, `Region ${record.regionCode} already has an association`, { field: 'regionCode' }),
+            this.store.putNew(
+              { ...guardKey('ASSOCIATION_REGION', record.regionCode), ownerId: record.id },
+              () => new AppError(ErrorCode.CONFLICT, `Region ${record.regionCode} already has an association`, { field: 'regionCode' }),
             ),
           ]
         : [];

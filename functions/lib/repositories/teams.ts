@@ -68,7 +68,11 @@ export class TeamRepository extends EntityStore<TeamRecord> {
   async listByMember(expertId: string, args: PageArgs): Promise<Page<TeamRecord>> {
     const { GSI1PK, GSI1SKPrefix } = expertTeamsGsi1(expertId);
     const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args });
-    return hydratePage(page, (item) => String(item.teamId), (id) => this.get(id));
+    return hydratePage(
+      page,
+      (item) => String(item.teamId),
+      (id) => this.get(id),
+    );
   }
 
   /**
@@ -102,8 +106,9 @@ export class TeamRepository extends EntityStore<TeamRecord> {
    */
   async addMember(teamId: string, expertId: string, now: string, expertOps: WriteOp[]): Promise<void> {
     await this.store.transact([
-      this.store.putNew({ ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: Entity.MEMBER, teamId, expertId, joinedAt: now }, () =>
-        new AppError(ErrorCode.CONFLICT, 'The expert is already a member of this team', { field: 'expertId' }),
+      this.store.putNew(
+        { ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: Entity.MEMBER, teamId, expertId, joinedAt: now },
+        () => new AppError(ErrorCode.CONFLICT, 'The expert is already a member of this team', { field: 'expertId' }),
       ),
       this.counterOp(teamId, 1),
       ...expertOps,

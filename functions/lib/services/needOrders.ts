@@ -305,7 +305,11 @@ export class NeedOrderService {
   async matchingTechnologiesOf(need: NeedRecord, first: number | null | undefined): Promise<Array<RankedTechnology<TechnologyRecord>>> {
     authorize(this.ctx.principal, { type: 'pool.read' });
     const pages = await Promise.all(need.domains.map((domain) => this.ctx.repos.technologies.list({ domain }, { first: 50 })));
-    return rankTechnologies(need, pages.flatMap((p) => p.items.map((e) => e.node)), first);
+    return rankTechnologies(
+      need,
+      pages.flatMap((p) => p.items.map((e) => e.node)),
+      first,
+    );
   }
 
   /** The need of a stored match. */
