@@ -25,7 +25,7 @@ export default defineConfig({
         },
       },
       { resolve, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 60_000 } },
-      { resolve, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } },
+      { resolve, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 240_000, fileParallelism: false } },
     ],
   },
 });

@@ -33,7 +33,7 @@ export function startRunner(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner not ready in 90 s:\n${out}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`runner not ready in 180 s:\n${out}`)), 180_000);
     const onData = () => {
       const match = /Kezhi API ready at (http:\/\/\S+)/.exec(out);
       if (!match?.[1]) return;
