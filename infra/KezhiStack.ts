@@ -180,7 +180,8 @@ export class KezhiStack extends Stack {
       corsPreflight: {
         allowOrigins: settings.webOrigins,
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
-        allowHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+        allowHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'idempotency-key'],
+        exposeHeaders: ['idempotent-replayed'],
         maxAge: Duration.hours(1),
       },
     });

@@ -6,6 +6,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { executableSchema } from './schema.js';
 import { limitPlugins, limitRules } from './validation.js';
 import { createFormatError } from './errors.js';
+import { idempotencyPlugin } from './idempotency.js';
 import type { Context } from './context.js';
 
 export interface ServerOptions {
@@ -31,6 +32,8 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     validationRules: [...limitRules],
     plugins: [
       ...limitPlugins,
+      // Mutations sent with an Idempotency-Key header run once; retries replay the stored response.
+      idempotencyPlugin(),
       ApolloServerPluginLandingPageDisabled(),
       {
         async requestDidStart({ contextValue }) {

@@ -128,7 +128,11 @@ describe('KezhiStack', () => {
     it('configures CORS for the web origins from context', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
         ProtocolType: 'HTTP',
-        CorsConfiguration: Match.objectLike({ AllowOrigins: settings.webOrigins, AllowHeaders: Match.arrayWith(['content-type', 'authorization']) }),
+        CorsConfiguration: Match.objectLike({
+          AllowOrigins: settings.webOrigins,
+          AllowHeaders: Match.arrayWith(['content-type', 'authorization', 'idempotency-key']),
+          ExposeHeaders: ['idempotent-replayed'],
+        }),
       });
       expect(settingsFrom(new App({ context: { webOrigins: 'https://a.example,https://b.example' } })).webOrigins).toEqual([
         'https://a.example',

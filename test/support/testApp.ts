@@ -22,14 +22,16 @@ export type Data = Record<string, any>;
 export interface GraphqlResponse {
   status: number;
   data: Data | null | undefined;
-  errors: Array<{ message: string; path?: string[]; extensions: { code: string; field?: string } }> | undefined;
+  errors: Array<{ message: string; path?: string[]; extensions: { code: string; field?: string; retryable?: boolean } }> | undefined;
   raw: string;
+  /** Response headers (lower-case names). */
+  headers: Record<string, string>;
 }
 
 export interface TestApp {
   tableName: string;
   /** Calls the real Lambda handler with an HTTP API v2 event. */
-  gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse>;
+  gql(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphqlResponse>;
   token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
   requests: RequestCounter;
   logs: string[];
@@ -102,17 +104,18 @@ export async function createTestApp(options: { tableName?: string; createTable?:
     requests,
     logs,
     token: (claims) => signLocalToken(keys.privateJwk, { sub: claims.sub ?? `user-${randomUUID()}`, ...claims }),
-    async gql(query, variables, token) {
+    async gql(query, variables, token, headers) {
       const event = httpApiEvent({
         method: 'POST',
         path: '/graphql',
-        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       const result = await handler(event, lambdaContext('kezhi-test'), () => undefined);
       const raw = result.body ?? '';
       const body = JSON.parse(raw) as { data?: Data; errors?: GraphqlResponse['errors'] };
-      return { status: result.statusCode ?? 200, data: body.data, errors: body.errors, raw };
+      const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+      return { status: result.statusCode ?? 200, data: body.data, errors: body.errors, raw, headers: responseHeaders };
     },
   };
 }

@@ -63,6 +63,7 @@ export const Entity = {
   CONNECTION: 'CONNECTION',
   SUBSCRIPTION: 'SUBSCRIPTION',
   DELIVERY: 'DELIVERY',
+  IDEMPOTENCY: 'IDEMPOTENCY',
 } as const satisfies { [T in EntityType]: T } & Record<string, string>;
 export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 
@@ -226,6 +227,9 @@ export const ALL_TIME_BUCKET = 'ALL#TOTAL';
 export const reportKey = (organizationId: string, quarter: string): Key => ({ PK: `REPORT#${organizationId}`, SK: `Q#${quarter}` });
 /** An organization's implementation plan for a campaign. */
 export const planKey = (campaignId: string, organizationId: string): Key => ({ PK: `PLAN#${campaignId}`, SK: `ORG#${organizationId}` });
+
+/** A mutation's idempotency record: one per caller and `Idempotency-Key`, in the caller's partition; it expires by TTL (`expiresAt`). */
+export const idempotencyKey = (caller: string, key: string): Key => ({ PK: `IDEMPOTENCY#${caller}`, SK: `KEY#${key}` });
 
 /** A key as one string (map keys, DataLoader cache keys). */
 export const keyString = (k: Key): string => `${k.PK}\u0000${k.SK}`;

@@ -202,6 +202,8 @@ export class Store {
         ...(condition && { ConditionExpression: condition.expression }),
         ...(condition?.names && { ExpressionAttributeNames: condition.names }),
         ...(condition?.values && { ExpressionAttributeValues: condition.values }),
+        // The item as it was when the condition failed, for `onConditionFailed` (as updateItem does).
+        ...(condition && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
       });
       await this.#send((db) => db.send(request));
     } catch (error) {

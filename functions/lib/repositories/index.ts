@@ -12,6 +12,7 @@ import { NominationRepository } from './nominations.js';
 import { TechnologyRepository } from './technologies.js';
 import { ProjectRepository } from './projects.js';
 import { PairingRepository } from './pairings.js';
+import { IdempotencyRepository } from './idempotency.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -27,6 +28,7 @@ export interface Repositories {
   technologies: TechnologyRepository;
   projects: ProjectRepository;
   pairings: PairingRepository;
+  idempotency: IdempotencyRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -45,5 +47,6 @@ export function createRepositories(store: Store): Repositories {
     technologies: new TechnologyRepository(store, loader),
     projects: new ProjectRepository(store, loader),
     pairings: new PairingRepository(store, loader),
+    idempotency: new IdempotencyRepository(store),
   };
 }
