@@ -234,9 +234,10 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       const { marshall } = await import('@aws-sdk/util-dynamodb');
       const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
       const handle = createNeedStreamProcessor(app.deps, app.subscriptions);
+      // The need is really open (delivery reads it back under Query.need's rule) before anyone listens on c.
+      const goodId = await openNeed({ title: '批处理' });
       const c = await open(experts.farmer?.token as string);
       await subscribe(c, 'batch');
-      const goodId = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: '批处理' }) }, requester)).submitNeed.need.id as string;
       const good = await app.deps.store.get(entityKey('NEED', goodId));
       const opened = { ...good, status: 'OPEN', openedAt: new Date().toISOString() };
       const broken = { ...opened, id: 'broken', PK: 'NEED#broken', domains: 'not-a-list' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isValidMainlandId, maskPhone, normalizeIdNumber, normalizePhone } from '../../functions/lib/domain/personalData.js';
+import { isValidMainlandId, maskName, maskPhone, normalizeIdNumber, normalizePhone } from '../../functions/lib/domain/personalData.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const withCheck = (body: string) => body + '10X98765432'[WEIGHTS.reduce((a, w, i) => a + w * Number(body[i]), 0) % 11];
@@ -20,6 +20,33 @@ describe('phones', () => {
   it('masks as 138****1234, keeping the country code of HK/Macao numbers', () => {
     expect(maskPhone('13812341234')).toBe('138****1234');
     expect(maskPhone('+85261234567')).toBe('+852****4567');
+  });
+});
+
+describe('Function: maskName', () => {
+  it('keeps the first character and replaces every other one with an asterisk', () => {
+    expect(maskName('李主任')).toBe('李**');
+    expect(maskName('欧阳明')).toBe('欧**');
+    expect(maskName('Chan Tai Man')).toBe('C***********');
+  });
+
+  it('counts characters, not UTF-16 units, and masks a one-character name entirely', () => {
+    expect(maskName('𠮷野家')).toBe('𠮷**');
+    expect(maskName('李')).toBe('*');
+    expect(maskName('  王五 ')).toBe('王*');
+  });
+
+  it('never shows more than the first character', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 2, maxLength: 20 }).filter((s) => Array.from(s.trim()).length > 1),
+        (name) => {
+          const masked = maskName(name);
+          expect(Array.from(masked).slice(1).join('')).toMatch(/^\*+$/);
+          expect(Array.from(masked)).toHaveLength(Array.from(name.trim()).length);
+        },
+      ),
+    );
   });
 });
 

@@ -65,6 +65,14 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
       'U A F F F F A A F F A F',
     ],
   ],
+  'need.link': [
+    ['a published Liwan need', { type: 'need.link', need: need() }, 'U A F A A A A A A A A A'],
+    [
+      'a submitted (unpublished) Liwan need',
+      { type: 'need.link', need: need({ published: false, dispatchedExpertIds: [], acceptedExpertIds: [] }) },
+      'U A F F F F A A F F A F',
+    ],
+  ],
   'need.readContact': [['a dispatched need', { type: 'need.readContact', need: need() }, 'U A F A F F A A F F A F']],
   'need.manage': [['a Liwan need', { type: 'need.manage', need: need() }, 'U F F F F F A A F F A F']],
   'need.grab': [

@@ -21,6 +21,7 @@ export type Action =
   | { type: 'expert.readPersonalData'; expert: ExpertScope }
   | { type: 'need.submit'; organizationPath: string[] }
   | { type: 'need.read'; need: NeedScope }
+  | { type: 'need.link'; need: NeedScope }
   | { type: 'need.readContact'; need: NeedScope }
   | { type: 'need.manage'; need: NeedScope }
   | { type: 'need.grab'; need: NeedScope; matched: boolean }
@@ -100,6 +101,12 @@ export function decide(p: Principal, action: Action): Decision {
       if (managesPath(p, n.organizationPath) || isRequesterOf(p, n) || isExpertIn(p, n.dispatchedExpertIds)) return allow;
       return n.published && (hasRole(p, 'EXPERT') || hasRole(p, 'PARTNER') || hasRole(p, 'ORG_ADMIN')) ? allow : deny('This need is not published');
     }
+    case 'need.link':
+      // Linking a need to an activity or project shows it to whoever reads that record, so the caller
+      // must be able to read it itself: an admin links its subtree's needs and any published one.
+      return decide(p, { type: 'need.read', need: action.need }).allowed
+        ? allow
+        : deny('You may only link needs you may read: this one is unpublished and outside your subtree');
     case 'need.readContact': {
       const n = action.need;
       return managesPath(p, n.organizationPath) || isRequesterOf(p, n) || isExpertIn(p, n.dispatchedExpertIds) || isExpertIn(p, n.acceptedExpertIds)
@@ -134,6 +141,8 @@ export function decide(p: Principal, action: Action): Decision {
     case 'needs.listOrganization':
       return managesPath(p, action.organizationPath) ? allow : deny('That organization is outside your subtree');
     case 'needs.listRegion':
+      // Only a sanity check on the filter: the listing stays inside the admin's subtree whatever the region
+      // (see needListingScope), so a region filter inside the admin's region narrows and never widens.
       return hasRole(p, 'PROVINCE_ADMIN') || action.regionCode.startsWith(action.adminRegionCode) ? allow : deny('That region is outside your organization');
     case 'activity.read':
       return allow;
@@ -178,6 +187,7 @@ export function decide(p: Principal, action: Action): Decision {
 /**
  * Which needs a listing may return for the principal: the province every need, an organization admin
  * its organization's subtree, anyone else only published (OPEN) needs (if `needs.listPublished` allows).
+ * A SUBTREE scope holds whatever the filter says: a region or organization filter only narrows it.
  */
 export type NeedListingScope = { kind: 'ALL' } | { kind: 'SUBTREE'; organizationId: string } | { kind: 'PUBLISHED' };
 
@@ -207,8 +217,8 @@ export const postsAsRequester = (p: Principal): boolean => hasRole(p, 'REQUESTER
 /** True when `decide` allows the action. */
 export const allows = (p: Principal, action: Action): boolean => decide(p, action).allowed;
 
-/** Throws UNAUTHENTICATED or FORBIDDEN unless the action is allowed. */
-export function authorize(p: Principal, action: Action): void {
+/** Throws UNAUTHENTICATED or FORBIDDEN unless the action is allowed; `field` names the input that asked for it, if any. */
+export function authorize(p: Principal, action: Action, field?: string): void {
   const decision = decide(p, action);
-  if (!decision.allowed) throw new AppError(decision.code, decision.reason);
+  if (!decision.allowed) throw new AppError(decision.code, decision.reason, field === undefined ? {} : { field });
 }

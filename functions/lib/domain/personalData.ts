@@ -28,6 +28,16 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
 
+/**
+ * Masks a person's name for people who may not see it: the first character and one asterisk for each
+ * other character (李主任 → 李**, Chan Tai Man → C***********); a one-character name is all asterisk.
+ */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length <= 1) return '*';
+  return `${chars[0] ?? ''}${'*'.repeat(chars.length - 1)}`;
+}
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 

@@ -30,6 +30,7 @@ import type { OrganizationRecord } from '../repositories/organizations.js';
 import type { TeamRecord } from '../repositories/teams.js';
 import type { WorkstationRecord } from '../repositories/workstations.js';
 import { optionalText, requireText, requireVersion } from './inputs.js';
+import { needScope } from './scopes.js';
 
 /** An expert's service record: hours by provenance over completed activities, and the star level. */
 export interface ServiceRecordModel {
@@ -87,7 +88,12 @@ export class ActivityService {
       throw badInput('workstationId', `Workstation ${input.workstationId} not found`);
     }
     const needIds = [...new Set(input.needIds ?? [])];
-    for (const id of needIds) if (!(await repos.needs.get(id))) throw badInput('needIds', `Need ${id} not found`);
+    for (const id of needIds) {
+      const need = await repos.needs.get(id);
+      if (!need) throw badInput('needIds', `Need ${id} not found`);
+      // Whoever reads the activity reads its needs: another subtree's unpublished need may not be linked.
+      authorize(this.ctx.principal, { type: 'need.link', need: needScope(need) }, 'needIds');
+    }
     const planned = input.plannedVolunteers ?? 0;
     if (!Number.isInteger(planned) || planned < 0) throw badInput('plannedVolunteers', 'plannedVolunteers must be 0 or more');
     const now = this.ctx.now();
@@ -195,9 +201,13 @@ export class ActivityService {
     return activity.workstationId ? ((await this.ctx.repos.workstations.get(activity.workstationId)) ?? null) : null;
   }
 
-  /** The needs an activity serves (those that still exist). */
+  /**
+   * The needs an activity serves that the caller may read (`need.read`, as `Query.need` decides): the
+   * others, and those that no longer exist, are left out of the list rather than failing the field.
+   */
   async needs(activity: ActivityRecord): Promise<NeedRecord[]> {
-    return (await Promise.all(activity.needIds.map((id) => this.ctx.repos.needs.get(id)))).flatMap((n) => n ?? []);
+    const needs = await Promise.all(activity.needIds.map((id) => this.ctx.repos.needs.get(id)));
+    return needs.flatMap((n) => (n && allows(this.ctx.principal, { type: 'need.read', need: needScope(n) }) ? [n] : []));
   }
 
   /** The activity of a participation or of a proof entry. */

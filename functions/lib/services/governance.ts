@@ -91,8 +91,12 @@ export class GovernanceService {
     return this.buildReport(input.organizationId, quarter);
   }
 
-  /** An organization's plan for a campaign, or null. */
+  /**
+   * An organization's plan for a campaign, or null: for the admins of its subtree (`governance.manage`,
+   * as submitPlan), UNAUTHENTICATED without sign-in and FORBIDDEN for anyone else.
+   */
   async plan(organization: OrganizationRecord, campaignId: string): Promise<PlanRecord | null> {
+    authorize(this.ctx.principal, { type: 'governance.manage', organizationPath: organization.path });
     return (await this.ctx.repos.governance.plan(campaignId, organization.id)) ?? null;
   }
 

@@ -11,13 +11,13 @@ import type {
   SubmitNeedInput,
 } from '../generated/graphql.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
-import { allows, authorize, needListingScope, postsAsRequester, type NeedScope } from '../auth/policy.js';
+import { allows, authorize, needListingScope, postsAsRequester } from '../auth/policy.js';
 import type { WriteOp } from '../data/store.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { regionLineage, requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
-import { maskPhone, normalizePhone } from '../domain/personalData.js';
-import { applyDecline, capacityToRelease, checkDescriptionRatable, nextStatus, PUBLISHED_STATUSES, type NeedTransitionAction } from '../domain/needWorkflow.js';
+import { maskName, maskPhone, normalizePhone } from '../domain/personalData.js';
+import { applyDecline, capacityToRelease, checkDescriptionRatable, nextStatus, type NeedTransitionAction } from '../domain/needWorkflow.js';
 import {
   checkDesiredPeriod,
   checkDispatchTargets,
@@ -38,16 +38,7 @@ import type { TeamRecord } from '../repositories/teams.js';
 import type { TechnologyRecord } from '../repositories/technologies.js';
 import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
 import type { ServiceContext } from './context.js';
-
-/** What the policy sees of a need. */
-const needScope = (n: NeedRecord): NeedScope => ({
-  organizationPath: n.organizationPath,
-  requesterUserId: n.requesterUserId,
-  postedBy: n.postedBy,
-  published: PUBLISHED_STATUSES.includes(n.status),
-  dispatchedExpertIds: n.dispatchedExpertIds,
-  acceptedExpertIds: n.acceptedExpertIds,
-});
+import { needScope } from './scopes.js';
 
 interface StepOptions {
   version: number;
@@ -255,12 +246,17 @@ export class NeedOrderService {
 
   // ---- Field reads ----
 
-  /** The requester, its contact phone masked unless the caller may read it (an unmasked read is audited). */
+  /**
+   * The requester, its contact person and phone masked (李**, 139****2222) unless the caller may read
+   * them (`need.readContact`: the requester, the handling admins, the serving experts); an unmasked read is audited.
+   */
   requesterOf(need: NeedRecord): RequesterRecord {
-    const { contactPhone } = need.requester;
-    if (!contactPhone) return need.requester;
-    if (!allows(this.ctx.principal, { type: 'need.readContact', need: needScope(need) })) return { ...need.requester, contactPhone: maskPhone(contactPhone) };
-    const audit = { audit: true, field: 'Need.requester.contactPhone', needId: need.id, principal: this.ctx.principal.userId };
+    const { contactName, contactPhone } = need.requester;
+    if (!contactName && !contactPhone) return need.requester;
+    if (!allows(this.ctx.principal, { type: 'need.readContact', need: needScope(need) })) {
+      return { ...need.requester, contactName: contactName && maskName(contactName), contactPhone: contactPhone && maskPhone(contactPhone) };
+    }
+    const audit = { audit: true, field: 'Need.requester.contact', needId: need.id, principal: this.ctx.principal.userId };
     this.ctx.logger.info('audit: personal data read', audit);
     return need.requester;
   }
@@ -290,9 +286,14 @@ export class NeedOrderService {
     return need.dispatchedTeamId ? ((await this.ctx.repos.teams.get(need.dispatchedTeamId)) ?? null) : null;
   }
 
-  /** The need's history, oldest first. */
-  historyOf(need: NeedRecord): Promise<NeedEventRecord[]> {
-    return this.ctx.repos.needs.history(need.id);
+  /**
+   * The need's history, oldest first. The actors' user ids are for the admins of the need's subtree
+   * (`need.manage`); everyone else who may read the need sees the actors' roles, with `actorId` null.
+   */
+  async historyOf(need: NeedRecord): Promise<NeedEventRecord[]> {
+    const events = await this.ctx.repos.needs.history(need.id);
+    if (allows(this.ctx.principal, { type: 'need.manage', need: needScope(need) })) return events;
+    return events.map((event) => ({ ...event, actorId: null }));
   }
 
   /** The stored matching experts, best first: for the admins of the need's subtree. */
@@ -312,10 +313,11 @@ export class NeedOrderService {
     );
   }
 
-  /** The need of a stored match. */
+  /** The need of a stored match, if the caller may read it (`need.read`, as `Query.need`): FORBIDDEN otherwise. */
   async needOfMatch(match: NeedMatchRecord): Promise<NeedRecord> {
     const need = await this.ctx.repos.needs.get(match.needId);
     if (!need) throw new AppError(ErrorCode.NOT_FOUND, `Need ${match.needId} not found`);
+    authorize(this.ctx.principal, { type: 'need.read', need: needScope(need) });
     return need;
   }
 
@@ -374,17 +376,14 @@ export class NeedOrderService {
       case 'ALL':
         return filter;
       case 'SUBTREE': {
+        // The subtree is always in the query (a partition or a residual condition, see planNeedQuery):
+        // a region filter narrows it and never widens it to other organizations' needs in that region.
         const own = await repos.organizations.require(scope.organizationId, 'organizationId');
-        if (filter.organizationId) {
-          const target = await repos.organizations.require(filter.organizationId, 'filter.organizationId');
-          authorize(principal, { type: 'needs.listOrganization', organizationPath: target.path });
-          return filter;
-        }
-        if (filter.regionCode) {
-          authorize(principal, { type: 'needs.listRegion', regionCode: filter.regionCode, adminRegionCode: own.regionCode });
-          return filter;
-        }
-        return { ...filter, organizationId: own.id };
+        if (filter.regionCode) authorize(principal, { type: 'needs.listRegion', regionCode: filter.regionCode, adminRegionCode: own.regionCode });
+        if (!filter.organizationId) return { ...filter, organizationId: own.id };
+        const target = await repos.organizations.require(filter.organizationId, 'filter.organizationId');
+        authorize(principal, { type: 'needs.listOrganization', organizationPath: target.path });
+        return filter;
       }
       case 'PUBLISHED':
         authorize(principal, { type: 'needs.listPublished', status: filter.status ?? null });

@@ -28,6 +28,7 @@ import {
   linkedExpertIds,
 } from '../domain/pairings.js';
 import { checkDomains, checkKeywords, optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
+import { needScope } from './scopes.js';
 import type { OrganizationRecord } from '../repositories/organizations.js';
 import type { TeamRecord } from '../repositories/teams.js';
 import type { ExpertRecord } from '../repositories/experts.js';
@@ -229,9 +230,13 @@ export class PoolService {
     );
   }
 
-  /** The needs a project answers (those that no longer exist left out). */
+  /**
+   * The needs a project answers that the caller may read (`need.read`, as `Query.need` decides): the
+   * others, and those that no longer exist, are left out of the list rather than failing the field.
+   */
   async projectNeeds(project: ProjectRecord): Promise<NeedRecord[]> {
-    return (await Promise.all(project.needIds.map((id) => this.ctx.repos.needs.get(id)))).flatMap((n) => n ?? []);
+    const needs = await Promise.all(project.needIds.map((id) => this.ctx.repos.needs.get(id)));
+    return needs.flatMap((n) => (n && allows(this.ctx.principal, { type: 'need.read', need: needScope(n) }) ? [n] : []));
   }
 
   /** The experts of a project (those that no longer exist left out). */
@@ -385,8 +390,11 @@ export class PoolService {
     return records.flatMap((r) => (r === undefined ? [] : [r]));
   }
 
-  private requireNeeds(ids: readonly string[]): Promise<NeedRecord[]> {
-    return this.requireAll(uniqueReferences(ids, 'needIds'), 'needIds', (id) => this.ctx.repos.needs.get(id), 'Need');
+  /** Needs to link: each must exist (BAD_USER_INPUT) and be readable by the caller (`need.link`, FORBIDDEN), both on `needIds`. */
+  private async requireNeeds(ids: readonly string[]): Promise<NeedRecord[]> {
+    const needs = await this.requireAll(uniqueReferences(ids, 'needIds'), 'needIds', (id) => this.ctx.repos.needs.get(id), 'Need');
+    for (const need of needs) authorize(this.ctx.principal, { type: 'need.link', need: needScope(need) }, 'needIds');
+    return needs;
   }
 
   private requireExperts(ids: readonly string[]): Promise<ExpertRecord[]> {
