@@ -11,8 +11,12 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-  /** A document refused before execution (syntax, validation, query limits): Apollo's code, used over WebSocket too. */
+  /** A document that does not parse (a syntax error, or more tokens than the limit): HTTP 400, Apollo's code, used over WebSocket too. */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** A document refused before execution (validation, query limits): Apollo's code, used over WebSocket too. */
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** An automatic persisted query whose `sha256Hash` is not the hash of the query sent with it (HTTP 400; Apollo Router's code). */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
   /** A subscription event too large for one WebSocket frame. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 } as const;
@@ -91,7 +95,10 @@ export function createFormatError(logger: ErrorLogger): FormatError {
     }
     // No path: the request failed before execution (parse, validation, limits, variable coercion).
     // Those errors come from graphql-js, Apollo or the limit rules and describe the document only.
-    const code = formatted.extensions?.code;
+    const code =
+      formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR && !path
+        ? (APOLLO_UNCODED[formatted.message] ?? ErrorCode.INTERNAL_SERVER_ERROR)
+        : formatted.extensions?.code;
     if (!path && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { message: formatted.message, ...(locations && { locations }), extensions: { code } };
     }
@@ -99,6 +106,12 @@ export function createFormatError(logger: ErrorLogger): FormatError {
     return { message: 'Internal server error', ...(path && { path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }
+
+/** Client mistakes Apollo answers with HTTP 400 but no code (so INTERNAL_SERVER_ERROR by default), by Apollo's message. */
+const APOLLO_UNCODED: Record<string, ErrorCode> = {
+  'provided sha does not match query': ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+  'Unsupported persisted query version': ErrorCode.BAD_USER_INPUT,
+};
 
 const withoutInput = (path: string | undefined) => (path?.startsWith('input.') ? path.slice('input.'.length) : path);
 

@@ -1,13 +1,22 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { executableSchema } from './schema.js';
-import { limitPlugins, limitRules } from './validation.js';
-import { createFormatError } from './errors.js';
+import { findOverlongId, limitPlugins, limitRules, parseOptions } from './validation.js';
+import { ErrorCode, createFormatError } from './errors.js';
 import { idempotencyPlugin } from './idempotency.js';
 import type { Context } from './context.js';
+
+/** Codes of requests refused because of what the client sent (malformed, over a limit, invalid input). */
+const CLIENT_MISTAKES: ReadonlySet<string> = new Set([
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+  'BAD_REQUEST',
+]);
 
 export interface ServerOptions {
   logger: Logger;
@@ -28,6 +37,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: createFormatError(options.logger),
+    parseOptions,
     // Apollo runs graphql's specified rules, then these: together the `validationRules` of validation.ts.
     validationRules: [...limitRules],
     plugins: [
@@ -39,7 +49,12 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
         async requestDidStart({ contextValue }) {
           const started = Date.now();
           return {
-            async willSendResponse({ operationName, operation, errors }) {
+            // Ids enter here: one too long for a DynamoDB key is the client's mistake (HTTP 400), found before any read.
+            async didResolveOperation({ schema, document, request }) {
+              const overlong = findOverlongId(schema, document, request.variables);
+              if (overlong) throw new GraphQLError(overlong.message, { originalError: overlong, extensions: { code: overlong.code, http: { status: 400 } } });
+            },
+            async willSendResponse({ operationName, operation, errors, response }) {
               if (options.metrics) {
                 // One EMF line per request: both metrics under the operation's name (Lambda runs one request at a time).
                 options.metrics.addDimension('operation', operationName ?? operation?.operation ?? 'invalid');
@@ -47,12 +62,17 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
                 options.metrics.addMetric('OperationErrors', MetricUnit.Count, errors?.length ?? 0);
                 options.metrics.publishStoredMetrics();
               }
-              contextValue.logger?.info('graphql operation', {
+              // The codes as the client got them (formatted), else as raised.
+              const sent = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+              const errorCodes = (sent ?? errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN');
+              // A request refused as the client's mistake is a WARN line (no stack trace): worth a look, not an alarm.
+              const level = errorCodes.some((code) => typeof code === 'string' && CLIENT_MISTAKES.has(code)) ? 'warn' : 'info';
+              contextValue.logger?.[level]('graphql operation', {
                 requestId: contextValue.requestId,
                 operationName: operationName ?? null,
                 operationType: operation?.operation ?? null,
                 durationMs: Date.now() - started,
-                errorCodes: (errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN'),
+                errorCodes,
               });
             },
           };

@@ -1,8 +1,22 @@
-import { GraphQLError, Kind, getVariableValues, specifiedRules, validate } from 'graphql';
-import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  GraphQLID,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isInputObjectType,
+  isListType,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import type { DocumentNode, GraphQLInputType, GraphQLSchema, OperationDefinitionNode, ParseOptions, ValidationRule, ValueNode } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, badInput, type AppError } from './errors.js';
 
 /**
  * Query limits (depth, aliases, directives, tokens, cost; field suggestions hidden): the one configuration
@@ -17,13 +31,20 @@ export const queryLimits = {
   blockFieldSuggestion: { enabled: true, mask: '[Suggestion hidden]' },
 };
 
+/**
+ * The token limit is graphql-js's own parse option (Apollo's `parseOptions`, and the WebSocket path's parse): an
+ * oversized document is a syntax error, GRAPHQL_PARSE_FAILED with HTTP 400. armor's token plugin stays off: it
+ * re-parses inside Apollo's parse hook and throws there, which Apollo answered as an HTTP 500.
+ */
+export const parseOptions: ParseOptions = { maxTokens: queryLimits.maxTokens.n };
+
 // Built once: armor's protections read (and complete) the configuration when they are built.
-const armor = new ApolloArmor(queryLimits).protect();
+const armor = new ApolloArmor({ ...queryLimits, maxTokens: { ...queryLimits.maxTokens, enabled: false } }).protect();
 
 /** armor's limit rules (depth, aliases, directives, cost), given to Apollo, which runs graphql's `specifiedRules` before them. */
 export const limitRules: readonly ValidationRule[] = armor.validationRules;
 
-/** armor's Apollo plugins for the limits that are not validation rules: the token count (while parsing) and hidden suggestions. */
+/** armor's Apollo plugins for the limits that are not validation rules: hidden suggestions (the token count is `parseOptions`). */
 export const limitPlugins = armor.plugins;
 
 /** Every rule a document is validated with, over HTTP (Apollo: specified rules, then `limitRules`) and over WebSocket. */
@@ -41,16 +62,18 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; errors: GraphQLEr
 
 /**
  * Checks a document outside Apollo (the WebSocket path) the way Apollo and armor check it over HTTP, with the
- * same limits, rules, codes and messages: parsed by armor's token-counting parser (a syntax error or too many
- * tokens is GRAPHQL_VALIDATION_FAILED with the printed error as its message, as armor's plugin makes Apollo
- * report it), then validated with `validationRules` (GRAPHQL_VALIDATION_FAILED, suggestions hidden).
+ * same limits, rules, codes and messages: parsed with `parseOptions` (a syntax error or too many tokens is
+ * GRAPHQL_PARSE_FAILED with graphql-js's message and location, as Apollo reports it), then validated with
+ * `validationRules` (GRAPHQL_VALIDATION_FAILED, suggestions hidden).
  */
 export function checkDocument(schema: GraphQLSchema, query: string): Checked<DocumentNode> {
   let document: DocumentNode;
   try {
-    document = new MaxTokensParserWLexer(query, queryLimits.maxTokens).parseDocument();
+    document = parse(query, parseOptions);
   } catch (error) {
-    return { ok: false, errors: [new GraphQLError(String(error), { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } })] };
+    if (!(error instanceof GraphQLError)) throw error;
+    const { source, positions } = error;
+    return { ok: false, errors: [new GraphQLError(error.message, { source, positions, extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })] };
   }
   const invalid = validate(schema, document, validationRules);
   if (invalid.length === 0) return { ok: true, value: document };
@@ -75,4 +98,60 @@ export function coerceVariables(
       return e.extensions.code == null && aboutOneVariable ? withCode(e, ErrorCode.BAD_USER_INPUT) : e;
     }),
   };
+}
+
+/** The longest id accepted (ids the API issues are UUIDs, 36 characters); longer ones would exceed DynamoDB's key size. */
+export const MAX_ID_LENGTH = 128;
+
+const withoutInput = (path: string[]) => (path[0] === 'input' && path.length > 1 ? path.slice(1) : path).join('.');
+
+/**
+ * Finds an ID argument (or an ID inside an input object or list, literal or variable) longer than
+ * `MAX_ID_LENGTH` in an operation: BAD_USER_INPUT naming its field as AppErrors do (`id`, `expertId`,
+ * `filter.organizationId`). Checked where ids enter, before anything reads the table with them.
+ */
+export function findOverlongId(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): AppError | undefined {
+  let found: AppError | undefined;
+  const tooLong = (value: unknown) => (typeof value === 'string' || typeof value === 'number') && String(value).length > MAX_ID_LENGTH;
+  const refuse = (path: string[]) => (found ??= badInput(withoutInput(path), `An id is at most ${MAX_ID_LENGTH} characters`));
+  const checkValue = (value: unknown, type: GraphQLInputType, path: string[]): void => {
+    const nullable = getNullableType(type);
+    if (value === null || value === undefined || found) return;
+    if (isListType(nullable)) {
+      for (const item of Array.isArray(value) ? value : [value]) checkValue(item, nullable.ofType, path);
+    } else if (isInputObjectType(nullable)) {
+      if (typeof value !== 'object') return;
+      const fields = nullable.getFields();
+      for (const [name, inner] of Object.entries(value)) {
+        const field = fields[name];
+        if (field) checkValue(inner, field.type, [...path, name]);
+      }
+    } else if (getNamedType(nullable) === GraphQLID && tooLong(value)) refuse(path);
+  };
+  const checkNode = (node: ValueNode, type: GraphQLInputType, path: string[]): void => {
+    const nullable = getNullableType(type);
+    if (found) return;
+    if (node.kind === Kind.VARIABLE) return checkValue(variables?.[node.name.value], type, path);
+    if (isListType(nullable)) {
+      for (const item of node.kind === Kind.LIST ? node.values : [node]) checkNode(item, nullable.ofType, path);
+    } else if (isInputObjectType(nullable)) {
+      if (node.kind !== Kind.OBJECT) return;
+      const fields = nullable.getFields();
+      for (const field of node.fields) {
+        const def = fields[field.name.value];
+        if (def) checkNode(field.value, def.type, [...path, field.name.value]);
+      }
+    } else if (getNamedType(nullable) === GraphQLID && (node.kind === Kind.STRING || node.kind === Kind.INT) && tooLong(node.value)) refuse(path);
+  };
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const argument = typeInfo.getArgument();
+        if (argument) checkNode(node.value, argument.type, [node.name.value]);
+      },
+    }),
+  );
+  return found;
 }

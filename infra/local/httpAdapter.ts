@@ -11,6 +11,11 @@ export type HttpApiHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStru
 /** API Gateway HTTP APIs accept payloads up to 10 MB; the local runner keeps requests small. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
+/** The 413 answer's body, in the GraphQL error shape clients already read. */
+const TOO_LARGE_BODY = JSON.stringify({
+  errors: [{ message: `The request body is larger than ${MAX_REQUEST_BYTES} bytes`, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }],
+});
+
 export interface HttpRequestParts {
   method: string;
   /** Path and query string, e.g. /graphql?query=… */
@@ -76,18 +81,22 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): APIGatewayPr
   });
 }
 
+/**
+ * The body, or null when it is over MAX_REQUEST_BYTES. The rest of an oversized body is read and dropped, so
+ * the client, still sending, gets its 413 instead of a reset connection; a body over 16 times the limit is
+ * cut off (the connection closed) so that no client can keep the runner reading forever.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+      else if (size > 16 * MAX_REQUEST_BYTES) req.destroy();
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? null : Buffer.concat(chunks)));
+    req.on('close', () => resolve(null));
     req.on('error', reject);
   });
 }
@@ -126,7 +135,11 @@ async function serve(options: HttpAdapterOptions, req: IncomingMessage, res: Ser
       return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: options.htmlPage() });
     }
     const body = await readBody(req);
-    if (body === null) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain' }, body: 'Request body too large' });
+    if (body === null) {
+      // The client's mistake: one WARN line, no stack trace. (On AWS, API Gateway refuses bodies over 10 MB itself.)
+      console.warn(JSON.stringify({ level: 'WARN', message: 'request body too large', limitBytes: MAX_REQUEST_BYTES }));
+      return send(res, { statusCode: 413, headers: { 'content-type': 'application/json', connection: 'close' }, body: TOO_LARGE_BODY });
+    }
     const context = lambdaContext('kezhi-graphql-local');
     const result = await (options.invoke ?? direct)(context, async () => options.handler(toHttpApiEvent(req, body), context, () => undefined));
     send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });

@@ -2,7 +2,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { JWK } from 'jose';
-import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
+import { createDeps, createGraphqlHandler, type AppConfig, type GraphqlHandler } from '../../functions/lib/app.js';
 import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
@@ -30,6 +30,8 @@ export interface GraphqlResponse {
 
 export interface TestApp {
   tableName: string;
+  /** The real Lambda handler, for requests `gql` cannot make (raw bodies, extensions, the local HTTP adapter). */
+  handler: GraphqlHandler;
   /** Calls the real Lambda handler with an HTTP API v2 event. */
   gql(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphqlResponse>;
   token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
@@ -96,6 +98,7 @@ export async function createTestApp(options: { tableName?: string; createTable?:
     onError: (e) => logs.push(`stream: ${String(e)}`),
   });
   return {
+    handler,
     deps,
     gateway,
     subscriptions,

@@ -121,6 +121,9 @@ function updateExpression(changes: Changes, prefix: string) {
   return { expression, names, values };
 }
 
+/** DynamoDB's (and DynamoDB Local's) messages for a partition or sort key over its size limit (2,048 / 1,024 bytes). */
+const KEY_TOO_LARGE = /key.*(size|bytes|too large|exceed)|(size|exceed).*key/i;
+
 /**
  * The only code that sends DynamoDB commands. Repositories describe reads and writes in the table's
  * terms (keys, conditions, changes); the store sends them, retries what DynamoDB left unprocessed, and
@@ -155,6 +158,10 @@ export class Store {
     try {
       return await run(this.#db);
     } catch (error) {
+      // A key over DynamoDB's size limits (an overlong id that no input check caught) is the client's mistake.
+      if (error instanceof Error && error.name === 'ValidationException' && KEY_TOO_LARGE.test(error.message)) {
+        throw new AppError(ErrorCode.BAD_USER_INPUT, 'A key value is too long', { cause: error });
+      }
       if (error instanceof Error && THROTTLING.has(error.name)) {
         throw new AppError(ErrorCode.RATE_LIMITED, 'The service is busy; retry in a moment', { cause: error, retryable: true });
       }

@@ -1,8 +1,9 @@
 import { CloseCode, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
 import type { GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode, formatAppError } from '../errors.js';
+import { MAX_ID_LENGTH } from '../validation.js';
 
-/** API Gateway refuses WebSocket frames over 128 KB; larger messages are replaced by an `error`. */
+/** API Gateway refuses WebSocket messages over 128 KB: larger outgoing ones are replaced by an `error`, larger incoming ones close with 4400. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
 
 /** What the protocol needs to remember of a connection between messages. */
@@ -27,6 +28,9 @@ export type Decision =
  * rules as graphql-ws's own server (init once, nothing before ack, ping → pong), over any transport.
  */
 export function decide(state: ConnectionState, raw: string): Decision {
+  // A client's oversized message or subscription id is a bad request (4400), not a failure of the server.
+  if (Buffer.byteLength(raw) > MAX_MESSAGE_BYTES)
+    return { kind: 'close', code: CloseCode.BadRequest, reason: `Message larger than ${MAX_MESSAGE_BYTES} bytes` };
   let message;
   try {
     message = parseMessage(raw);
@@ -43,8 +47,12 @@ export function decide(state: ConnectionState, raw: string): Decision {
       return { kind: 'ignore' };
     case MessageType.Subscribe:
       if (!state.acknowledged) return { kind: 'close', code: CloseCode.Unauthorized, reason: 'Unauthorized' };
+      if (message.id.length > MAX_ID_LENGTH)
+        return { kind: 'close', code: CloseCode.BadRequest, reason: `Subscription id longer than ${MAX_ID_LENGTH} characters` };
       return { kind: 'subscribe', id: message.id, payload: message.payload };
     case MessageType.Complete:
+      if (message.id.length > MAX_ID_LENGTH)
+        return { kind: 'close', code: CloseCode.BadRequest, reason: `Subscription id longer than ${MAX_ID_LENGTH} characters` };
       return { kind: 'complete', id: message.id };
     default:
       return { kind: 'close', code: CloseCode.BadRequest, reason: `Unexpected message of type ${message.type} received` };

@@ -13,7 +13,7 @@ import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { MatchingNeedPostedEvent } from '../resolvers/subscription.js';
 import { executableSchema } from '../schema.js';
-import { checkDocument, coerceVariables } from '../validation.js';
+import { checkDocument, coerceVariables, findOverlongId } from '../validation.js';
 import { inRequestScope } from '../logging.js';
 import { ConnectionRepository, type SubscriptionRecord } from './connections.js';
 import { GoneError, type ConnectionGateway } from './gateway.js';
@@ -85,6 +85,8 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     }
     const variables = coerceVariables(schema, operation, payload.variables);
     if (!variables.ok) return variables.errors.map(format);
+    const overlong = findOverlongId(schema, checked.value, variables.value);
+    if (overlong) return refuse(overlong);
     const fieldDef = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
     if (!fieldDef) throw new Error('schema has no subscription field');
     const args = getArgumentValues(fieldDef, fields[0], variables.value) as { expertId?: string | null; minScore?: number | null };
@@ -122,6 +124,8 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const decision = decide({ initReceived: connection.initReceived, acknowledged: connection.acknowledged }, raw);
     switch (decision.kind) {
       case 'close':
+        // The client's mistake (4400): one WARN line, no stack trace.
+        if (decision.code === CloseCode.BadRequest) deps.logger.warn('websocket message refused', { closeCode: decision.code, reason: decision.reason });
         return gateway.close(connectionId, decision.code, decision.reason);
       case 'send':
         return gateway.send(connectionId, decision.message);

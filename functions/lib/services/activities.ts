@@ -13,6 +13,7 @@ import type { Page, PageArgs } from '../data/pagination.js';
 import { requireRegion } from '../regions/index.js';
 import { HOME_PROVINCE } from '../domain/organizations.js';
 import { quarterOf, starLevel } from '../domain/service.js';
+import { checkRange } from '../domain/dates.js';
 import {
   checkManualHours,
   checkOutHours,
@@ -56,11 +57,13 @@ export class ActivityService {
   async activities(filter: ActivityFilter | null | undefined, page: PageArgs): Promise<Page<ActivityRecord>> {
     authorize(this.ctx.principal, { type: 'activity.read' });
     if (filter?.regionCode) requireRegion(filter.regionCode, 'filter.regionCode');
+    checkRange(filter?.from, filter?.to, { from: 'filter.from', to: 'filter.to' });
     return this.ctx.repos.activities.list({ ...filter }, page);
   }
 
   /** Proofs of service for an expert over [from, to], one per recording organization (the expert and its admins). */
   async proofOfService(expertId: string, from: string, to: string): Promise<ProofModel[]> {
+    checkRange(from, to);
     const expert = await this.ctx.repos.experts.require(expertId, 'expertId');
     authorize(this.ctx.principal, { type: 'expert.readPersonalData', expert });
     const { rows } = serviceTotals(await this.ctx.repos.activities.serviceEntries(expertId, from, to));
