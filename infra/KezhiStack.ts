@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
@@ -232,6 +232,14 @@ export class KezhiStack extends Stack {
       operations: [Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS],
       period: Duration.minutes(5),
     });
+    // Errors the API answers with HTTP 200 (masked internal errors, a partially failed database): the GraphQL
+    // function's EMF metrics under the service dimension alone (functions/lib/server.ts).
+    const apiErrors = (metricName: string) =>
+      new Metric({ namespace: 'Kezhi', metricName, dimensionsMap: { service: ServiceName.graphql }, statistic: 'Sum', period: Duration.minutes(5) });
+    const internalErrors = apiErrors('InternalErrors');
+    const unavailableErrors = apiErrors('UnavailableErrors');
+    alarm('GraphqlInternalErrors', internalErrors, 1, 'GraphQL INTERNAL_SERVER_ERROR answers (masked errors: a bug or an unexpected fault)');
+    alarm('GraphqlUnavailableErrors', unavailableErrors, 5, 'GraphQL SERVICE_UNAVAILABLE answers (the database timed out or failed)');
     alarm('TableThrottles', throttled, 1, 'DynamoDB throttled requests');
     alarm('TableSystemErrors', systemErrors, 1, 'DynamoDB system errors');
 
@@ -244,6 +252,7 @@ export class KezhiStack extends Stack {
         ],
         [
           new GraphWidget({ title: 'HTTP API 5xx and p99 latency', left: [http5xx], right: [httpP99] }),
+          new GraphWidget({ title: 'GraphQL internal and unavailable errors', left: [internalErrors, unavailableErrors] }),
           new GraphWidget({ title: 'DynamoDB throttled requests', left: [throttled] }),
           new GraphWidget({ title: 'DynamoDB system errors', left: [systemErrors] }),
         ],

@@ -3,11 +3,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startServerAndCreateLambdaHandler, handlers } from '@as-integrations/aws-lambda';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
-import { createDocumentClient } from './data/client.js';
+import { createDocumentClient, dbTimeoutsFromEnv, type DbTimeouts } from './data/client.js';
 import { Store } from './data/store.js';
 import { CursorCodec } from './data/pagination.js';
 import { createCognitoVerifier, createLocalVerifier, type TokenVerifier } from './auth/tokens.js';
-import { AppError } from './errors.js';
+import { AppError, ErrorCode } from './errors.js';
 import { buildServer } from './server.js';
 import { createContext, type AppDeps } from './context.js';
 import { ServiceName, createLogger, inRequestScope } from './logging.js';
@@ -16,6 +16,8 @@ import { ServiceName, createLogger, inRequestScope } from './logging.js';
 export interface AppConfig {
   tableName: string;
   dynamoEndpoint?: string;
+  /** DynamoDB timeouts and attempts; defaults where absent (see data/client.ts). */
+  dbTimeouts?: Partial<DbTimeouts>;
   cursorSecret: string;
   production: boolean;
   auth: { kind: 'local'; publicJwk: Record<string, unknown> } | { kind: 'cognito'; region: string; userPoolId: string; clientIds: string[] };
@@ -31,6 +33,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     tableName: need('TABLE_NAME'),
     ...(env.DYNAMODB_ENDPOINT && { dynamoEndpoint: env.DYNAMODB_ENDPOINT }),
+    dbTimeouts: dbTimeoutsFromEnv(env),
     cursorSecret: need('CURSOR_SECRET'),
     production: env.KEZHI_STAGE === 'prod',
     auth: env.COGNITO_USER_POOL_ID
@@ -45,7 +48,11 @@ function createVerifier(auth: AppConfig['auth']): TokenVerifier {
 
 /** Everything a handler builds once per cold start; the logger names the function (the GraphQL API's by default). */
 export function createDeps(config: AppConfig, logger: Logger = createLogger(ServiceName.graphql)): AppDeps {
-  const db = createDocumentClient({ tableName: config.tableName, ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
+  const db = createDocumentClient({
+    tableName: config.tableName,
+    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
+    ...(config.dbTimeouts && { timeouts: config.dbTimeouts }),
+  });
   return { store: new Store(db, config.tableName, new CursorCodec(config.cursorSecret)), verifier: createVerifier(config.auth), logger };
 }
 
@@ -65,7 +72,9 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
         return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
       } catch (error) {
         if (error instanceof AppError) {
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+          // A database that fails while the principal is loaded is the service's fault, not the token's.
+          const status = error.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : 401;
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
         }
         throw error;
       }

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { executableSchema } from './schema.js';
@@ -26,6 +26,18 @@ export interface ServerOptions {
   introspection: boolean;
   /** The executable schema; by default the one shared with the WebSocket path. */
   schema?: GraphQLSchema;
+}
+
+/**
+ * The HTTP status of a response whose operation failed only because the database did: 503 when there
+ * are errors, all SERVICE_UNAVAILABLE, and no root field has a value (data null, or every root field
+ * null). A partial result keeps 200 (GraphQL over HTTP): its data is usable and the failed fields'
+ * errors carry `retryable`. Undefined: leave the status as Apollo set it.
+ */
+export function unavailableStatus(data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined): 503 | undefined {
+  if (!errors?.length || !errors.every((e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)) return undefined;
+  const noData = data == null || Object.values(data).every((v) => v === null);
+  return noData ? 503 : undefined;
 }
 
 /** Builds the Apollo server (once per cold start): the shared schema and limits, error masking, per-operation logs. */
@@ -55,16 +67,25 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
               if (overlong) throw new GraphQLError(overlong.message, { originalError: overlong, extensions: { code: overlong.code, http: { status: 400 } } });
             },
             async willSendResponse({ operationName, operation, errors, response }) {
+              const formatted = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+              if (response.body.kind === 'single') {
+                const status = unavailableStatus(response.body.singleResult.data, formatted);
+                if (status) response.http.status = status;
+              }
+              const count = (code: ErrorCode) => (formatted ?? []).filter((e) => e.extensions?.code === code).length;
               if (options.metrics) {
-                // One EMF line per request: both metrics under the operation's name (Lambda runs one request at a time).
+                // One EMF line per request, under the operation's name (Lambda runs one request at a time) and, as a
+                // second dimension set, under the service alone: the alarms on internal and unavailable errors watch that one.
                 options.metrics.addDimension('operation', operationName ?? operation?.operation ?? 'invalid');
+                options.metrics.addDimensions({});
                 options.metrics.addMetric('OperationDuration', MetricUnit.Milliseconds, Date.now() - started);
                 options.metrics.addMetric('OperationErrors', MetricUnit.Count, errors?.length ?? 0);
+                options.metrics.addMetric('InternalErrors', MetricUnit.Count, count(ErrorCode.INTERNAL_SERVER_ERROR));
+                options.metrics.addMetric('UnavailableErrors', MetricUnit.Count, count(ErrorCode.SERVICE_UNAVAILABLE));
                 options.metrics.publishStoredMetrics();
               }
               // The codes as the client got them (formatted), else as raised.
-              const sent = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-              const errorCodes = (sent ?? errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN');
+              const errorCodes = (formatted ?? errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN');
               // A request refused as the client's mistake is a WARN line (no stack trace): worth a look, not an alarm.
               const level = errorCodes.some((code) => typeof code === 'string' && CLIENT_MISTAKES.has(code)) ? 'warn' : 'info';
               contextValue.logger?.[level]('graphql operation', {

@@ -13,7 +13,7 @@ import { createHttpAdapter, type HttpApiHandler } from './httpAdapter.js';
 import { renderIdePage } from './idePage.js';
 import { createExecutor, seedDemoData } from './seed.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
-import { createStreamPoller } from './streamPoller.js';
+import { MAX_BACKOFF_MS, createStreamPoller, oneLine } from './streamPoller.js';
 import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
 import { concurrentInvocations } from './invocation.js';
 import type { WebSocket } from 'ws';
@@ -80,7 +80,9 @@ try {
     tableName,
     handler: createNeedStreamProcessor(streamsDeps, createSubscriptionService(streamsDeps, gateway)),
     intervalMs: Number(process.env.STREAM_POLL_MS ?? 100),
-    onError: (error) => console.error('stream poller:', error),
+    // One line per failure streak (the poller backs off meanwhile), not a stack trace every poll.
+    onError: (error) => console.error(`stream poller: ${oneLine(error)} (backing off up to ${MAX_BACKOFF_MS / 1000} s until it recovers)`),
+    onRecovered: (failures) => console.error(`stream poller: recovered after ${failures} failed polls`),
     invoke,
   });
   poller.start();

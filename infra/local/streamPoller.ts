@@ -33,13 +33,78 @@ function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   };
 }
 
+/** The longest wait between polls while the stream keeps failing (DynamoDB Local stopped, restarting, …). */
+export const MAX_BACKOFF_MS = 5000;
+
+/**
+ * The wait before the next poll: none after records (there may be more), `intervalMs` after an empty
+ * poll, and after the `failures`-th failure in a row `intervalMs` doubled each time, capped at `maxBackoffMs`.
+ */
+export function nextPollDelay(outcome: { records: number; failures: number }, intervalMs: number, maxBackoffMs = MAX_BACKOFF_MS): number {
+  if (outcome.failures > 0) return Math.min(maxBackoffMs, intervalMs * 2 ** outcome.failures);
+  return outcome.records > 0 ? 0 : intervalMs;
+}
+
+/** An error as one log line: its name, code and first message line (the SDK's connection errors may have an empty message). */
+export function oneLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as Error & { code?: unknown }).code;
+  const message = error.message.split('\n')[0] ?? '';
+  return [error.name, typeof code === 'string' && !message.includes(code) ? code : '', message].filter(Boolean).join(': ');
+}
+
+/**
+ * Calls `poll` until stopped, waiting as `nextPollDelay` says. A streak of failures is reported once, at
+ * its first failure (`onFailing`), and its end once (`onRecovered`, with the number of failed polls).
+ */
+export function startPolling(
+  poll: () => Promise<number>,
+  options: { intervalMs: number; maxBackoffMs?: number; onFailing?: (error: unknown) => void; onRecovered?: (failures: number) => void },
+) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let failures = 0;
+  let running: Promise<void> | undefined;
+  const tick = async () => {
+    let records = 0;
+    try {
+      records = await poll();
+      if (failures > 0) options.onRecovered?.(failures);
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      if (failures === 1) options.onFailing?.(error);
+    }
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        running = tick();
+      },
+      nextPollDelay({ records, failures }, options.intervalMs, options.maxBackoffMs),
+    );
+  };
+  running = tick();
+  return {
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
 /** What the poller reads and whom it hands the records to. */
 export interface StreamPollerOptions {
   endpoint: string;
   tableName: string;
   handler: StreamHandler;
   intervalMs?: number;
+  /** Records given up on, and the first failure of a streak of failed polls (one call per streak). */
   onError?: (error: unknown) => void;
+  /** The end of a streak of failed polls, with how many failed. */
+  onRecovered?: (failures: number) => void;
+  /** The longest wait between polls while they fail (default MAX_BACKOFF_MS). */
+  maxBackoffMs?: number;
   /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
   invoke?: Invoke;
 }
@@ -56,8 +121,9 @@ export function createStreamPoller(options: StreamPollerOptions) {
   });
   const iterators = new Map<string, string | null>();
   let streamArn: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let polling: ReturnType<typeof startPolling> | undefined;
   let running: Promise<number> | undefined;
+  const tracked = () => (running = pollOnce());
 
   async function refreshShards(): Promise<void> {
     if (!streamArn) {
@@ -118,24 +184,21 @@ export function createStreamPoller(options: StreamPollerOptions) {
     pollOnce,
     /** Polls until the stream has nothing new (tests call this after a write, like waiting for Lambda). */
     async drain(): Promise<void> {
-      await running;
+      await running?.catch(() => 0);
       while ((await pollOnce()) > 0);
     },
+    /** Polls in the background; while polls fail it backs off exponentially and reports the streak once. */
     start(): void {
-      const tick = async () => {
-        running = pollOnce().catch((error: unknown) => {
-          options.onError?.(error);
-          return 0;
-        });
-        const n = await running;
-        timer = setTimeout(() => void tick(), n > 0 ? 0 : (options.intervalMs ?? 200));
-      };
-      void tick();
+      polling = startPolling(tracked, {
+        intervalMs: options.intervalMs ?? 200,
+        ...(options.maxBackoffMs !== undefined && { maxBackoffMs: options.maxBackoffMs }),
+        ...(options.onError && { onFailing: options.onError }),
+        ...(options.onRecovered && { onRecovered: options.onRecovered }),
+      });
     },
     async stop(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
+      await polling?.stop();
+      polling = undefined;
       streams.destroy();
     },
   };

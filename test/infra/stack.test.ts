@@ -192,6 +192,27 @@ describe('KezhiStack', () => {
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     });
 
+    it('alarms on the GraphQL API’s internal and unavailable errors (answered with HTTP 200 or 503), from its EMF metrics, to the topic', () => {
+      for (const [metricName, threshold] of [
+        ['InternalErrors', 1],
+        ['UnavailableErrors', 5],
+      ] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'Kezhi',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'service', Value: ServiceName.graphql }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+        });
+      }
+      // The namespace and dimension the function publishes under (server.ts adds the service-only dimension set).
+      const graphql = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('GraphQL API'));
+      expect(graphql?.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'Kezhi', POWERTOOLS_SERVICE_NAME: ServiceName.graphql });
+    });
+
     it('outputs the URLs, the user pool and the client ids', () => {
       for (const name of ['GraphqlUrl', 'WebSocketUrl', 'UserPoolId', 'AppClientId', 'PartnerClientIds']) expect(template.findOutputs(name)).not.toEqual({});
     });

@@ -64,9 +64,14 @@ export class RecordingGateway implements ConnectionGateway {
 
 let keysPromise: Promise<{ privateJwk: JWK; publicJwk: JWK }> | undefined;
 
-/** A handler over a fresh table in the shared DynamoDB Local (or over `tableName`, created unless `createTable: false`). */
-export async function createTestApp(options: { tableName?: string; createTable?: boolean } = {}): Promise<TestApp> {
-  const endpoint = inject('ddbEndpoint');
+/**
+ * A handler over a fresh table in the shared DynamoDB Local (or over `tableName`, created unless `createTable: false`);
+ * `endpoint` and `dbTimeouts` point it at another database with other timeouts (fault tests).
+ */
+export async function createTestApp(
+  options: { tableName?: string; createTable?: boolean; endpoint?: string; dbTimeouts?: AppConfig['dbTimeouts'] } = {},
+): Promise<TestApp> {
+  const endpoint = options.endpoint ?? inject('ddbEndpoint');
   const tableName = options.tableName ?? `kezhi-test-${randomUUID()}`;
   if (options.createTable !== false) await ensureTable(endpoint, tableName);
   keysPromise ??= generateLocalKeys();
@@ -74,6 +79,9 @@ export async function createTestApp(options: { tableName?: string; createTable?:
   const config: AppConfig = {
     tableName,
     dynamoEndpoint: endpoint,
+    // A shared DynamoDB Local on a busy machine can stall for seconds; unless a test is about faults, such a
+    // stall must not become a retried (and possibly doubled) write.
+    dbTimeouts: options.dbTimeouts ?? { requestTimeoutMs: 10_000 },
     cursorSecret: randomBytes(32).toString('base64url'),
     production: false,
     auth: { kind: 'local', publicJwk: keys.publicJwk },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Store, staleVersion } from '../../functions/lib/data/store.js';
+import { Store, isUnavailable, staleVersion } from '../../functions/lib/data/store.js';
 import { CursorCodec } from '../../functions/lib/data/pagination.js';
 
 type Request = { RequestItems: Record<string, { Keys: Array<{ PK: string; SK: string }> }> };
@@ -146,5 +146,61 @@ describe('Method: Store (SDK errors at the boundary)', () => {
     ]);
     expect(await store.putIfAbsent({ PK: 'A', SK: '#' })).toBe(false);
     expect(inputs[0]).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK)' });
+  });
+});
+
+describe('Method: Store (an unavailable database)', () => {
+  /** What the SDK throws, after its own retries, when the database does not answer. */
+  const failures = {
+    'a request timeout': sdkError('TimeoutError', { code: 'ETIMEDOUT' }),
+    'a connection timeout': sdkError('TimeoutError'),
+    'a refused connection': Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    'a reset connection': Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    'a hung-up socket': new Error('socket hang up'),
+    'an InternalServerError': sdkError('InternalServerError', { $metadata: { httpStatusCode: 500 } }),
+    'a 503 answer': sdkError('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } }),
+    'any other 5xx answer': sdkError('UnknownError', { $metadata: { httpStatusCode: 502 } }),
+  };
+
+  it.each(Object.entries(failures))('turns %s into SERVICE_UNAVAILABLE, retryable, keeping the SDK error as cause', async (_, failure) => {
+    const { store } = scripted([
+      () => {
+        throw failure;
+      },
+    ]);
+    const error = await store.get({ PK: 'A', SK: '#' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, cause: failure });
+  });
+
+  it('does so for writes and transactions too', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const fail = () => {
+      throw refused;
+    };
+    const { store } = scripted([fail, fail, fail]);
+    const errors = await Promise.all([
+      store.putItem({ PK: 'A', SK: '#' }, { condition: { expression: 'attribute_not_exists(PK)' } }).catch((e: unknown) => e),
+      store.updateItem({ PK: 'A', SK: '#' }, { add: { n: 1 } }).catch((e: unknown) => e),
+      store.transact([store.put({ PK: 'A', SK: '#' })]).catch((e: unknown) => e),
+    ]);
+    for (const error of errors) expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+  });
+
+  it('leaves client faults (a 400 validation error) to the caller', async () => {
+    const invalid = sdkError('ValidationException', { $metadata: { httpStatusCode: 400 } });
+    const { store } = scripted([
+      () => {
+        throw invalid;
+      },
+    ]);
+    expect(await store.get({ PK: 'A', SK: '#' }).catch((e: unknown) => e)).toBe(invalid);
+  });
+});
+
+describe('Function: isUnavailable', () => {
+  it('is false for throttling, conditions and non-errors', () => {
+    expect(isUnavailable(sdkError('ThrottlingException', { $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(isUnavailable(sdkError('ConditionalCheckFailedException', { $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(isUnavailable('ECONNREFUSED')).toBe(false);
   });
 });

@@ -91,6 +91,32 @@ export const BATCH_MAX_ATTEMPTS = 8;
 
 const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 
+/** SDK error names of a database that did not answer in time or answered with a server fault. */
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'InternalFailure',
+]);
+/** Node socket error codes of an endpoint that cannot be reached or dropped the connection. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True when an SDK error (after the SDK's own retries) means the database is unreachable or failing:
+ * a timeout, a refused or reset connection, or a 5xx answer. Client faults (conditions, validation) are not.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata } = error as Error & { code?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (UNAVAILABLE_NAMES.has(error.name)) return true;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (/socket hang up/i.test(error.message)) return true;
+  return ($metadata?.httpStatusCode ?? 0) >= 500;
+}
+
 /** Jittered exponential backoff before attempt `attempt` (1, 2, …) of a batch. */
 const backoff = (attempt: number, baseMs: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * baseMs * 2 ** attempt));
 
@@ -128,7 +154,8 @@ const KEY_TOO_LARGE = /key.*(size|bytes|too large|exceed)|(size|exceed).*key/i;
  * The only code that sends DynamoDB commands. Repositories describe reads and writes in the table's
  * terms (keys, conditions, changes); the store sends them, retries what DynamoDB left unprocessed, and
  * translates SDK errors into `AppError`s at this boundary: a failed condition becomes the caller's
- * domain error, throttling becomes RATE_LIMITED (retryable), and the SDK error is kept as `cause`.
+ * domain error, throttling becomes RATE_LIMITED and an unreachable or failing database SERVICE_UNAVAILABLE
+ * (both retryable), and the SDK error is kept as `cause`.
  */
 export class Store {
   readonly #db: DynamoDBDocumentClient;
@@ -153,7 +180,10 @@ export class Store {
   }
   #listenerCount = 0;
 
-  /** Sends one command, translating throttling; other SDK errors go up unchanged for the caller's condition handling. */
+  /**
+   * Sends one command (the client times out and retries, see client.ts), translating throttling and an
+   * unavailable database; other SDK errors go up unchanged for the caller's condition handling.
+   */
   async #send<T>(run: (db: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
     try {
       return await run(this.#db);
@@ -164,6 +194,9 @@ export class Store {
       }
       if (error instanceof Error && THROTTLING.has(error.name)) {
         throw new AppError(ErrorCode.RATE_LIMITED, 'The service is busy; retry in a moment', { cause: error, retryable: true });
+      }
+      if (isUnavailable(error)) {
+        throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The service is temporarily unavailable; retry in a moment', { cause: error, retryable: true });
       }
       throw error;
     }
