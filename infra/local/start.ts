@@ -1,8 +1,8 @@
 /**
  * Local mode: `npm start [-- --data-dir DIR]`.
  * Starts DynamoDB Local (in memory unless --data-dir), creates the table from the shared definition,
- * seeds demo data on a new table, and serves http://localhost:${PORT:-4000}/graphql by turning each
- * request into an API Gateway HTTP API event for the real Lambda handler.
+ * seeds demo data on a new table, and serves http://127.0.0.1:${PORT:-4000}/graphql (on `HOST` when set)
+ * by turning each request into an API Gateway HTTP API event for the real Lambda handler.
  */
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/token
 import { MAX_BACKOFF_MS, createStreamPoller, oneLine } from './streamPoller.js';
 import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
 import { concurrentInvocations } from './invocation.js';
+import { displayUrl, ideSampleTokens, isLoopback, listenHost } from './host.js';
 import type { WebSocket } from 'ws';
 
 const { values } = parseArgs({
@@ -27,6 +28,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // CloudWatch metrics (EMF lines) are for Lambda; locally they would only fill the terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 4000);
+const host = listenHost(process.env);
 const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
 
 let dynamo: DynamoLocal | undefined;
@@ -144,15 +146,22 @@ try {
     handler,
     invoke,
     htmlPage: () =>
-      renderIdePage({ endpoint: '/graphql', sampleTokens: tokens, defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n' }),
+      renderIdePage({
+        endpoint: '/graphql',
+        sampleTokens: ideSampleTokens(host, tokens),
+        defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n',
+      }),
   });
-  attachWebSocket(server, '/graphql', subscriptions.handle, sockets, invoke);
+  attachWebSocket(server, '/graphql', subscriptions.handle, sockets, invoke, {
+    ...(process.env.WS_INIT_TIMEOUT_MS && { connectionInitWaitTimeout: Number(process.env.WS_INIT_TIMEOUT_MS) }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, resolve);
+    server.listen(port, host, resolve);
   });
   const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${actualPort}/graphql`;
+  const url = displayUrl(host, actualPort, '/graphql');
+  if (!isLoopback(host)) console.log(`Listening on ${host}: reachable from the network; the IDE page embeds no sample tokens.`);
   if (!values.quiet) {
     console.log('\nSample tokens (Authorization: Bearer <token>), valid 12 h; more with `npm run token -- --role ROLE [--org ID]`:');
     for (const [label, token] of Object.entries(tokens)) console.log(`\n# ${label}\n${token}`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType } from 'graphql-ws';
 import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
 import type { WebSocketEvent } from '../../functions/lib/realtime/subscriptions.js';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -25,11 +25,32 @@ export function createLocalGateway(sockets: Map<string, WebSocket>): ConnectionG
   };
 }
 
+/** graphql-ws's default: a socket that sends no `connection_init` within 3 s is closed with 4408. */
+export const DEFAULT_CONNECTION_INIT_WAIT_TIMEOUT_MS = 3000;
+
+/** Options of the local WebSocket server. */
+export interface WebSocketOptions {
+  /** Milliseconds a socket may stay open without sending `connection_init` (graphql-ws's `connectionInitWaitTimeout`). */
+  connectionInitWaitTimeout?: number;
+}
+
+/** True when a frame is a `connection_init` message (anything else, valid or not, is the handler's to judge). */
+function isConnectionInit(raw: string): boolean {
+  try {
+    const message = JSON.parse(raw) as { type?: unknown } | null;
+    return message?.type === MessageType.ConnectionInit;
+  } catch {
+    return false;
+  }
+}
+
 const statusOf = (result: APIGatewayProxyResultV2) => (typeof result === 'object' && result && 'statusCode' in result ? (result.statusCode ?? 200) : 200);
 
 /**
  * Serves WebSocket on the HTTP server's `path` the way API Gateway's WebSocket API would: each upgrade
  * is a $connect event, each frame a $default event (in order per connection), each close a $disconnect.
+ * A socket that sends no `connection_init` within `connectionInitWaitTimeout` is closed with 4408, as
+ * graphql-ws's own server does (API Gateway instead drops idle connections after 10 minutes).
  */
 export function attachWebSocket(
   server: Server,
@@ -37,7 +58,9 @@ export function attachWebSocket(
   handler: WebSocketHandler,
   sockets: Map<string, WebSocket>,
   invoke: Invoke = direct,
+  options: WebSocketOptions = {},
 ): WebSocketServer {
+  const initTimeout = options.connectionInitWaitTimeout ?? DEFAULT_CONNECTION_INIT_WAIT_TIMEOUT_MS;
   // Each event has its own request id (API Gateway's) and Lambda context, as on AWS.
   const call = (event: WebSocketEvent) => {
     const context = lambdaContext('kezhi-subscriptions-local');
@@ -67,8 +90,20 @@ export function attachWebSocket(
             .catch((error: unknown) => console.error('websocket handler failed', error));
           return queue;
         };
-        ws.on('message', (data) => void invoke('$default', rawText(data)));
+        let initReceived = false;
+        const initTimer = setTimeout(() => {
+          if (!initReceived) ws.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+        }, initTimeout);
+        ws.on('message', (data) => {
+          const text = rawText(data);
+          if (!initReceived && isConnectionInit(text)) {
+            initReceived = true;
+            clearTimeout(initTimer);
+          }
+          void invoke('$default', text);
+        });
         ws.on('close', () => {
+          clearTimeout(initTimer);
           sockets.delete(connectionId);
           void invoke('$disconnect');
         });

@@ -38,6 +38,27 @@ function listen(url: string, token: string | null, variables: Record<string, unk
   return { client, events, errors, subscribed, closeCode: () => closeCode };
 }
 
+/** The runner's connection_init timeout in these tests (graphql-ws's default is 3 s). */
+const INIT_TIMEOUT_MS = 600;
+
+/** A raw WebSocket with the graphql-transport-ws subprotocol; resolves with its close code (or null if still open after `ms`). */
+function closeCodeWithin(url: string, ms: number, onOpen: (ws: WebSocket) => void = () => undefined) {
+  const ws = new WebSocket(url.replace('http', 'ws'), 'graphql-transport-ws');
+  ws.once('open', () => onOpen(ws));
+  return new Promise<{ code: number | null; messages: string[] }>((resolve) => {
+    const messages: string[] = [];
+    ws.on('message', (data: Buffer) => messages.push(data.toString()));
+    const timer = setTimeout(() => {
+      ws.close();
+      resolve({ code: null, messages });
+    }, ms);
+    ws.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, messages });
+    });
+  });
+}
+
 const until = async (check: () => boolean, ms: number) => {
   const started = Date.now();
   while (!check() && Date.now() - started < ms) await new Promise((r) => setTimeout(r, 20));
@@ -94,7 +115,7 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
   const token = async (...args: string[]) => (await runToEnd('infra/local/token.ts', args, { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
 
   beforeAll(async () => {
-    runner = await startRunner(['--expert-count', '120', '--quiet'], { KEZHI_DEV_KEYS: keysFile });
+    runner = await startRunner(['--expert-count', '120', '--quiet'], { KEZHI_DEV_KEYS: keysFile, WS_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS) });
     admin = await token('--role', 'PROVINCE_ADMIN');
     requester = await token('--role', 'REQUESTER', '--sub', 'ws-requester');
   });
@@ -157,5 +178,18 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     expect(await connectionItems()).toBe(0);
     expect(matching.events).toHaveLength(1);
     ddb.destroy();
+  });
+
+  it('closes a socket that never sends connection_init with 4408 after the timeout, and keeps one that did', async () => {
+    const started = Date.now();
+    const silent = closeCodeWithin(runner.url, 5000);
+    const polite = closeCodeWithin(runner.url, INIT_TIMEOUT_MS * 3, (ws) =>
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${requester}` } })),
+    );
+    const [silentResult, politeResult] = await Promise.all([silent, polite]);
+    expect(silentResult.code).toBe(4408);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(INIT_TIMEOUT_MS - 50);
+    expect(politeResult.code).toBeNull();
+    expect(politeResult.messages.map((m) => JSON.parse(m) as { type: string })).toEqual([{ type: 'connection_ack' }]);
   });
 });

@@ -2,7 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
-import { connectionKey, entityKey } from '../../functions/lib/data/keys.js';
+import { connectionKey, entityKey, subscriptionKey } from '../../functions/lib/data/keys.js';
+import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
+import { DEFAULT_DELIVERY_LIMITS } from '../../functions/lib/realtime/budget.js';
+import { createRepositories } from '../../functions/lib/repositories/index.js';
+import type { NeedRecord } from '../../functions/lib/repositories/needs.js';
 
 const SUBSCRIPTION =
   'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
@@ -35,6 +39,11 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
     return need.id as string;
   };
   const nexts = (connectionId: string) => app.gateway.to(connectionId).filter((m) => m.type === 'next');
+  /** The last message to a connection when it is an `error`: its id and the distinct codes of its errors. */
+  const refusal = (connectionId: string) => {
+    const last = app.gateway.to(connectionId).at(-1) as { type: string; id: string; payload: Array<{ extensions: { code: string } }> } | undefined;
+    return last?.type === 'error' ? { id: last.id, codes: [...new Set(last.payload.map((e) => e.extensions.code))] } : last;
+  };
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -125,6 +134,43 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       for (const id of ['tokens', 'syntax']) expect(codes(id), id).toEqual(new Set(['GRAPHQL_PARSE_FAILED']));
       expect(codes('variable')).toEqual(new Set(['BAD_USER_INPUT']));
       expect(JSON.stringify(app.gateway.to(c))).not.toContain('Did you mean');
+    });
+
+    it('refuses depth 50 and 1,000 aliases at subscribe, storing nothing', async () => {
+      const c = await open(experts.farmer?.token as string);
+      const documents = {
+        depth50: `subscription { matchingNeedPosted { expert { organization { ${'parent { '.repeat(47)}id${' }'.repeat(47)} } } } }`,
+        aliases1000: `subscription { matchingNeedPosted { ${Array.from({ length: 1000 }, (_, i) => `a${i}: score`).join(' ')} } }`,
+      };
+      for (const [id, query] of Object.entries(documents)) {
+        await send(c, { type: 'subscribe', id, payload: { query } });
+        expect(refusal(c), id).toEqual({ id, codes: ['GRAPHQL_VALIDATION_FAILED'] });
+        expect(await app.deps.store.get(subscriptionKey(c, id)), id).toBeUndefined();
+      }
+    });
+
+    it('refuses a document over the per-delivery budget (5 aliases × teams → members) naming the budget, and accepts a bounded one', async () => {
+      const c = await open(experts.farmer?.token as string);
+      const teamsOfMembers = (alias: string) => `${alias}: teams { edges { node { name members { edges { node { name title } } } } } }`;
+      // The issue's document: 5 aliases of teams → members, 3 levels deep (refused by the depth limit before the budget).
+      const level = (n: number): string => (n === 0 ? 'id' : `teams { edges { node { members { edges { node { ${level(n - 1)} } } } } } }`);
+      const issue = `subscription { matchingNeedPosted { expert { ${[0, 1, 2, 3, 4].map((i) => `t${i}: ${level(3)}`).join(' ')} } } }`;
+      const wide = `subscription { matchingNeedPosted { score expert { ${[0, 1, 2, 3, 4].map((i) => teamsOfMembers(`t${i}`)).join(' ')} } } }`;
+      await send(c, { type: 'subscribe', id: 'issue', payload: { query: issue } });
+      expect(refusal(c)).toEqual({ id: 'issue', codes: ['GRAPHQL_VALIDATION_FAILED'] });
+      await send(c, { type: 'subscribe', id: 'wide', payload: { query: wide } });
+      const refused = app.gateway.to(c).at(-1) as { type: string; id: string; payload: Array<{ message: string; extensions: { code: string } }> };
+      expect(refused).toMatchObject({ type: 'error', id: 'wide', payload: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+      expect(refused.payload[0]?.message).toContain(`per-delivery budget is ${DEFAULT_DELIVERY_LIMITS.maxEstimatedObjects}`);
+      expect(await app.deps.store.get(subscriptionKey(c, 'wide'))).toBeUndefined();
+      // The same shape with small pages is within the budget.
+      const bounded =
+        'subscription { matchingNeedPosted { score expert { teams(first: 5) { edges { node { name members(first: 5) { edges { node { name } } } } } } } } }';
+      const sent = app.gateway.to(c).length;
+      await send(c, { type: 'subscribe', id: 'bounded', payload: { query: bounded } });
+      expect(app.gateway.to(c)).toHaveLength(sent);
+      expect(await app.deps.store.get(subscriptionKey(c, 'bounded'))).toBeDefined();
+      await send(c, { type: 'complete', id: 'bounded' });
     });
 
     it('refuses a subscription sent over HTTP with BAD_USER_INPUT that points to WebSocket', async () => {
@@ -264,6 +310,61 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(nexts(c)).toEqual([]);
       await app.subscriptions.handle({ requestContext: { routeKey: '$disconnect', connectionId: c } });
       expect(await app.deps.store.get(connectionKey(c))).toBeUndefined();
+    });
+
+    it('ends a subscription whose delivery goes over the request budget with an error, and still sends the others their next', async () => {
+      // A service with a budget of 2 Store requests per delivery, sharing the table (and so the subscriptions) with the app.
+      const strict = createSubscriptionService(app.deps, app.gateway, undefined, { ...DEFAULT_DELIVERY_LIMITS, maxRequests: 2 });
+      const cheap = await open(experts.farmer?.token as string);
+      const costly = await open(experts.farmer?.token as string);
+      await subscribe(cheap, 'cheap');
+      const heavy =
+        'subscription { matchingNeedPosted { score need { title } expert { name organization { name } teams { edges { node { name leader { name } } } } } } }';
+      await send(costly, { type: 'subscribe', id: 'heavy', payload: { query: heavy } });
+      const needId = await openNeed({ title: '预算测试' });
+      // The app's own service (default budget) delivered to both; a re-opening published by the strict service goes over budget for one.
+      expect(nexts(costly)).toHaveLength(1);
+      const repos = createRepositories(app.deps.store);
+      const need = (await repos.needs.get(needId)) as NeedRecord;
+      await strict.publish({ ...need, openedAt: new Date(Date.now() + 1000).toISOString() }, await repos.needs.matches(needId, 100));
+      expect(nexts(cheap)).toHaveLength(2);
+      expect(nexts(cheap).at(-1)).toMatchObject({ id: 'cheap', payload: { data: { matchingNeedPosted: { need: { id: needId } } } } });
+      expect(nexts(costly)).toHaveLength(1);
+      const error = app.gateway.to(costly).at(-1) as { type: string; id: string; payload: Array<{ message: string; extensions: { code: string } }> };
+      expect(error).toMatchObject({ type: 'error', id: 'heavy', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(error.payload[0]?.message).toContain('per-delivery budget of 2 database requests');
+      // The subscription has ended: its item is gone and the next opening reaches only the cheap one.
+      expect(await app.deps.store.get(subscriptionKey(costly, 'heavy'))).toBeUndefined();
+      await openNeed({ title: '预算之后' });
+      expect(nexts(cheap)).toHaveLength(3);
+      expect(app.gateway.to(costly).at(-1)).toEqual(error);
+    });
+
+    it('gives an organization-wide subscriber the best match of its subtree for each need', async () => {
+      // A second expert of Liwan whose match scores lower than the farmer's (other keywords, farther away).
+      const sub = `user-weaker-${randomUUID()}`;
+      const weaker = ok(
+        await app.gql(
+          REGISTER_EXPERT,
+          { input: makeExpertInput({ domains: ['AGRICULTURE'], keywords: ['水稻'], regionCode: '440106', organizationId: tree.liwan }) },
+          await app.token({ roles: ['EXPERT'], sub }),
+        ),
+      ).registerExpert.expert.id as string;
+      const admin = await open(await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou }));
+      await subscribe(admin, 'best');
+      const needId = await openNeed({ title: '最佳匹配' });
+      const matches = await createRepositories(app.deps.store).needs.matches(needId, 100);
+      const scoreOf = (expertId: string | undefined) => matches.find((m) => m.expertId === expertId)?.score;
+      const [farmer, other] = [scoreOf(experts.farmer?.id), scoreOf(weaker)];
+      expect(farmer).toBeDefined();
+      expect(other).toBeDefined();
+      expect(farmer).not.toBe(other);
+      const got = nexts(admin);
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({
+        id: 'best',
+        payload: { data: { matchingNeedPosted: { score: Math.max(farmer as number, other as number), need: { id: needId } } } },
+      });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kind, OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from 'graphql';
-import type { DocumentNode, FieldNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
 import type { APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
 import { AppError, ErrorCode, createFormatError, formatRaised } from '../errors.js';
@@ -18,6 +18,7 @@ import { inRequestScope } from '../logging.js';
 import { ConnectionRepository, type SubscriptionRecord } from './connections.js';
 import { GoneError, type ConnectionGateway } from './gateway.js';
 import { ackMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
+import { DEFAULT_DELIVERY_LIMITS, deliveryBudget, deliveryOverBudget, estimateDeliveryCost, overBudget, type DeliveryLimits } from './budget.js';
 
 /** The one subscription field. */
 export const SUBSCRIPTION_FIELD = 'matchingNeedPosted';
@@ -31,13 +32,29 @@ export interface WebSocketEvent {
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The better of two matches for one subscriber: the higher score, then the better rank. */
+const better = (a: NeedMatchRecord, b: NeedMatchRecord) => (b.score > a.score || (b.score === a.score && b.rank < a.rank) ? b : a);
+
+/** Resolves with `run`'s result, or with `onTimeout`'s after `ms` (the run goes on, but its Store calls are refused by then). */
+function withDeadline<T>(run: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(onTimeout()), ms)));
+  return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The WebSocket API's routes: $connect (subprotocol check, connection item), $default (graphql-ws
  * messages through the pure protocol core), $disconnect (items removed). Transport-free: replies go
  * through the gateway, so API Gateway and the local runner share this code. Documents are checked and
- * executed against the same executable schema, limits and error formatting as the HTTP API.
+ * executed against the same executable schema, limits and error formatting as the HTTP API, and each
+ * delivery within `limits` (budget.ts): an estimated cost checked at subscribe, requests and time at delivery.
  */
-export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGateway, schema: GraphQLSchema = executableSchema()) {
+export function createSubscriptionService(
+  deps: AppDeps,
+  gateway: ConnectionGateway,
+  schema: GraphQLSchema = executableSchema(),
+  limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
+) {
   const connections = new ConnectionRepository(deps.store);
   const formatError = createFormatError(deps.logger);
   const format = (error: unknown): GraphQLFormattedError => formatRaised(formatError, error);
@@ -90,6 +107,11 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const fieldDef = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
     if (!fieldDef) throw new Error('schema has no subscription field');
     const args = getArgumentValues(fieldDef, fields[0], variables.value) as { expertId?: string | null; minScore?: number | null };
+    const fragments = new Map(
+      checked.value.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+    );
+    const estimated = estimateDeliveryCost(schema, operation, fragments, variables.value);
+    if (estimated > limits.maxEstimatedObjects) return refuse(overBudget(estimated, limits));
 
     const ctx = contextFor(deps, principal, requestId);
     let target: SubscriptionTarget;
@@ -176,8 +198,12 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
   /**
    * Publishes a need's matches to the subscriptions that listen for the matched experts (by expert,
    * by the experts' organizations, and province-wide): reads grow with the matches, not with the
-   * connected clients. Each recipient is authorized again; a delivery marker makes redelivery silent;
-   * a gone connection is removed and delivery to the others goes on.
+   * connected clients. Each recipient is authorized again and gets one event per need: its expert's
+   * match, or for an organization-wide or province-wide subscription the best match (highest score)
+   * among the experts it may listen for. A delivery marker makes redelivery silent; a gone connection
+   * is removed and delivery to the others goes on. Each subscriber's document runs with its own
+   * repositories within the request and time budget; one over it gets an `error` (and its subscription
+   * ends), the others their `next`.
    */
   async function publish(
     need: NeedRecord,
@@ -191,35 +217,39 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
     const targets: SubscriptionTarget[] = [...experts.keys()].map((expertId) => ({ kind: 'EXPERT', expertId }) as const);
     targets.push(...orgIds.map((organizationId) => ({ kind: 'ORG', organizationId }) as const), { kind: 'ALL' });
     const lists = await Promise.all(targets.map((t) => connections.subscribersOf(t)));
-    const recipients: Array<{ sub: SubscriptionRecord; match: NeedMatchRecord; expert: ExpertRecord }> = [];
+    // Each subscription with the matches it listens for (a subscription has one target, so it is in one list).
+    const candidates: Array<{ sub: SubscriptionRecord; matches: Array<{ match: NeedMatchRecord; expert: ExpertRecord }> }> = [];
     lists.forEach((subs, i) => {
       const target = targets[i] as SubscriptionTarget;
       for (const sub of subs) {
-        for (const match of matches) {
+        const listened = matches.flatMap((match) => {
           const expert = experts.get(match.expertId);
-          if (!expert) continue;
+          if (!expert) return [];
           const listens =
             target.kind === 'ALL' || (target.kind === 'EXPERT' ? target.expertId === expert.id : expert.scopeOrganizationIds.includes(target.organizationId));
-          if (listens && match.score >= sub.minScore) recipients.push({ sub, match, expert });
-        }
+          return listens && match.score >= sub.minScore ? [{ match, expert }] : [];
+        });
+        if (listened.length) candidates.push({ sub, matches: listened });
       }
     });
     let delivered = 0;
     let gone = 0;
     let skipped = 0;
     const failures: unknown[] = [];
-    const effective = await Promise.all(recipients.map(({ sub }) => repos.access.effective(sub.principal)));
+    const effective = await Promise.all(candidates.map(({ sub }) => repos.access.effective(sub.principal)));
     const goneConnections = new Set<string>();
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
     await Promise.all(
-      recipients.map(async ({ sub, match, expert }, i) => {
+      candidates.map(async ({ sub, matches: listened }, i) => {
         const principal = effective[i];
         const expired = sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now();
-        if (!principal || expired || !decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) {
+        const allowed = principal && !expired ? listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) : [];
+        if (!principal || allowed.length === 0) {
           skipped += 1;
           return;
         }
+        const match = allowed.map((a) => a.match).reduce(better);
         if (goneConnections.has(sub.connectionId)) return;
         if (!(await connections.claimDelivery(need.id, eventKey, sub.connectionId, sub.subscriptionId))) {
           skipped += 1;
@@ -227,14 +257,33 @@ export function createSubscriptionService(deps: AppDeps, gateway: ConnectionGate
         }
         try {
           const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
-          const result = await execute({
-            schema,
-            document: documentOf(sub.query),
-            rootValue: event,
-            contextValue: contextFor(deps, principal, options.requestId, repos),
-            variableValues: sub.variables ?? {},
-            operationName: sub.operationName,
-          });
+          const budget = deliveryBudget(deps.store, limits);
+          const timedOut: ExecutionResult = {};
+          const result = await withDeadline(
+            Promise.resolve(
+              execute({
+                schema,
+                document: documentOf(sub.query),
+                rootValue: event,
+                contextValue: contextFor(deps, principal, options.requestId, createRepositories(budget.store)),
+                variableValues: sub.variables ?? {},
+                operationName: sub.operationName,
+              }),
+            ),
+            limits.maxMs,
+            () => timedOut,
+          );
+          if (result === timedOut || budget.exceeded()) {
+            deps.logger.warn('subscription delivery over budget', {
+              connectionId: sub.connectionId,
+              subscriptionId: sub.subscriptionId,
+              requests: budget.requests(),
+              timedOut: result === timedOut,
+            });
+            await connections.deleteSubscription(sub.connectionId, sub.subscriptionId);
+            await gateway.send(sub.connectionId, errorMessage(sub.subscriptionId, [format(deliveryOverBudget(limits))]));
+            return;
+          }
           const errors = result.errors?.map(format);
           await gateway.send(
             sub.connectionId,
