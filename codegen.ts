@@ -23,6 +23,7 @@ const config: CodegenConfig = {
           Region: '../regions/index.js#Region',
           Organization: '../repositories/organizations.js#OrganizationRecord',
           Team: '../repositories/teams.js#TeamRecord',
+          TeamMembership: '../repositories/teams.js#TeamMembershipRecord',
           Expert: '../repositories/experts.js#ExpertRecord',
           Need: '../repositories/needs.js#NeedRecord',
           UserAccess: '../repositories/access.js#UserAccessRecord',

@@ -124,7 +124,8 @@ export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, pri
 const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }`;
 const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`;
 const REGISTER = `mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id } } }`;
-const ADD_MEMBER = `mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id } } }`;
+const INVITE = `mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status } } }`;
+const ACCEPT = `mutation ($input: RespondToTeamInvitationInput!) { respondToTeamInvitation(input: $input) { membership { status } } }`;
 
 const idOf = (data: Record<string, unknown>, field: string, inner: string): string =>
   ((data[field] as Record<string, Record<string, string>>)[inner] as Record<string, string>).id as string;
@@ -259,15 +260,17 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     return idOf(data, 'registerExpert', 'expert');
   });
   // Every mainland expert joins its city's team; the first of each origin join the General Corps' sub-teams.
-  const memberships: Array<[string, string]> = [];
+  // Joining is voluntary: the province invites, each expert accepts as itself.
+  const memberships: Array<[string, string, number]> = [];
   inputs.forEach(({ cityCode, input }, i) => {
     const cityIndex = cities.findIndex((c) => c.code === cityCode);
     const expertId = expertIds[i] as string;
-    if (cityIndex >= 0) memberships.push([cityTeamIds[cityIndex] as string, expertId]);
-    if (i < 50) memberships.push([subTeamIds[input.origin === 'MAINLAND' ? i % 4 : 4] as string, expertId]);
+    if (cityIndex >= 0) memberships.push([cityTeamIds[cityIndex] as string, expertId, i]);
+    if (i < 50) memberships.push([subTeamIds[input.origin === 'MAINLAND' ? i % 4 : 4] as string, expertId, i]);
   });
-  await mapLimit(memberships, 8, async ([teamId, expertId]) => {
-    await run(admin, ADD_MEMBER, { input: { teamId, expertId } });
+  await mapLimit(memberships, 8, async ([teamId, expertId, i]) => {
+    await run(admin, INVITE, { input: { teamId, expertId } });
+    await run({ sub: `seed-expert-user-${i}`, roles: ['EXPERT'] }, ACCEPT, { input: { teamId, expertId, accept: true } });
     counts.memberships += 1;
   });
 

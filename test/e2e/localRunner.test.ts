@@ -37,7 +37,7 @@ describe('Local runner (npm start)', () => {
       runner.url,
       `{ cities: organizations(filter: { kind: ASSOCIATION, level: CITY }, first: 100) { edges { node { name } } }
          counties: organizations(filter: { kind: ASSOCIATION, level: COUNTY }, first: 100) { edges { node { name } } pageInfo { hasNextPage } }
-         province: organizations(filter: { level: PROVINCE, kind: ASSOCIATION }) { edges { node { name teams { edges { node { name subTeams { edges { node { name } } } } } } } } }
+         province: organizations(filter: { level: PROVINCE, kind: ASSOCIATION }) { edges { node { name teams { edges { node { name subTeams { edges { node { name members { totalCount } } } } } } } } } }
          experts(first: 100) { edges { node { id } } } }`,
       {},
       token,
@@ -49,6 +49,9 @@ describe('Local runner (npm start)', () => {
     const corps = body.data?.province.edges[0].node.teams.edges[0].node;
     expect(corps.name).toBe('广东省科技志愿者总队');
     expect(corps.subTeams.edges).toHaveLength(5);
+    // The first 50 experts each accepted an invitation to one sub-team: seeded memberships are ACTIVE.
+    const members = corps.subTeams.edges.map((e: { node: { members: { totalCount: number } } }) => e.node.members.totalCount);
+    expect(members.reduce((a: number, b: number) => a + b, 0)).toBe(50);
     expect(body.data?.experts.edges).toHaveLength(60);
   });
 

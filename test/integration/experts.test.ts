@@ -1,6 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { ADD_MEMBER, CREATE_TEAM, REGISTER_EXPERT, UPDATE_EXPERT, createOrgTree, errorOf, makeExpertInput, ok, type OrgTree } from '../support/fixtures.js';
+import {
+  ADD_MEMBER,
+  CREATE_TEAM,
+  REGISTER_EXPERT,
+  UPDATE_EXPERT,
+  addMember,
+  createOrgTree,
+  errorOf,
+  makeExpertInput,
+  ok,
+  type OrgTree,
+} from '../support/fixtures.js';
 
 describe('Talent pool', () => {
   let app: TestApp;
@@ -149,14 +160,15 @@ describe('Talent pool', () => {
           tree.admin,
         ),
       );
-      const { res } = await register({ phone: '13600001234', regionCode: '440304' });
+      const { res, token } = await register({ phone: '13600001234', regionCode: '440304' });
       const expertId = ok(res).registerExpert.expert.id;
       const szAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.shenzhen });
       const phone = async () => ok(await app.gql(`{ expert(id: "${expertId}") { phone } }`, {}, szAdmin)).expert.phone;
       expect(await phone()).toBe('136****1234');
 
-      const added = ok(await app.gql(ADD_MEMBER, { input: { teamId, expertId } }, szAdmin));
-      expect(added.addTeamMember.team.members.totalCount).toBe(1);
+      // Joining is by consent: the admin invites, the expert accepts.
+      const added = await addMember(app, teamId, expertId, szAdmin, token);
+      expect(added.team.members.totalCount).toBe(1);
       expect(await phone()).toBe('13600001234');
       const again = await app.gql(ADD_MEMBER, { input: { teamId, expertId } }, szAdmin);
       expect(errorOf(again)).toEqual({ code: 'CONFLICT', field: 'expertId' });

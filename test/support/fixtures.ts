@@ -9,6 +9,16 @@ export const REGISTER_EXPERT = `mutation ($input: RegisterExpertInput!) { regist
 export const UPDATE_EXPERT = `mutation ($input: UpdateExpertInput!) { updateExpert(input: $input) { expert { id name version domains { code } phone } } }`;
 export const ADD_MEMBER = `mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
 export const REMOVE_MEMBER = `mutation ($input: TeamMemberInput!) { removeTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
+export const INVITE_MEMBER = `mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status expert { id phone } } } }`;
+export const RESPOND_INVITATION = `mutation ($input: RespondToTeamInvitationInput!) {
+  respondToTeamInvitation(input: $input) { membership { status team { id members { totalCount } } expert { id version } } }
+}`;
+
+/** Makes the expert a member of the team by consent: the admin invites, the expert (signed in with `expertToken`) accepts. */
+export async function addMember(app: TestApp, teamId: string, expertId: string, adminToken: string, expertToken: string): Promise<Data> {
+  ok(await app.gql(INVITE_MEMBER, { input: { teamId, expertId } }, adminToken));
+  return ok(await app.gql(RESPOND_INVITATION, { input: { teamId, expertId, accept: true } }, expertToken)).respondToTeamInvitation.membership;
+}
 
 let phoneSerial = 0;
 /** A unique, valid mainland mobile number. */

@@ -52,6 +52,7 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'organization.readContact': [['Liwan', { type: 'organization.readContact', path: liwanPath }, 'U F F F F F A A F F A F']],
   'team.read': [['any team', { type: 'team.read' }, 'U A A A A A A A A A A A']],
   'team.manage': [['a Liwan team', { type: 'team.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
+  'team.join': [['as e1', { type: 'team.join', expert }, 'U F F A F F F F F F F F']],
   'expert.read': [['the pool', { type: 'expert.read' }, 'U A A A A A A A A A A A']],
   'expert.register': [['oneself', { type: 'expert.register' }, 'U A A A A A A A A A A F']],
   'expert.update': [['e1', { type: 'expert.update', expert }, 'U F F A F F A A F F A F']],

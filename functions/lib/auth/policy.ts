@@ -15,6 +15,7 @@ export type Action =
   | { type: 'organization.readContact'; path: string[] }
   | { type: 'team.read' }
   | { type: 'team.manage'; organizationPath: string[] }
+  | { type: 'team.join'; expert: ExpertScope }
   | { type: 'expert.read' }
   | { type: 'expert.register' }
   | { type: 'expert.update'; expert: ExpertScope }
@@ -172,6 +173,9 @@ export function decide(p: Principal, action: Action): Decision {
       return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');
     case 'team.manage':
       return managesPath(p, action.organizationPath) ? allow : deny('This team belongs to an organization outside your subtree');
+    case 'team.join':
+      // Joining is voluntary (志愿): accepting, applying, leaving and seeing one's invitations are the expert's own acts, no admin's.
+      return isSelf(p, action.expert) ? allow : deny('Only the expert itself may join, answer an invitation to or leave a team');
     case 'expert.register':
       return p.kind === 'USER' && p.userId ? allow : deny('Only a signed-in person may register as an expert');
     case 'expert.update':

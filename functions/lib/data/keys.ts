@@ -4,6 +4,7 @@
  * Entity items:   PK = <TYPE>#<id>, SK = #<TYPE>
  * Guard items:    PK = UNIQUE#<what>#<value>, SK = #UNIQUE  (uniqueness, written in the same transaction)
  * Member items:   PK = TEAM#<teamId>, SK = MEMBER#<expertId>; GSI1PK = EXPERT#<expertId>, GSI1SK = TEAM#<teamId>
+ * Requests:       PK = TEAM#<teamId>, SK = REQUEST#<expertId>; GSI1PK = EXPERT#<expertId>, GSI1SK = REQUEST#<teamId> (pending joins)
  * Index items:    PK = IX#<entity>#<dim>=<value>#…, SK = <regionCode>#<id>
  *   One index item per combination of an entity's filter dimensions (present dimensions in a fixed
  *   order), so every filter combination is one Query on one partition, and a region filter is a
@@ -33,6 +34,14 @@ export const memberKey = (teamId: string, expertId: string): Key => ({ PK: `TEAM
 export const memberPrefix = (teamId: string) => ({ PK: `TEAM#${teamId}`, SKPrefix: 'MEMBER#' });
 export const memberGsi1 = (teamId: string, expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `TEAM#${teamId}` });
 export const expertTeamsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'TEAM#' });
+/**
+ * A pending invitation or application (not yet a membership), in the team's partition; GSI1 lists an expert's
+ * pending ones. A separate sort-key prefix, so listing members never sees them.
+ */
+export const membershipRequestKey = (teamId: string, expertId: string): Key => ({ PK: `TEAM#${teamId}`, SK: `REQUEST#${expertId}` });
+export const membershipRequestPrefix = (teamId: string) => ({ PK: `TEAM#${teamId}`, SKPrefix: 'REQUEST#' });
+export const membershipRequestGsi1 = (teamId: string, expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `REQUEST#${teamId}` });
+export const expertRequestsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'REQUEST#' });
 
 export type EntityType = 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING' | 'ACTIVITY' | 'WORKSTATION' | 'NOMINATION' | 'CAMPAIGN';
 
@@ -53,6 +62,7 @@ export const Entity = {
   NOMINATION: 'NOMINATION',
   CAMPAIGN: 'CAMPAIGN',
   MEMBER: 'MEMBER',
+  MEMBERSHIP_REQUEST: 'MEMBERSHIP_REQUEST',
   NEED_EVENT: 'NEED_EVENT',
   NEED_MATCH: 'NEED_MATCH',
   PAIRING_FOLLOWUP: 'PAIRING_FOLLOWUP',

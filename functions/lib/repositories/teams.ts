@@ -1,10 +1,25 @@
-import { GSI1, entityKey, expertTeamsGsi1, indexPartition, indexSortKey, memberGsi1, memberKey, memberPrefix, type Key, Entity } from '../data/keys.js';
+import {
+  GSI1,
+  Entity,
+  entityKey,
+  expertRequestsGsi1,
+  expertTeamsGsi1,
+  indexPartition,
+  indexSortKey,
+  memberGsi1,
+  memberKey,
+  memberPrefix,
+  membershipRequestGsi1,
+  membershipRequestKey,
+  membershipRequestPrefix,
+  type Key,
+} from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import { hydratePage, type Store, type WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
-import type { Action } from '../generated/graphql.js';
+import type { Action, TeamMembershipStatus } from '../generated/graphql.js';
 
 /** A volunteer team as stored; `organizationPath` is its organization's path (for the policy). */
 export interface TeamRecord {
@@ -29,6 +44,29 @@ export interface TeamMemberEdgeRecord {
   joinedAt: string;
   cursor: string;
 }
+
+/** A pending invitation or application as stored (PENDING_*), or a membership or answer as returned by a use case. */
+export interface TeamMembershipRecord {
+  teamId: string;
+  expertId: string;
+  status: TeamMembershipStatus;
+  /** The user who invited (an invitation) or applied (an application). */
+  requestedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The statuses a stored request may have. */
+export type PendingStatus = Extract<TeamMembershipStatus, 'PENDING_INVITATION' | 'PENDING_APPLICATION'>;
+
+const requestRecord = (item: Record<string, unknown>): TeamMembershipRecord => ({
+  teamId: String(item.teamId),
+  expertId: String(item.expertId),
+  status: item.status as TeamMembershipStatus,
+  requestedBy: typeof item.requestedBy === 'string' ? item.requestedBy : null,
+  createdAt: String(item.createdAt),
+  updatedAt: String(item.createdAt),
+});
 
 // A top-level team is listed under its organization; a sub-team under its parent team.
 const indexKeys = (t: Pick<TeamRecord, 'id' | 'organizationId' | 'parentTeamId' | 'regionCode'>): Key[] => [
@@ -127,6 +165,75 @@ export class TeamRepository extends EntityStore<TeamRecord> {
       ...expertOps,
     ]);
     this.loader.clear(entityKey('TEAM', teamId));
+  }
+
+  /** True when the expert is a member of the team (strongly consistent). */
+  async isMember(teamId: string, expertId: string): Promise<boolean> {
+    return (await this.store.get(memberKey(teamId, expertId))) !== undefined;
+  }
+
+  /** The pending invitation or application of the expert to the team (strongly consistent), if any. */
+  async getRequest(teamId: string, expertId: string): Promise<TeamMembershipRecord | undefined> {
+    const item = await this.store.get(membershipRequestKey(teamId, expertId));
+    return item ? requestRecord(item) : undefined;
+  }
+
+  /** Stores a pending invitation or application; one at a time per team and expert (CONFLICT on `expertId`). */
+  async createRequest(request: TeamMembershipRecord & { status: PendingStatus }): Promise<TeamMembershipRecord> {
+    const { teamId, expertId, status, requestedBy, createdAt } = request;
+    await this.store.transact([
+      this.store.putNew(
+        {
+          ...membershipRequestKey(teamId, expertId),
+          ...membershipRequestGsi1(teamId, expertId),
+          entity: Entity.MEMBERSHIP_REQUEST,
+          teamId,
+          expertId,
+          status,
+          requestedBy,
+          createdAt,
+        },
+        (old) =>
+          new AppError(
+            ErrorCode.CONFLICT,
+            old?.status === 'PENDING_APPLICATION' ? 'The expert has already applied to this team' : 'The expert is already invited to this team',
+            { field: 'expertId' },
+          ),
+      ),
+    ]);
+    return request;
+  }
+
+  /** Removes a pending request of this status (declined, rejected, or consumed by a join); NOT_FOUND on `teamId` when there is none. */
+  deleteRequestOp(teamId: string, expertId: string, status: PendingStatus): WriteOp {
+    return this.store.delete(membershipRequestKey(teamId, expertId), {
+      expression: '#status = :status',
+      names: { '#status': 'status' },
+      values: { ':status': status },
+      onFailed: () =>
+        new AppError(ErrorCode.NOT_FOUND, status === 'PENDING_INVITATION' ? 'No pending invitation to this team' : 'No pending application to this team', {
+          field: 'teamId',
+        }),
+    });
+  }
+
+  /** Removes a pending request (see deleteRequestOp) on its own. */
+  async deleteRequest(teamId: string, expertId: string, status: PendingStatus): Promise<void> {
+    await this.store.transact([this.deleteRequestOp(teamId, expertId, status)]);
+  }
+
+  /** One page of a team's pending invitations and applications, in expert-id order. */
+  async listRequests(teamId: string, args: PageArgs): Promise<Page<TeamMembershipRecord>> {
+    const { PK, SKPrefix } = membershipRequestPrefix(teamId);
+    const page = await this.store.queryPage({ partition: PK, sortPrefix: SKPrefix, args });
+    return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: requestRecord(item), cursor })) };
+  }
+
+  /** One page of an expert's pending invitations and applications (GSI1), in team-id order. */
+  async listRequestsOfExpert(expertId: string, args: PageArgs): Promise<Page<TeamMembershipRecord>> {
+    const { GSI1PK, GSI1SKPrefix } = expertRequestsGsi1(expertId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args });
+    return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: requestRecord(item), cursor })) };
   }
 
   // The counter is not a user-edited field, so it does not bump `version`.
