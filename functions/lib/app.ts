@@ -7,7 +7,7 @@ import { createDocumentClient } from './data/client.js';
 import { Store } from './data/store.js';
 import { CursorCodec } from './data/pagination.js';
 import { createCognitoVerifier, createLocalVerifier, type TokenVerifier } from './auth/tokens.js';
-import { AppError } from './errors.js';
+import { AppError, ErrorCode } from './errors.js';
 import { buildServer } from './server.js';
 import { createContext, type AppDeps } from './context.js';
 import { ServiceName, createLogger, inRequestScope } from './logging.js';
@@ -64,8 +64,10 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
       try {
         return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
       } catch (error) {
+        // A bad token is 401; a valid token of a disabled account is 403 (signing in again does not help).
         if (error instanceof AppError) {
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+          const status = error.code === ErrorCode.FORBIDDEN ? 403 : 401;
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
         }
         throw error;
       }
