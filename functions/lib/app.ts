@@ -71,9 +71,10 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
       try {
         return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
       } catch (error) {
+        // A bad token is 401; a valid token of a disabled account is 403 (signing in again does not help).
         if (error instanceof AppError) {
           // A database that fails while the principal is loaded is the service's fault, not the token's.
-          const status = error.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : 401;
+          const status = error.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : error.code === ErrorCode.FORBIDDEN ? 403 : 401;
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
         }
         throw error;

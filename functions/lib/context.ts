@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from './auth/principal.js';
 import type { TokenVerifier } from './auth/tokens.js';
 import type { Store } from './data/store.js';
+import { AppError, ErrorCode } from './errors.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { createServices, type Services } from './services/index.js';
 
@@ -29,9 +30,18 @@ export interface Context {
   newId: () => string;
 }
 
-/** Builds the context of an HTTP request: verifies the token (UNAUTHENTICATED on a bad one) and fresh per-request loaders. */
+/**
+ * Builds the context of an HTTP request: verifies the token (UNAUTHENTICATED on a bad one), then applies the
+ * user's access record through the request's own loader (one read, cached for the request; none for anonymous
+ * callers): a disabled user is FORBIDDEN, revoked roles are gone. A token stays valid for hours, so the record
+ * is what makes `setUserAccess` take effect on the next request.
+ */
 export async function createContext(deps: AppDeps, request: { authorization?: string | null; requestId?: string }): Promise<Context> {
-  return contextFor(deps, await deps.verifier.principalFor(request.authorization), request.requestId);
+  const verified = await deps.verifier.principalFor(request.authorization);
+  const repos = createRepositories(deps.store);
+  const principal = await repos.access.effective(verified);
+  if (!principal) throw new AppError(ErrorCode.FORBIDDEN, 'This account is disabled');
+  return contextFor(deps, principal, request.requestId, repos);
 }
 
 /** A context for a known principal (subscription deliveries, where the token was verified at connection_init). */

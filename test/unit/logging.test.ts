@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
 import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
 import type { AppDeps } from '../../functions/lib/context.js';
-import { Entity, entityKey } from '../../functions/lib/data/keys.js';
+import { Entity, entityKey, userAccessKey } from '../../functions/lib/data/keys.js';
 import { CursorCodec } from '../../functions/lib/data/pagination.js';
 import { Store } from '../../functions/lib/data/store.js';
 import { ServiceName, createLogger, inRequestScope } from '../../functions/lib/logging.js';
@@ -15,13 +15,22 @@ import { createNeedStreamProcessor } from '../../functions/lib/streams/needStrea
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 import { concurrentInvocations } from '../../infra/local/invocation.js';
 
-/** A table that fails every request, as an unexpected fault would (no I/O: the client never sends). */
-const failingClient = { send: async () => Promise.reject(new Error('ResourceNotFoundException: table kezhi-prod')) } as unknown as DynamoDBDocumentClient;
 const member: Principal = { ...anonymous, kind: 'USER', userId: 'u1', roles: ['ORG_ADMIN'], organizationId: 'org-1', expiresAt: 4_000_000_000 };
+const fault = () => Promise.reject(new Error('ResourceNotFoundException: table kezhi-prod'));
+/** A table that fails every request, as an unexpected fault would (no I/O: the client never sends). */
+const failingClient = { send: fault } as unknown as DynamoDBDocumentClient;
+/** The same, but the member's access record reads as absent, so a request gets past its context and fails in a resolver. */
+const failingAfterAccessClient = {
+  send: async (command: unknown) =>
+    command instanceof BatchGetCommand &&
+    JSON.stringify(command.input.RequestItems) === JSON.stringify({ 'kezhi-test': { Keys: [userAccessKey('u1')], ConsistentRead: false } })
+      ? { Responses: { 'kezhi-test': [] } }
+      : fault(),
+} as unknown as DynamoDBDocumentClient;
 
-function depsFor(service: ServiceName): AppDeps {
+function depsFor(service: ServiceName, client: DynamoDBDocumentClient = failingAfterAccessClient): AppDeps {
   return {
-    store: new Store(failingClient, 'kezhi-test', new CursorCodec('a-cursor-secret-of-enough-length-000000')),
+    store: new Store(client, 'kezhi-test', new CursorCodec('a-cursor-secret-of-enough-length-000000')),
     verifier: { principalFor: async () => member },
     logger: createLogger(service, 'INFO'),
   };
@@ -72,6 +81,18 @@ describe('Logging: each function under its own service name, every line of a req
       expect(masked).toMatchObject({ level: 'ERROR', service: 'kezhi-graphql', function_request_id: requestId });
     }
     expect(lines.every((l) => l.service === 'kezhi-graphql' && typeof l.requestId === 'string')).toBe(true);
+  });
+
+  it('fails closed, masked and logged with its request id, when the access record of a signed-in caller cannot be read', async () => {
+    const handler = createGraphqlHandler(config, depsFor(ServiceName.graphql, failingClient));
+    const context = lambdaContext('kezhi-graphql');
+    const body = JSON.stringify({ query: '{ me { roles } }' });
+    const result = await handler(httpApiEvent({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body }), context);
+    const response = JSON.parse(result.body ?? '{}') as { data?: unknown; errors?: unknown[] };
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors).toHaveLength(1);
+    expect(result.body).not.toContain('kezhi-prod');
+    expect(lines.find((l) => l.message === 'unexpected error')).toMatchObject({ level: 'ERROR', requestId: context.awsRequestId });
   });
 
   it('logs a WebSocket event’s lines with its request, route and connection ids under kezhi-subscriptions', async () => {

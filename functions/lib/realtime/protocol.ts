@@ -66,6 +66,9 @@ export const ackMessage = (): string => stringifyMessage({ type: MessageType.Con
 export const errorMessage = (id: string, errors: readonly GraphQLFormattedError[]): string =>
   stringifyMessage({ type: MessageType.Error, id, payload: errors });
 
+/** A `complete` message: the server ends one subscription (its subscriber lost the right to it). */
+export const completeMessage = (id: string): string => stringifyMessage({ type: MessageType.Complete, id });
+
 /** A `next` message, or, when it would exceed the size limit, an `error` that says so (never dropped silently). */
 export function nextMessage(id: string, result: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): string {
   const message = stringifyMessage({ type: MessageType.Next, id, payload: result as never });

@@ -17,7 +17,7 @@ import { checkDocument, coerceVariables, findOverlongId } from '../validation.js
 import { inRequestScope } from '../logging.js';
 import { ConnectionRepository, type SubscriptionRecord } from './connections.js';
 import { GoneError, type ConnectionGateway } from './gateway.js';
-import { ackMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
+import { ackMessage, completeMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
 import { DEFAULT_DELIVERY_LIMITS, deliveryBudget, deliveryOverBudget, estimateDeliveryCost, overBudget, type DeliveryLimits } from './budget.js';
 
 /** The one subscription field. */
@@ -140,6 +140,33 @@ export function createSubscriptionService(
     };
   }
 
+  /** Closes a disabled user's connection (4403, as at connection_init) and removes it with its subscriptions. */
+  async function refuseDisabled(connectionId: string): Promise<void> {
+    deps.logger.info('connection of a disabled user closed', { connectionId });
+    await gateway.close(connectionId, CloseCode.Forbidden, 'Forbidden');
+    await connections.deleteConnection(connectionId);
+  }
+
+  /**
+   * Whether the subscribe that registered `sub` would still be accepted from `principal` (the same decision as
+   * `prepare`): an expert's own, an admin's expert in scope, its organization, or the province.
+   */
+  function stillSubscribable(principal: Principal, sub: SubscriptionRecord, experts: ReadonlyMap<string, ExpertRecord>): boolean {
+    const target = sub.target;
+    const expert = target.kind === 'EXPERT' ? experts.get(target.expertId) : null;
+    if (expert === undefined || !decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) return false;
+    const audience = matchAudience(principal);
+    if (target.kind === 'ALL') return audience.kind === 'ALL';
+    return target.kind === 'EXPERT' || (audience.kind === 'ORG' && audience.organizationId === target.organizationId);
+  }
+
+  /** Ends one subscription whose subscriber lost the role it was registered with: `complete`, then the item goes. */
+  async function endSubscription(sub: SubscriptionRecord): Promise<void> {
+    deps.logger.info('subscription ended: a role was revoked', { connectionId: sub.connectionId, subscriptionId: sub.subscriptionId });
+    await gateway.send(sub.connectionId, completeMessage(sub.subscriptionId));
+    await connections.deleteSubscription(sub.connectionId, sub.subscriptionId);
+  }
+
   async function onMessage(connectionId: string, raw: string, requestId: string): Promise<void> {
     const connection = await connections.getConnection(connectionId);
     if (!connection) return gateway.close(connectionId, CloseCode.Forbidden, 'Unknown connection');
@@ -156,7 +183,10 @@ export function createSubscriptionService(
       case 'complete':
         return connections.deleteSubscription(connectionId, decision.id);
       case 'subscribe': {
-        const prepared = await prepare(connectionId, decision.id, decision.payload, connection.principal as Principal, requestId);
+        // The access record may have changed since connection_init: a disabled user is closed out, revoked roles are gone.
+        const principal = await createRepositories(deps.store).access.effective(connection.principal as Principal);
+        if (!principal) return refuseDisabled(connectionId);
+        const prepared = await prepare(connectionId, decision.id, decision.payload, principal, requestId);
         if (Array.isArray(prepared)) return gateway.send(connectionId, errorMessage(decision.id, prepared));
         if (!(await connections.putSubscription(prepared)))
           return gateway.close(connectionId, CloseCode.SubscriberAlreadyExists, `Subscriber for ${decision.id} already exists`);
@@ -198,12 +228,14 @@ export function createSubscriptionService(
   /**
    * Publishes a need's matches to the subscriptions that listen for the matched experts (by expert,
    * by the experts' organizations, and province-wide): reads grow with the matches, not with the
-   * connected clients. Each recipient is authorized again and gets one event per need: its expert's
-   * match, or for an organization-wide or province-wide subscription the best match (highest score)
-   * among the experts it may listen for. A delivery marker makes redelivery silent; a gone connection
-   * is removed and delivery to the others goes on. Each subscriber's document runs with its own
-   * repositories within the request and time budget; one over it gets an `error` (and its subscription
-   * ends), the others their `next`.
+   * connected clients. Each recipient is authorized again with its current access record: a disabled
+   * user's connection is closed (4403) and removed, a subscription registered with a role since revoked
+   * (and no longer allowed without it) ends with `complete`. Each remaining recipient gets one event per
+   * need: its expert's match, or for an organization-wide or province-wide subscription the best match
+   * (highest score) among the experts it may listen for. A delivery marker makes redelivery silent; a
+   * gone connection is removed and delivery to the others goes on. Each subscriber's document runs with
+   * its own repositories within the request and time budget; one over it gets an `error` (and its
+   * subscription ends), the others their `next`.
    */
   async function publish(
     need: NeedRecord,
@@ -238,11 +270,32 @@ export function createSubscriptionService(
     const failures: unknown[] = [];
     const effective = await Promise.all(candidates.map(({ sub }) => repos.access.effective(sub.principal)));
     const goneConnections = new Set<string>();
+    const endedSubscriptions = new Set<string>();
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
     await Promise.all(
       candidates.map(async ({ sub, matches: listened }, i) => {
         const principal = effective[i];
+        const subKey = JSON.stringify([sub.connectionId, sub.subscriptionId]);
+        // Checked and marked before the first await, so a subscription (or connection) with several matches ends once.
+        if (goneConnections.has(sub.connectionId) || endedSubscriptions.has(subKey)) return;
+        const revoked = principal !== null && principal !== undefined && sub.principal.roles.some((r) => !principal.roles.includes(r));
+        if (!principal || (revoked && !stillSubscribable(principal, sub, experts))) {
+          skipped += 1;
+          try {
+            if (principal) {
+              endedSubscriptions.add(subKey);
+              await endSubscription(sub);
+            } else {
+              goneConnections.add(sub.connectionId);
+              await refuseDisabled(sub.connectionId);
+            }
+          } catch (error) {
+            if (error instanceof GoneError) await connections.deleteConnection(sub.connectionId);
+            else failures.push(error);
+          }
+          return;
+        }
         const expired = sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now();
         const allowed = principal && !expired ? listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) : [];
         if (!principal || allowed.length === 0) {

@@ -29,12 +29,17 @@ export class AccessRepository {
     return record;
   }
 
-  /** The principal as it stands now: null when disabled, otherwise without its revoked roles. */
+  /**
+   * The principal as it stands now: null when disabled, otherwise without its revoked roles. A revoked EXPERT
+   * role also drops the expert id, which the policy honours without the role (dispatched, serving, team leader);
+   * the person still reaches its own record through its user id.
+   */
   async effective(principal: Principal): Promise<Principal | null> {
     if (!principal.userId) return principal;
     const access = await this.get(principal.userId);
     if (!access) return principal;
     if (access.disabled) return null;
-    return { ...principal, roles: principal.roles.filter((r) => !access.revokedRoles.includes(r)) };
+    const roles = principal.roles.filter((r) => !access.revokedRoles.includes(r));
+    return { ...principal, roles, expertId: access.revokedRoles.includes('EXPERT') ? null : principal.expertId };
   }
 }

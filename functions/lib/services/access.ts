@@ -19,7 +19,7 @@ export class AccessService {
     return (await this.ctx.repos.access.get(userId)) ?? null;
   }
 
-  /** Disables a user or revokes roles (PROVINCE_ADMIN); open subscriptions stop delivering at the next event. */
+  /** Disables a user or revokes roles (PROVINCE_ADMIN); it takes effect on the next request, open subscriptions end at the next event. */
   set(input: SetUserAccessInput): Promise<UserAccessRecord> {
     authorize(this.ctx.principal, { type: 'access.manage' });
     const revokedRoles = [...new Set(input.revokedRoles ?? [])];
