@@ -1,4 +1,6 @@
 /** The project pool (项目库): a project's status moves and its schedule. Pure. */
+import { LocalDateResolver } from 'graphql-scalars';
+import { checkRange } from './dates.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
 
 /** Statuses of a service project (see ProjectStatus in graphql/pool.graphql). */
@@ -41,15 +43,14 @@ export function uniqueReferences(ids: readonly string[], field: string): string[
   return unique;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD (2019-02-29 is not one). */
+/** True for a real calendar date written YYYY-MM-DD (2019-02-29 is not one): the `Date` scalar's rule (graphql-scalars' LocalDate). */
 export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  try {
+    LocalDateResolver.parseValue(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -67,7 +68,7 @@ export function optionalDate(value: string | null | undefined, field: string): s
 
 /** Requires `start` ≤ `end` when both are set (ISO dates compare as strings); BAD_USER_INPUT on `endDate` otherwise. */
 export function checkDateRange(start: string | null, end: string | null): void {
-  if (start && end && end < start) throw badInput('endDate', 'endDate must not be before startDate');
+  checkRange(start, end, { from: 'startDate', to: 'endDate' });
 }
 
 /** A project's schedule. */
