@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, createOrgTree, errorOf, makeExpertInput, ok, type OrgTree } from '../support/fixtures.js';
+import { REGISTER_EXPERT, createOrgTree, errorOf, makeExpertInput, ok, type OrgTree, makeActivityInput } from '../support/fixtures.js';
 
 const CREATE = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version status } } }';
 const STEP = (name: string) => `mutation ($input: ActivityStepInput!) { ${name}(input: $input) { activity { id version status } } }`;
@@ -75,15 +75,7 @@ describe('Activities, hours, reports, plans and recognition', () => {
       await app.gql(
         CREATE,
         {
-          input: {
-            organizationId: tree.liwan,
-            title: '培训',
-            action: 'RURAL_REVITALIZATION',
-            venueKind: 'VILLAGE',
-            regionCode: '440103',
-            startAt: '2026-11-01T09:00:00+08:00',
-            endAt: '2026-11-01T12:00:00+08:00',
-          },
+          input: makeActivityInput(tree.liwan, { title: '培训' }),
         },
         tree.admin,
       ),

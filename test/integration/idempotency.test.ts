@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type GraphqlResponse, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, errorOf, makeExpertInput, makeNeedInput, ok, type OrgTree } from '../support/fixtures.js';
+import {
+  REGISTER_EXPERT,
+  SUBMIT_NEED,
+  createOrgTree,
+  errorOf,
+  makeExpertInput,
+  makeNeedInput,
+  ok,
+  type OrgTree,
+  makeActivityInput,
+} from '../support/fixtures.js';
 import { idempotencyKey } from '../../functions/lib/data/keys.js';
 import { IDEMPOTENCY_TTL_SECONDS, requestHash } from '../../functions/lib/idempotency.js';
 import { quarterOf } from '../../functions/lib/domain/service.js';
@@ -166,15 +176,7 @@ describe('Idempotency-Key: retried mutations take effect once', () => {
       await app.gql(
         CREATE_ACTIVITY,
         {
-          input: {
-            organizationId: tree.liwan,
-            title: '田间课堂',
-            action: 'RURAL_REVITALIZATION',
-            venueKind: 'VILLAGE',
-            regionCode: '440103',
-            startAt: '2026-11-01T09:00:00+08:00',
-            endAt: '2026-11-01T12:00:00+08:00',
-          },
+          input: makeActivityInput(tree.liwan, { title: '田间课堂' }),
         },
         tree.admin,
       ),

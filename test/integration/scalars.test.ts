@@ -1,21 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { SUBMIT_NEED, createOrgTree, errorOf, makeNeedInput, ok, type OrgTree } from '../support/fixtures.js';
+import { SUBMIT_NEED, createOrgTree, errorOf, makeNeedInput, ok, type OrgTree, makeActivityInput } from '../support/fixtures.js';
 
 const CREATE_ACTIVITY = `mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id startAt } } }`;
 const CREATE_PROJECT = `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id startDate } } }`;
 const CREATE_CAMPAIGN = `mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id startDate planDueDate } }`;
 
-const activityInput = (tree: OrgTree, overrides: Record<string, unknown> = {}) => ({
-  organizationId: tree.liwan,
-  title: '荔枝种植培训',
-  action: 'RURAL_REVITALIZATION',
-  venueKind: 'COMMUNITY',
-  regionCode: '440103001',
-  startAt: '2026-11-10T09:00:00+08:00',
-  endAt: '2026-11-10T12:00:00+08:00',
-  ...overrides,
-});
+const activityInput = (tree: OrgTree, overrides: Record<string, unknown> = {}) =>
+  makeActivityInput(tree.liwan, {
+    venueKind: 'COMMUNITY',
+    regionCode: '440103001',
+    startAt: '2026-11-10T09:00:00+08:00',
+    endAt: '2026-11-10T12:00:00+08:00',
+    ...overrides,
+  });
 
 describe('Scalars: Date, DateTime and Quarter', () => {
   let app: TestApp;

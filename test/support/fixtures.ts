@@ -91,3 +91,17 @@ export function makeNeedInput(overrides: Record<string, unknown> = {}): Record<s
     ...overrides,
   };
 }
+
+/** createActivity input with sensible defaults: a morning of rural-revitalization training in Liwan. */
+export function makeActivityInput(organizationId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    organizationId,
+    title: '荔枝种植培训',
+    action: 'RURAL_REVITALIZATION',
+    venueKind: 'VILLAGE',
+    regionCode: '440103',
+    startAt: '2026-11-01T09:00:00+08:00',
+    endAt: '2026-11-01T12:00:00+08:00',
+    ...overrides,
+  };
+}
