@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   AUDIT_RETENTION_DAYS,
+  ERASED_USER,
   ERASURE_CONFIRMATION,
   auditExpiry,
   checkErasureConfirmation,
@@ -12,6 +13,7 @@ import {
   normalizePhone,
 } from '../../functions/lib/domain/personalData.js';
 import { AppError } from '../../functions/lib/errors.js';
+import { principalFromClaims } from '../../functions/lib/auth/principal.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const withCheck = (body: string) => body + '10X98765432'[WEIGHTS.reduce((a, w, i) => a + w * Number(body[i]), 0) % 11];
@@ -105,5 +107,11 @@ describe('Function: checkErasureConfirmation', () => {
     }
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirm' });
+  });
+});
+
+describe('Constant: ERASED_USER', () => {
+  it('is no user id any principal can have, so an anonymised need belongs to nobody', () => {
+    expect(principalFromClaims({ sub: ERASED_USER, roles: ['REQUESTER'] }).userId).toBeNull();
   });
 });

@@ -78,5 +78,8 @@ export function checkErasureConfirmation(confirm: string): void {
   if (confirm !== ERASURE_CONFIRMATION) throw badInput('confirm', `Send confirm: "${ERASURE_CONFIRMATION}" to erase your account; this cannot be undone`);
 }
 
-/** What replaces an erased user's id where a record must keep a value (e.g. who posted a need). */
-export const ERASED_USER = 'ERASED';
+/**
+ * What replaces an erased user's id where a record must keep a value (who posted a need): the empty string, which
+ * is never a principal's user id (an empty `sub` claim is no user id), so the policy can never take anyone for it.
+ */
+export const ERASED_USER = '';

@@ -11,7 +11,7 @@ export interface PersonalDataReadRecord {
   at: string;
   /** The fields received in full, e.g. `Expert.phone`. */
   fields: string[];
-  /** Who read: a user id or a partner platform id (shown to admins only, never to the person). */
+  /** Who read: a user id or a partner platform id (kept for the province's inquiries; the person sees roles and organization only). */
   readerUserId: string | null;
   readerPartnerId: string | null;
   readerRoles: Role[];
