@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isValidMainlandId, maskName, maskPhone, normalizeIdNumber, normalizePhone } from '../../functions/lib/domain/personalData.js';
+import {
+  AUDIT_RETENTION_DAYS,
+  ERASED_USER,
+  ERASURE_CONFIRMATION,
+  auditExpiry,
+  checkErasureConfirmation,
+  isValidMainlandId,
+  maskName,
+  maskPhone,
+  normalizeIdNumber,
+  normalizePhone,
+} from '../../functions/lib/domain/personalData.js';
+import { AppError } from '../../functions/lib/errors.js';
+import { principalFromClaims } from '../../functions/lib/auth/principal.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const withCheck = (body: string) => body + '10X98765432'[WEIGHTS.reduce((a, w, i) => a + w * Number(body[i]), 0) % 11];
@@ -70,5 +83,35 @@ describe('resident ID numbers', () => {
     expect(normalizeIdNumber('A123456(7)', 'HONG_KONG')).toBe('A1234567');
     expect(normalizeIdNumber('1234567(8)', 'MACAO')).toBe('12345678');
     expect(() => normalizeIdNumber('12', 'MACAO')).toThrow();
+  });
+});
+
+describe('Function: auditExpiry', () => {
+  it('keeps an audit line 180 days from its time (epoch seconds, the TTL attribute)', () => {
+    expect(AUDIT_RETENTION_DAYS).toBe(180);
+    expect(auditExpiry('2026-11-29T00:00:00.000Z')).toBe(Date.parse('2027-05-28T00:00:00.000Z') / 1000);
+  });
+});
+
+describe('Function: checkErasureConfirmation', () => {
+  it('accepts exactly the confirmation phrase', () => {
+    expect(() => checkErasureConfirmation(ERASURE_CONFIRMATION)).not.toThrow();
+  });
+
+  it.each(['', 'yes', 'delete my account', ' DELETE MY ACCOUNT'])('refuses %j as BAD_USER_INPUT on confirm', (confirm) => {
+    let error: unknown;
+    try {
+      checkErasureConfirmation(confirm);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirm' });
+  });
+});
+
+describe('Constant: ERASED_USER', () => {
+  it('is no user id any principal can have, so an anonymised need belongs to nobody', () => {
+    expect(principalFromClaims({ sub: ERASED_USER, roles: ['REQUESTER'] }).userId).toBeNull();
   });
 });

@@ -34,6 +34,8 @@ export type Action =
   | { type: 'needs.listOrganization'; organizationPath: string[] }
   | { type: 'needs.listRegion'; regionCode: string; adminRegionCode: string }
   | { type: 'access.manage' }
+  | { type: 'personalData.export' }
+  | { type: 'account.delete' }
   | { type: 'activity.read' }
   | { type: 'activity.manage'; organizationPath: string[] }
   | { type: 'activity.participate'; expertId: string; organizationPath: string[] }
@@ -74,7 +76,8 @@ export function managesPath(p: Principal, path: readonly string[]): boolean {
   return hasRole(p, 'ORG_ADMIN') && p.organizationId !== null && path.includes(p.organizationId);
 }
 
-const isSelf = (p: Principal, e: ExpertScope) =>
+/** True when the principal is the expert itself (its own personal data: no masking, no audit line). */
+export const isSelf = (p: Principal, e: ExpertScope): boolean =>
   (p.expertId !== null && p.expertId === e.id) || (p.userId !== null && e.userId !== null && p.userId === e.userId && p.kind === 'USER');
 
 const isRequesterOf = (p: Principal, n: NeedScope) => p.userId !== null && (n.requesterUserId === p.userId || n.postedBy === p.userId);
@@ -158,6 +161,15 @@ export function decide(p: Principal, action: Action): Decision {
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province runs campaigns');
     case 'access.manage':
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages user access');
+    case 'personalData.export':
+      return p.kind === 'USER' && p.userId ? allow : deny('Only a signed-in person has personal data to export');
+    case 'account.delete':
+      if (!(p.kind === 'USER' && p.userId)) return deny('Only a signed-in person may delete its account');
+      // An admin account is an office, not only a person: the province revokes the admin roles first (setUserAccess),
+      // so no organization, and not the province itself, is left without its admin by one click.
+      return hasRole(p, 'PROVINCE_ADMIN') || hasRole(p, 'ORG_ADMIN')
+        ? deny('Ask the province to revoke your admin roles first; then you may delete your account')
+        : allow;
     case 'matches.subscribe': {
       const e = action.expert;
       if (e === null)

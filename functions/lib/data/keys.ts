@@ -74,6 +74,7 @@ export const Entity = {
   SUBSCRIPTION: 'SUBSCRIPTION',
   DELIVERY: 'DELIVERY',
   IDEMPOTENCY: 'IDEMPOTENCY',
+  PERSONAL_DATA_READ: 'PERSONAL_DATA_READ',
 } as const satisfies { [T in EntityType]: T } & Record<string, string>;
 export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 
@@ -193,6 +194,12 @@ export const expertInboxGsi1 = (expertId: string, openedAt: string, needId: stri
   GSI1SK: `MATCH#${openedAt}#${needId}`,
 });
 export const expertInboxPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'MATCH#' });
+/**
+ * GSI1 keys of a stored match once its need is no longer open: out of the inbox (another prefix) but still
+ * listed under the expert, so the person's data export and account erasure find every match.
+ */
+export const expertPastMatchGsi1 = (expertId: string, needId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `PASTMATCH#${needId}` });
+export const expertPastMatchPrefix = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'PASTMATCH#' });
 /** Key of a follow-up visit in a "6个1" pairing's partition: recording time, then a sequence number, so a Query lists them in order. */
 export const pairingFollowUpKey = (pairingId: string, at: string, seq: number): Key => ({
   PK: `PAIRING#${pairingId}`,
@@ -238,8 +245,17 @@ export const reportKey = (organizationId: string, quarter: string): Key => ({ PK
 /** An organization's implementation plan for a campaign. */
 export const planKey = (campaignId: string, organizationId: string): Key => ({ PK: `PLAN#${campaignId}`, SK: `ORG#${organizationId}` });
 
+/**
+ * An audit line of a read of an expert's unmasked personal data by someone else, in the expert's partition (so the
+ * person's data export reads them in one Query); at most one per expert and request; expires by TTL (`expiresAt`).
+ */
+export const personalDataReadKey = (expertId: string, at: string, requestId: string): Key => ({ PK: `EXPERT#${expertId}`, SK: `READ#${at}#${requestId}` });
+export const personalDataReadPrefix = (expertId: string) => ({ PK: `EXPERT#${expertId}`, SKPrefix: 'READ#' });
+
 /** A mutation's idempotency record: one per caller and `Idempotency-Key`, in the caller's partition; it expires by TTL (`expiresAt`). */
 export const idempotencyKey = (caller: string, key: string): Key => ({ PK: `IDEMPOTENCY#${caller}`, SK: `KEY#${key}` });
+/** All idempotency records of one caller (erased with its account: they hold its responses). */
+export const idempotencyPrefix = (caller: string) => ({ PK: `IDEMPOTENCY#${caller}`, SKPrefix: 'KEY#' });
 
 /** A key as one string (map keys, DataLoader cache keys). */
 export const keyString = (k: Key): string => `${k.PK}\u0000${k.SK}`;

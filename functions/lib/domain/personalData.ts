@@ -61,3 +61,25 @@ export function normalizeIdNumber(raw: string, origin: Origin, field = 'idNumber
   }
   return id;
 }
+
+/** How long an audit line of a read of someone's personal data is kept (PIPL: the person may ask who read it). */
+export const AUDIT_RETENTION_DAYS = 180;
+
+/** The TTL (epoch seconds) of an audit line written at `at` (ISO-8601): 180 days later. */
+export function auditExpiry(at: string): number {
+  return Math.floor(Date.parse(at) / 1000) + AUDIT_RETENTION_DAYS * 24 * 60 * 60;
+}
+
+/** What `deleteMyAccount` must be sent as `confirm`, so that no client erases an account by a slip. */
+export const ERASURE_CONFIRMATION = 'DELETE MY ACCOUNT';
+
+/** Checks the confirmation of an account erasure: exactly ERASURE_CONFIRMATION, or BAD_USER_INPUT on `confirm`. */
+export function checkErasureConfirmation(confirm: string): void {
+  if (confirm !== ERASURE_CONFIRMATION) throw badInput('confirm', `Send confirm: "${ERASURE_CONFIRMATION}" to erase your account; this cannot be undone`);
+}
+
+/**
+ * What replaces an erased user's id where a record must keep a value (who posted a need): the empty string, which
+ * is never a principal's user id (an empty `sub` claim is no user id), so the policy can never take anyone for it.
+ */
+export const ERASED_USER = '';

@@ -9,6 +9,8 @@ export interface UserAccessRecord {
   disabled: boolean;
   revokedRoles: Role[];
   updatedAt: string;
+  /** When the person erased its account (deleteMyAccount): the record then stays disabled with every role revoked. */
+  erasedAt?: string;
 }
 
 /** User access records, read in batches (one BatchGetItem for all recipients of an event). */

@@ -62,6 +62,8 @@ export interface ParticipationRecord {
   creditedHours: number;
   manualHours: number;
   manualNote: string | null;
+  /** Set when the volunteer erased its account: `expertId` is then a pseudonym that names nobody. */
+  anonymised?: boolean;
 }
 
 export interface ActivityFilter {
@@ -153,6 +155,35 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
       },
     );
     return recordOf<ParticipationRecord>(item);
+  }
+
+  /** One page of a volunteer's participations (GSI1), newest activity first. */
+  async participationsOf(expertId: string, args: PageArgs): Promise<Page<ParticipationRecord>> {
+    const { GSI1PK, GSI1SKPrefix } = serviceRecordPrefix(expertId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args, descending: true });
+    return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: recordOf<ParticipationRecord>(item), cursor })) };
+  }
+
+  /**
+   * Anonymises a participation (account erasure): the item moves to a key of a random pseudonym, without the
+   * volunteer's service-record keys, keeping its organization, activity and hours (so completion figures and
+   * participant counts stay the same). One transaction: the old item must still exist, so a retry never copies twice.
+   * False when it was already gone.
+   */
+  async anonymiseParticipation(row: ParticipationRecord, pseudonym: string): Promise<boolean> {
+    try {
+      await this.store.transact([
+        this.store.delete(participationKey(row.activityId, row.expertId), {
+          expression: 'attribute_exists(PK)',
+          onFailed: () => new AppError(ErrorCode.NOT_FOUND, 'The participation is already anonymised'),
+        }),
+        this.store.putNew({ ...participationKey(row.activityId, pseudonym), entity: Entity.PARTICIPATION, ...row, expertId: pseudonym, anonymised: true }),
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) return false;
+      throw error;
+    }
   }
 
   /** A volunteer's participations in activities started within [from, to] (GSI1, by date). */

@@ -93,6 +93,24 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
     return super.update(current, fields, now, [...guards, ...extra]);
   }
 
+  /** The id of the expert a user registered (its EXPERT_USER guard, read with strong consistency), if any. */
+  async idOfUser(userId: string): Promise<string | undefined> {
+    const guard = await this.store.get(guardKey('EXPERT_USER', userId));
+    return typeof guard?.ownerId === 'string' ? guard.ownerId : undefined;
+  }
+
+  /**
+   * Erases an expert (account erasure): its main item, every index item and its phone and user guards, in one
+   * transaction (at most 27 items: 24 index items for 5 domains). Deletes are unconditional, so a retry is harmless.
+   */
+  async erase(record: ExpertRecord): Promise<number> {
+    const keys: Key[] = [entityKey('EXPERT', record.id), ...indexKeys(record), guardKey('EXPERT_PHONE', record.phone)];
+    if (record.userId) keys.push(guardKey('EXPERT_USER', record.userId));
+    await this.store.transact(keys.map((k) => this.store.delete(k)));
+    this.loader.clear(entityKey('EXPERT', record.id));
+    return keys.length;
+  }
+
   /** Ids of experts listed under `domain` whose base region is within `regionPrefix` (matching candidates). */
   async idsByDomain(domain: string, regionPrefix: string, limit: number): Promise<string[]> {
     const page = await this.store.queryPage({ partition: indexPartition('EXPERT', { domain }), sortPrefix: regionPrefix, args: { first: limit } });

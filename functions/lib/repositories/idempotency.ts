@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from '../errors.js';
-import { Entity, idempotencyKey } from '../data/keys.js';
+import { Entity, idempotencyKey, idempotencyPrefix } from '../data/keys.js';
 import type { Store } from '../data/store.js';
 
 /** Where a keyed mutation stands: running (its lease not yet over) or done with its response stored. */
@@ -107,5 +107,13 @@ export class IdempotencyRepository {
       // Someone else holds the key now (our lease ran out, or it expired and was taken): theirs to keep.
       if (!(error instanceof AppError && error.code === ErrorCode.CONFLICT && !error.retryable)) throw error;
     }
+  }
+
+  /** Deletes every idempotency record of a caller (account erasure: they keep its responses); returns how many. */
+  async eraseCaller(caller: string): Promise<number> {
+    const { PK, SKPrefix } = idempotencyPrefix(caller);
+    const items = await this.store.queryAll(PK, SKPrefix);
+    await this.store.batchWrite({ delete: items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })) });
+    return items.length;
   }
 }

@@ -13,6 +13,7 @@ import { TechnologyRepository } from './technologies.js';
 import { ProjectRepository } from './projects.js';
 import { PairingRepository } from './pairings.js';
 import { IdempotencyRepository } from './idempotency.js';
+import { PersonalDataRepository } from './personalData.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -29,6 +30,7 @@ export interface Repositories {
   projects: ProjectRepository;
   pairings: PairingRepository;
   idempotency: IdempotencyRepository;
+  personalData: PersonalDataRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -48,5 +50,6 @@ export function createRepositories(store: Store): Repositories {
     projects: new ProjectRepository(store, loader),
     pairings: new PairingRepository(store, loader),
     idempotency: new IdempotencyRepository(store),
+    personalData: new PersonalDataRepository(store),
   };
 }

@@ -2,6 +2,8 @@ import {
   GSI1,
   expertInboxGsi1,
   expertInboxPrefix,
+  expertPastMatchGsi1,
+  expertPastMatchPrefix,
   indexKeysFor,
   indexPartition,
   isKeyServed,
@@ -234,28 +236,68 @@ export class NeedRepository extends EntityStore<NeedRecord> {
 
   /**
    * Stores ranked matches (overwriting by rank, so a redelivered event writes the same items) with
-   * inbox keys on GSI1 while the need is open. BatchWriteItem, 25 items a request.
+   * inbox keys on GSI1 while the need is open (past-match keys otherwise). BatchWriteItem, 25 items a request.
    */
   async putMatches(need: Pick<NeedRecord, 'id' | 'openedAt'>, matches: NeedMatchRecord[]): Promise<number> {
     const items = matches.map((m) => ({
       ...needMatchKey(need.id, m.rank),
-      ...(need.openedAt && expertInboxGsi1(m.expertId, need.openedAt, need.id)),
+      ...(need.openedAt ? expertInboxGsi1(m.expertId, need.openedAt, need.id) : expertPastMatchGsi1(m.expertId, need.id)),
       entity: Entity.NEED_MATCH,
       ...m,
     }));
     return this.store.batchWrite({ put: items });
   }
 
-  /** Shows (open) or hides (otherwise) the need in its matched experts' inboxes: GSI1 is sparse. */
+  /**
+   * Shows (open) or hides (otherwise) the need in its matched experts' inboxes. A hidden match moves to
+   * the expert's past matches on GSI1 (another sort-key prefix), so the person's data export and erasure still find it.
+   */
   async setInboxVisibility(need: Pick<NeedRecord, 'id' | 'openedAt'>, visible: boolean): Promise<void> {
     const matches = await this.matches(need.id, 100);
     await Promise.all(
       matches.map((m) => {
         const key = needMatchKey(need.id, m.rank);
-        const gsi = need.openedAt ? expertInboxGsi1(m.expertId, need.openedAt, need.id) : undefined;
-        return this.store.updateItem(key, { set: visible && gsi ? { ...gsi } : { GSI1PK: null, GSI1SK: null } });
+        const gsi = visible && need.openedAt ? expertInboxGsi1(m.expertId, need.openedAt, need.id) : expertPastMatchGsi1(m.expertId, need.id);
+        return this.store.updateItem(key, { set: { ...gsi } });
       }),
     );
+  }
+
+  /** One page of an expert's matches: open ones (its inbox, newest first) or those of needs no longer open. */
+  async matchesOfExpert(expertId: string, open: boolean, args: PageArgs): Promise<Page<NeedMatchRecord>> {
+    const { GSI1PK, GSI1SKPrefix } = open ? expertInboxPrefix(expertId) : expertPastMatchPrefix(expertId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args, descending: open });
+    return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: recordOf<NeedMatchRecord>(item), cursor })) };
+  }
+
+  /** Deletes every stored match of an expert, open or past (account erasure); returns how many. */
+  async eraseMatchesOf(expertId: string): Promise<number> {
+    const keys: Key[] = [];
+    for (const { GSI1PK, GSI1SKPrefix } of [expertInboxPrefix(expertId), expertPastMatchPrefix(expertId)]) {
+      const items = await this.store.queryAll({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1 });
+      keys.push(...items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
+    }
+    await this.store.batchWrite({ delete: keys });
+    return keys.length;
+  }
+
+  /**
+   * Anonymises a need its requester posted (account erasure): the contact person and phone removed, the
+   * requester's user id and its index items gone, and the requester's user id cleared from its history.
+   * The need itself stays (it is the organization's record). Versioned: a concurrent change is a CONFLICT (retryable).
+   */
+  async anonymiseRequester(current: NeedRecord, userId: string, erasedMarker: string, now: string): Promise<void> {
+    const history = await this.store.queryAll(needHistoryPrefix(current.id).PK, needHistoryPrefix(current.id).SKPrefix);
+    const ownEvents = history
+      .filter((h) => h.actorId === userId)
+      .map((h) => this.store.update({ PK: String(h.PK), SK: String(h.SK) }, { set: { actorId: null } }));
+    const fields: Partial<NeedRecord> = {
+      requester: { ...current.requester, contactName: null, contactPhone: null },
+      requesterUserId: null,
+      ...(current.postedBy === userId && { postedBy: erasedMarker }),
+    };
+    // History events are few per need, well inside one transaction with the need and its index items.
+    await this.store.transact([...this.updateOps(current, fields, now).ops, ...ownEvents]);
   }
 
   /** An expert's inbox: open needs it matched, newest first. */

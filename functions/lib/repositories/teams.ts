@@ -236,6 +236,34 @@ export class TeamRepository extends EntityStore<TeamRecord> {
     return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: requestRecord(item), cursor })) };
   }
 
+  /** One page of an expert's memberships (GSI1), as ACTIVE membership records, in team-id order. */
+  async membershipsOfExpert(expertId: string, args: PageArgs): Promise<Page<TeamMembershipRecord>> {
+    const { GSI1PK, GSI1SKPrefix } = expertTeamsGsi1(expertId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args });
+    return {
+      hasNextPage: page.hasNextPage,
+      items: page.keys.map(({ item, cursor }) => ({
+        node: {
+          teamId: String(item.teamId),
+          expertId,
+          status: 'ACTIVE',
+          requestedBy: null,
+          createdAt: String(item.joinedAt),
+          updatedAt: String(item.joinedAt),
+        },
+        cursor,
+      })),
+    };
+  }
+
+  /** Deletes every pending invitation and application of an expert (account erasure); returns how many. */
+  async eraseRequestsOf(expertId: string): Promise<number> {
+    const { GSI1PK, GSI1SKPrefix } = expertRequestsGsi1(expertId);
+    const items = await this.store.queryAll({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1 });
+    await this.store.batchWrite({ delete: items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })) });
+    return items.length;
+  }
+
   // The counter is not a user-edited field, so it does not bump `version`.
   private counterOp(teamId: string, delta: 1 | -1): WriteOp {
     return this.store.update(

@@ -12,6 +12,7 @@ import { activityResolvers } from './activity.js';
 import { workstationResolvers } from './workstation.js';
 import { governanceResolvers } from './governance.js';
 import { subscriptionResolvers } from './subscription.js';
+import { privacyResolvers } from './privacy.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -27,4 +28,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'workstation', resolvers: workstationResolvers },
   { name: 'governance', resolvers: governanceResolvers },
   { name: 'subscription', resolvers: subscriptionResolvers },
+  { name: 'privacy', resolvers: privacyResolvers },
 ]);

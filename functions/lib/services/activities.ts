@@ -218,8 +218,9 @@ export class ActivityService {
     return (await this.ctx.repos.activities.get(ref.activityId)) ?? this.requireActivity(ref.activityId);
   }
 
-  /** The volunteer of a participation. */
-  expert(participation: ParticipationRecord): Promise<ExpertRecord> {
+  /** The volunteer of a participation; null once it erased its account (the participation is anonymised). */
+  async expert(participation: ParticipationRecord): Promise<ExpertRecord | null> {
+    if (participation.anonymised) return null;
     return this.ctx.repos.experts.require(participation.expertId);
   }
 

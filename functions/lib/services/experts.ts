@@ -1,11 +1,11 @@
 import type { ServiceContext } from './context.js';
 import type { ExpertFilter as ExpertFilterInput, RegisterExpertInput, UpdateExpertInput } from '../generated/graphql.js';
-import { allows, authorize } from '../auth/policy.js';
+import { allows, authorize, isSelf } from '../auth/policy.js';
 import { badInput } from '../errors.js';
 import { requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
 import { DEFAULT_MAX_OPEN_ASSIGNMENTS, checkCapacity, checkLanguages, checkServiceRegions } from '../domain/experts.js';
-import { maskPhone, normalizeIdNumber, normalizePhone } from '../domain/personalData.js';
+import { auditExpiry, maskPhone, normalizeIdNumber, normalizePhone } from '../domain/personalData.js';
 import type { ExpertFilter, ExpertRecord } from '../repositories/experts.js';
 import type { NeedMatchRecord } from '../repositories/needs.js';
 import type { OrganizationRecord } from '../repositories/organizations.js';
@@ -34,13 +34,28 @@ export class ExpertService {
   }
 
   /**
-   * The expert's phone: whole for the expert and the admins of its organizations (each such read is
-   * an audit log line), masked (138****1234) for everyone else.
+   * The expert's phone: whole for the expert and the admins of its organizations, masked (138****1234) for
+   * everyone else. A read in full by someone other than the expert is an audit log line and an audit item the
+   * expert sees in `myData` (one per expert and request); no audit item written, no phone.
    */
-  phone(expert: ExpertRecord): string {
+  async phone(expert: ExpertRecord): Promise<string> {
     const { principal, logger } = this.ctx;
     if (!allows(principal, { type: 'expert.readPersonalData', expert })) return maskPhone(expert.phone);
     logger.info('audit: personal data read', { audit: true, field: 'Expert.phone', expertId: expert.id, principal: principal.userId, roles: principal.roles });
+    if (!isSelf(principal, expert)) {
+      const at = this.ctx.now();
+      await this.ctx.repos.personalData.recordRead({
+        expertId: expert.id,
+        at,
+        fields: ['Expert.phone'],
+        readerUserId: principal.userId,
+        readerPartnerId: principal.partnerId,
+        readerRoles: principal.roles,
+        readerOrganizationId: principal.organizationId,
+        requestId: this.ctx.requestId,
+        expiresAt: auditExpiry(at),
+      });
+    }
     return expert.phone;
   }
 

@@ -9,6 +9,7 @@ import { WorkstationService } from './workstations.js';
 import { GovernanceService } from './governance.js';
 import { RecognitionService } from './recognition.js';
 import { PoolService } from './pools.js';
+import { PrivacyService } from './privacy.js';
 
 /**
  * The application services of one request: one module per capability, each method one use case
@@ -26,6 +27,7 @@ export interface Services {
   governance: GovernanceService;
   recognition: RecognitionService;
   pools: PoolService;
+  privacy: PrivacyService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -40,6 +42,7 @@ export function createServices(ctx: ServiceContext): Services {
     governance: new GovernanceService(ctx),
     recognition: new RecognitionService(ctx),
     pools: new PoolService(ctx),
+    privacy: new PrivacyService(ctx),
   };
 }
 
