@@ -342,9 +342,14 @@ export class PoolService {
     return pairing.projectId ? ((await this.ctx.repos.projects.get(pairing.projectId)) ?? null) : null;
   }
 
-  /** Every follow-up of a pairing, in the order recorded. */
-  followUps(pairing: PairingRecord): Promise<PairingFollowUpRecord[]> {
-    return this.ctx.repos.pairings.listFollowUps(pairing.id);
+  /**
+   * Every follow-up of a pairing, in the order recorded. Who recorded it (a user id) is for the admins of
+   * the pairing's organization subtree (`pool.manage`); everyone else reads the visits with `recordedBy` null.
+   */
+  async followUps(pairing: PairingRecord): Promise<PairingFollowUpRecord[]> {
+    const followUps = await this.ctx.repos.pairings.listFollowUps(pairing.id);
+    if (allows(this.ctx.principal, { type: 'pool.manage', organizationPath: pairing.organizationPath })) return followUps;
+    return followUps.map((followUp) => ({ ...followUp, recordedBy: null }));
   }
 
   /** The helped enterprise's own organization, if it has one here. */
