@@ -443,13 +443,12 @@ export const readRows: ReadRow[] = [
 
   // Pools and workstations
   { field: 'Technology.organization', query: (w) => technology(w, 'organization { id }'), probe: (d) => d.technology?.organization, expect: SIGNED_IN },
-  // A listing's contact person is shown to every signed-in reader (the pool's business contact); the phone is masked.
   {
     field: 'Technology.contactName',
     query: (w) => technology(w, 'contactName'),
     probe: (d) => d.technology?.contactName,
     secret: () => '王工',
-    expect: personal([...ADMINS, 'requester', 'otherRequester', 'expertSelf', 'expertOther', 'adminChild', 'adminSibling', 'partner']),
+    expect: personal(ADMINS),
   },
   {
     field: 'Technology.contactPhone',

@@ -15,7 +15,7 @@ import { allows, authorize } from '../auth/policy.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
-import { maskPhone, normalizePhone } from '../domain/personalData.js';
+import { maskName, maskPhone, normalizePhone } from '../domain/personalData.js';
 import { checkTransferModes } from '../domain/technologies.js';
 import { INITIAL_PROJECT_STATUS, checkDateRange, nextProjectStatus, nextSchedule, optionalDate, uniqueReferences } from '../domain/projects.js';
 import {
@@ -134,6 +134,13 @@ export class PoolService {
       },
       this.ctx.now(),
     );
+  }
+
+  /** A technology's contact person: whole for the admins of the listing organization's subtree, masked (李*) for everyone else, like every contact name. */
+  technologyContactName(technology: TechnologyRecord): string | null {
+    const { contactName } = technology;
+    if (!contactName) return null;
+    return allows(this.ctx.principal, { type: 'pool.readContact', organizationPath: technology.organizationPath }) ? contactName : maskName(contactName);
   }
 
   /** A technology's contact phone: in full (and audited) for the admins of the listing organization's subtree, masked for everyone else. */
