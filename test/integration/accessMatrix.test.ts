@@ -49,7 +49,7 @@ const PERSONAL_SCALAR = /phone|contactname|idnumber|actorid|recordedby/i;
 
 const objectTypes = () => Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
 const isEntity = (t: GraphQLObjectType): boolean => 'id' in t.getFields() || RECORDS.includes(t.name);
-/** An entity, or a connection (or payload-less list wrapper) whose edges hold one. */
+/** An entity, or a connection whose edges' nodes are entities. */
 function returnsEntity(type: GraphQLObjectType): boolean {
   if (isEntity(type)) return true;
   const edges = type.getFields().edges;
@@ -60,9 +60,9 @@ function returnsEntity(type: GraphQLObjectType): boolean {
 }
 
 /**
- * The fields the matrix must cover, from the executable schema: every root field; every field of an
- * entity or scoped record (not payloads, edges or connections, whose parents' rows cover them) that
- * returns an entity or a connection of entities; every personal-data scalar.
+ * The fields the matrix must cover, from the executable schema: every root field; every field that
+ * returns an entity or a connection of entities, except on payloads, edges and connections (the rows of
+ * their mutations and parents cover them); every personal-data scalar.
  */
 function requiredFields(): string[] {
   const out: string[] = [];
@@ -101,7 +101,10 @@ describe('Access matrix: every operation and entity field × every caller (issue
     console.log(`access matrix: ${rows} rows × ${CALLERS.length} callers = ${cells} cells in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
-  /** What must never be in an answer: an ID number anywhere; a whole phone or the row's secret where refused, omitted or masked; an unpublished title for its non-readers. */
+  /**
+   * What must never be in an answer: an ID number anywhere; a whole phone or the row's secret where
+   * refused, omitted or masked; an unpublished need's title for anyone but its readers.
+   */
   function leaks(caller: Caller, outcome: Outcome, raw: string, secret?: string): string[] {
     const found: string[] = [];
     if (raw.includes(w.secrets.idNumber) || ID_NUMBER.test(raw)) found.push('an ID number');
@@ -259,7 +262,8 @@ describe('Access matrix: every operation and entity field × every caller (issue
     }
 
     for (const row of subscriptionRows) {
-      it(`${row.field}${row.variant ? ` (${row.variant})` : ''}: subscribes exactly the callers the table allows, delivers to them only, leaking nothing`, async () => {
+      const name = `${row.field}${row.variant ? ` (${row.variant})` : ''}`;
+      it(`${name}: subscribes exactly the callers the table allows, delivers to them only, leaking nothing`, async () => {
         await w.app.settle(); // what the mutations left on the stream is delivered before anyone subscribes
         const results = await Promise.all(CALLERS.map((c) => subscribeCell(row.query, row.variables(w), c)));
         expect(Object.fromEntries(results.map((r) => [r.caller, r.outcome]))).toEqual(row.expect);

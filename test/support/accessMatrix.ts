@@ -46,6 +46,7 @@ export const CALLERS = [
   /** A partner platform (PARTNER, machine to machine). */
   'partner',
 ] as const;
+/** One caller of the matrix. */
 export type Caller = (typeof CALLERS)[number];
 
 /**
@@ -53,6 +54,7 @@ export type Caller = (typeof CALLERS)[number];
  * lists, null) · clear / masked: a personal-data scalar whole, or masked (or null) · error codes: refused.
  */
 export type Outcome = 'ok' | 'omitted' | 'clear' | 'masked' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'CONFLICT';
+/** A row's outcome for every caller. */
 export type Expectation = Record<Caller, Outcome>;
 
 /** Every caller gets `base` except the overrides; anonymous callers are UNAUTHENTICATED unless overridden. */
@@ -115,11 +117,11 @@ export function idNumber(first17: string): string {
   return first17 + '10X98765432'[sum % 11];
 }
 
-export const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-export const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
-export const ACCEPT = needStep('acceptNeed', 'NeedStepInput');
-export const START = needStep('startNeedService', 'NeedStepInput');
-export const COMPLETE = needStep('completeNeed', 'CompleteNeedInput');
+const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
+const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
+const ACCEPT = needStep('acceptNeed', 'NeedStepInput');
+const START = needStep('startNeedService', 'NeedStepInput');
+const COMPLETE = needStep('completeNeed', 'CompleteNeedInput');
 const CREATE_TEAM = 'mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id version } } }';
 const INVITE = 'mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status } } }';
 const APPLY = 'mutation ($input: ApplyToTeamInput!) { applyToTeam(input: $input) { membership { status } } }';
@@ -271,8 +273,8 @@ export async function seedWorld(app: TestApp): Promise<World> {
       contactPhone: '13866660004',
     })
   ).createTechnology.technology.id as string;
-  const campaign = ok(await app.gql('mutation { createCampaign(input: { name: "矩阵行动", startDate: "2026-09-15" }) { id } }', {}, tree.admin)).createCampaign
-    .id as string;
+  const CREATE_CAMPAIGN = 'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }';
+  const campaign = (await as(tree.admin, CREATE_CAMPAIGN, { name: '矩阵行动', startDate: '2026-09-15' })).createCampaign.id as string;
   await as(own, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }', {
     campaignId: campaign,
     organizationId: tree.liwan,

@@ -90,13 +90,14 @@ const record = (w: World, sel: string) => expert(w, `serviceRecord { participati
 /** Readers of the unpublished need: its requester and the admins of its subtree; lists leave it out for the others. */
 const UNPUBLISHED_IN_LIST = outcomes('omitted', { requester: 'ok', adminOwn: 'ok', adminParent: 'ok', province: 'ok' });
 const UNPUBLISHED_READERS = outcomes('FORBIDDEN', { requester: 'ok', adminOwn: 'ok', adminParent: 'ok', province: 'ok' });
-/** Personal data: whole for the subject's admins (and whoever `clear` adds), masked for the others. */
+/** Personal data: whole for the callers in `clear`, masked for the other readers; the base's refusals stay. */
 const personal = (clear: Caller[], base: Expectation = SIGNED_IN): Expectation =>
   Object.fromEntries(Object.entries(base).map(([c, o]) => [c, o !== 'ok' ? o : clear.includes(c as Caller) ? 'clear' : 'masked'])) as Expectation;
 const ADMINS: Caller[] = ['adminOwn', 'adminParent', 'province'];
 
 // ---- Queries and fields ------------------------------------------------------------------------
 
+/** Queries, entity-returning fields and personal-data scalars. */
 export const readRows: ReadRow[] = [
   // Query
   { field: 'Query.me', query: () => '{ me { kind } }', probe: (d) => d.me, expect: PUBLIC },
@@ -519,6 +520,8 @@ const needAt =
     const { id, version } = await fresh.need(w, status, matched);
     return { id, version, ...extra };
   };
+/** The requester of the need only. */
+const REQUESTER_ONLY = outcomes('FORBIDDEN', { requester: 'ok' });
 const needState = read((id) => `{ need(id: "${id}") { version status } }`);
 const teamState = read((id) => `{ team(id: "${id}") { version members { totalCount } pendingMembers { edges { node { status } } } } }`, 'teamId');
 const activityStepState = read((id) => `{ activity(id: "${id}") { version status } }`);
@@ -538,6 +541,7 @@ const marker = {
   expert: named('矩阵注册'),
 };
 
+/** Every mutation. */
 export const mutationRows: MutationRow[] = [
   // Organizations and teams
   {
@@ -645,9 +649,9 @@ export const mutationRows: MutationRow[] = [
   { field: 'Mutation.declineNeed', input: needAt('DISPATCHED', { reason: '时间冲突' }), state: needState, expect: SELF_ONLY },
   { field: 'Mutation.startNeedService', input: needAt('ACCEPTED'), state: needState, expect: EXPERT_AND_ADMINS },
   { field: 'Mutation.completeNeed', input: needAt('IN_SERVICE', { outcome: '已解决' }), state: needState, expect: EXPERT_AND_ADMINS },
-  { field: 'Mutation.rateNeed', input: needAt('COMPLETED', { stars: 5 }), state: needState, expect: outcomes('FORBIDDEN', { requester: 'ok' }) },
-  { field: 'Mutation.rateNeedDescription', input: needAt('COMPLETED', { stars: 4 }), state: (w, i) => needState(w, i), expect: SELF_ONLY },
-  { field: 'Mutation.withdrawNeed', input: needAt('SUBMITTED', { reason: '不需要了' }), state: needState, expect: outcomes('FORBIDDEN', { requester: 'ok' }) },
+  { field: 'Mutation.rateNeed', input: needAt('COMPLETED', { stars: 5 }), state: needState, expect: REQUESTER_ONLY },
+  { field: 'Mutation.rateNeedDescription', input: needAt('COMPLETED', { stars: 4 }), state: needState, expect: SELF_ONLY },
+  { field: 'Mutation.withdrawNeed', input: needAt('SUBMITTED', { reason: '不需要了' }), state: needState, expect: REQUESTER_ONLY },
   { field: 'Mutation.closeNeed', input: needAt('OPEN', { reason: '重复' }), state: needState, expect: MANAGERS },
 
   // Activities and hours
@@ -812,6 +816,7 @@ export const mutationRows: MutationRow[] = [
 
 // ---- Subscriptions -----------------------------------------------------------------------------
 
+/** Every subscription (and its variants). */
 export const subscriptionRows: SubscriptionRow[] = [
   {
     field: 'Subscription.matchingNeedPosted',
