@@ -28,6 +28,7 @@ export const poolResolvers: Resolvers = {
     organization: (t, _a, ctx) => ctx.services.pools.organizationOf(t),
     domains: (t) => t.domains.map(domainTerm),
     region: (t) => regionOf(t.regionCode),
+    contactName: (t, _a, ctx) => ctx.services.pools.technologyContactName(t),
     contactPhone: (t, _a, ctx) => ctx.services.pools.technologyContactPhone(t),
   },
   Project: {

@@ -15,7 +15,7 @@ import { allows, authorize } from '../auth/policy.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
-import { maskPhone, normalizePhone } from '../domain/personalData.js';
+import { maskName, maskPhone, normalizePhone } from '../domain/personalData.js';
 import { checkTransferModes } from '../domain/technologies.js';
 import { INITIAL_PROJECT_STATUS, checkDateRange, nextProjectStatus, nextSchedule, optionalDate, uniqueReferences } from '../domain/projects.js';
 import {
@@ -134,6 +134,13 @@ export class PoolService {
       },
       this.ctx.now(),
     );
+  }
+
+  /** A technology's contact person: whole for the admins of the listing organization's subtree, masked (李*) for everyone else, like every contact name. */
+  technologyContactName(technology: TechnologyRecord): string | null {
+    const { contactName } = technology;
+    if (!contactName) return null;
+    return allows(this.ctx.principal, { type: 'pool.readContact', organizationPath: technology.organizationPath }) ? contactName : maskName(contactName);
   }
 
   /** A technology's contact phone: in full (and audited) for the admins of the listing organization's subtree, masked for everyone else. */
@@ -342,9 +349,14 @@ export class PoolService {
     return pairing.projectId ? ((await this.ctx.repos.projects.get(pairing.projectId)) ?? null) : null;
   }
 
-  /** Every follow-up of a pairing, in the order recorded. */
-  followUps(pairing: PairingRecord): Promise<PairingFollowUpRecord[]> {
-    return this.ctx.repos.pairings.listFollowUps(pairing.id);
+  /**
+   * Every follow-up of a pairing, in the order recorded. Who recorded it (a user id) is for the admins of
+   * the pairing's organization subtree (`pool.manage`); everyone else reads the visits with `recordedBy` null.
+   */
+  async followUps(pairing: PairingRecord): Promise<PairingFollowUpRecord[]> {
+    const followUps = await this.ctx.repos.pairings.listFollowUps(pairing.id);
+    if (allows(this.ctx.principal, { type: 'pool.manage', organizationPath: pairing.organizationPath })) return followUps;
+    return followUps.map((followUp) => ({ ...followUp, recordedBy: null }));
   }
 
   /** The helped enterprise's own organization, if it has one here. */
