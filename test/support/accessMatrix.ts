@@ -102,6 +102,8 @@ export interface World {
   technology: string;
   campaign: string;
   accessUser: string;
+  /** Each caller's own personal data (its myData holds it in full): not a leak in that caller's answers. */
+  own: Partial<Record<Caller, string[]>>;
   /** Phones and the ID number: never in a refused or masked answer, never in any answer in full unless allowed. */
   secrets: { phones: string[]; idNumber: string };
   /** Titles of unpublished needs: only their readers (requester, adminOwn, adminParent, province) may ever see them. */
@@ -283,6 +285,8 @@ export async function seedWorld(app: TestApp): Promise<World> {
   const NOMINATE = 'mutation ($input: NominateInput!) { nominate(input: $input) { id } }';
   await as(own, NOMINATE, { organizationId: tree.liwan, category: 'PERSON', expertId, citation: '服务百小时' });
   await as(own, NOMINATE, { organizationId: tree.liwan, category: 'TEAM', teamId: team, citation: '先进队伍' });
+  // Liwan's admin reads the subject's phone in full: an audit line in the subject's myData.dataReads.
+  ok(await app.gql(`{ expert(id: "${expertId}") { phone } }`, {}, own));
   const accessUser = 'mx-access-user';
   await as(tree.admin, 'mutation ($input: SetUserAccessInput!) { setUserAccess(input: $input) { access { userId } } }', {
     userId: accessUser,
@@ -295,6 +299,7 @@ export async function seedWorld(app: TestApp): Promise<World> {
     tokens,
     expert: { id: expertId, sub: expertSub, phone, idNumber: id18 },
     otherExpert: { id: otherId },
+    own: { expertSelf: [phone, id18], expertOther: ['13866660002'] },
     team,
     subTeam,
     pendingTeam,
@@ -440,6 +445,19 @@ export const fresh = {
   nomination: async (w: World): Promise<{ id: string; version: number }> => {
     const input = { organizationId: w.tree.liwan, category: 'CASE', caseTitle: `矩阵案例${w.serial()}`, citation: '典型案例' };
     return ok(await w.app.gql('mutation ($input: NominateInput!) { nominate(input: $input) { id version } }', { input }, w.tokens.adminOwn)).nominate;
+  },
+  /**
+   * A stand-in for `caller` when the cell's target is the caller itself (deleteMyAccount): a new requester,
+   * or a new expert registered in the caller's organization, with a token of the same roles.
+   */
+  standIn: async (w: World, caller: Caller): Promise<string> => {
+    const sub = `mx-stand-in-${w.serial()}`;
+    if (caller !== 'expertSelf' && caller !== 'expertOther') return w.app.token({ roles: ['REQUESTER'], sub });
+    const organizationId = caller === 'expertSelf' ? w.tree.liwan : w.tree.shenzhen;
+    const input = makeExpertInput({ name: '替身专家', organizationId, regionCode: caller === 'expertSelf' ? '440103' : '440304' });
+    const token = await w.app.token({ roles: ['EXPERT'], sub });
+    const id = ok(await w.app.gql(REGISTER_EXPERT, { input }, token)).registerExpert.expert.id as string;
+    return w.app.token({ roles: ['EXPERT'], sub, expert: id });
   },
   campaign: async (w: World): Promise<string> => {
     const input = { name: `矩阵临时行动${w.serial()}`, startDate: '2026-09-15' };

@@ -45,6 +45,11 @@ export interface MutationRow {
   expect: Expectation;
   /** Run alone, its allowed cells one by one: its cells (and its targets) change the subject expert's memberships or version. */
   exclusive?: boolean;
+  /**
+   * The token of an allowed cell, when the mutation's target is its caller (deleteMyAccount): a stand-in of
+   * the same kind, so the world's callers survive the row.
+   */
+  standIn?: (w: World, caller: Caller) => Promise<string>;
 }
 
 /** The subscription row(s): subscribe over the WebSocket protocol; stored (ok) or refused. */
@@ -85,6 +90,13 @@ const report = (w: World, sel: string) => `{ quarterlyReport(organizationId: "${
 const nominations = (w: World, sel: string) => `{ nominations(organizationId: "${w.tree.liwan}", first: 100) { edges { node { id category ${sel} } } } }`;
 const plan = (w: World, sel: string) => org(w.tree.liwan, `plan(campaignId: "${w.campaign}") { ${sel} }`);
 const matched = (w: World, sel: string) => expert(w, `matchedNeeds(first: 100) { edges { node { ${sel} } } }`);
+
+/** myData: every signed-in person reads its own (partners have none), so only the subject expert finds itself in it. */
+const MY_DATA = outcomes('omitted', { expertSelf: 'ok', partner: 'FORBIDDEN' });
+/** A personal-data scalar of myData: the subject's in full for the subject, nobody else's answer holds it. */
+const MY_DATA_SECRET = outcomes('masked', { expertSelf: 'clear', partner: 'FORBIDDEN' });
+/** Users who may not erase themselves (admins, a partner): their access records stay as they were. */
+const REFUSED_ERASERS = ['mx-admin-liwan', 'mx-admin-guangzhou', 'mx-admin-shamian', 'mx-admin-shenzhen', 'mx-partner'];
 const record = (w: World, sel: string) => expert(w, `serviceRecord { participations { ${sel} } }`);
 
 /** Readers of the unpublished need: its requester and the admins of its subtree; lists leave it out for the others. */
@@ -498,6 +510,76 @@ export const readRows: ReadRow[] = [
     probe: (d, w) => find(d.workstation?.visits, w.activity),
     expect: SIGNED_IN,
   },
+
+  // The signed-in person's own data (PIPL): each caller gets its own, so only the subject finds the subject in it.
+  {
+    field: 'Query.myData',
+    query: () => '{ myData { account { userId } } }',
+    probe: (d, w) => (d.myData?.account?.userId === w.expert.sub ? d.myData.account : undefined),
+    expect: MY_DATA,
+  },
+  {
+    field: 'MyExpertProfile.expert',
+    query: () => '{ myData { expertProfile { expert { id } } } }',
+    probe: (d, w) => (d.myData?.expertProfile?.expert?.id === w.expert.id ? d.myData.expertProfile.expert : undefined),
+    expect: MY_DATA,
+  },
+  {
+    field: 'MyExpertProfile.phone',
+    query: () => '{ myData { expertProfile { expert { id } phone } } }',
+    probe: (d, w) => (d.myData?.expertProfile?.expert?.id === w.expert.id ? d.myData.expertProfile.phone : null),
+    secret: (w) => w.expert.phone,
+    expect: MY_DATA_SECRET,
+  },
+  {
+    field: 'MyExpertProfile.idNumber',
+    query: () => '{ myData { expertProfile { expert { id } idNumber } } }',
+    probe: (d, w) => (d.myData?.expertProfile?.expert?.id === w.expert.id ? d.myData.expertProfile.idNumber : null),
+    secret: (w) => w.expert.idNumber,
+    expect: MY_DATA_SECRET,
+  },
+  {
+    field: 'MyAccount.organization',
+    query: () => '{ myData { account { organization { id } } } }',
+    probe: (d, w) => (d.myData?.account?.organization?.id === w.tree.liwan ? d.myData.account.organization : undefined),
+    expect: { ...MY_DATA, expertSelf: 'omitted', adminOwn: 'ok' },
+  },
+  {
+    field: 'MyData.teamMemberships',
+    query: () => '{ myData { teamMemberships(first: 50) { edges { node { team { id } } } } } }',
+    probe: (d, w) => nodes(d.myData?.teamMemberships).find((m) => m.team?.id === w.team),
+    expect: MY_DATA,
+  },
+  {
+    field: 'MyData.pendingMemberships',
+    query: () => '{ myData { pendingMemberships(first: 50) { edges { node { team { id } } } } } }',
+    probe: (d, w) => nodes(d.myData?.pendingMemberships).find((m) => m.team?.id === w.pendingTeam),
+    expect: MY_DATA,
+  },
+  {
+    field: 'MyData.participations',
+    query: () => '{ myData { participations(first: 50) { edges { node { activity { id } } } } } }',
+    probe: (d, w) => nodes(d.myData?.participations).find((p) => p.activity?.id === w.activity),
+    expect: MY_DATA,
+  },
+  {
+    field: 'MyMatch.need',
+    query: () => '{ myData { inbox(first: 50) { edges { node { need { id } } } } } }',
+    probe: (d, w) => nodes(d.myData?.inbox).find((m) => m.need?.id === w.needOpen.id),
+    expect: MY_DATA,
+  },
+  {
+    field: 'MyData.needsPosted',
+    query: () => '{ myData { needsPosted(first: 50) { edges { node { id } } } } }',
+    probe: (d, w) => find(d.myData?.needsPosted, w.needSubmitted.id),
+    expect: { ...MY_DATA, expertSelf: 'omitted', requester: 'ok' },
+  },
+  {
+    field: 'PersonalDataRead.readerOrganization',
+    query: () => '{ myData { dataReads(first: 50) { edges { node { readerOrganization { id } } } } } }',
+    probe: (d, w) => nodes(d.myData?.dataReads).find((r) => r.readerOrganization?.id === w.tree.liwan),
+    expect: MY_DATA,
+  },
 ];
 
 // ---- Mutations ---------------------------------------------------------------------------------
@@ -811,6 +893,14 @@ export const mutationRows: MutationRow[] = [
     input: async (w) => ({ pairingId: (await fresh.pairing(w)).id, date: '2026-11-03', outcome: '回访' }),
     state: read((id) => `{ pairing(id: "${id}") { version followUps { outcome } } }`, 'pairingId'),
     expect: MANAGERS,
+  },
+  {
+    field: 'Mutation.deleteMyAccount',
+    input: async () => ({ confirm: 'DELETE MY ACCOUNT' }),
+    // The refused callers keep their access (read as the province); the allowed ones erase a stand-in of their kind.
+    state: async (w) => Promise.all(REFUSED_ERASERS.map((sub) => asProvince(w, `{ userAccess(userId: "${sub}") { disabled revokedRoles } }`))),
+    expect: outcomes('FORBIDDEN', { anonymous: 'UNAUTHENTICATED', requester: 'ok', otherRequester: 'ok', expertSelf: 'ok', expertOther: 'ok' }),
+    standIn: fresh.standIn,
   },
 ];
 
