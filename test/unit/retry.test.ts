@@ -49,10 +49,12 @@ describe('Function: retryOnConcurrentChange', () => {
     });
   });
 
-  it('gives up after the given number of attempts, throwing the last conflict', async () => {
+  it('gives up after the given number of attempts with a retryable CONFLICT that names no field (the input was not stale)', async () => {
     const last = staleVersion(5, 6, 'expert');
     const s = scripted([staleVersion(1, 2), staleVersion(2, 3), staleVersion(3, 4), staleVersion(4, 5), last, staleVersion(6, 7)]);
-    await expect(retryOnConcurrentChange(s.run, { attempts: 5, baseDelayMs: 10, sleep: s.sleep })).rejects.toBe(last);
+    const error = await retryOnConcurrentChange(s.run, { attempts: 5, baseDelayMs: 10, sleep: s.sleep }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: ErrorCode.CONFLICT, field: undefined, retryable: true, cause: last });
     expect(s.calls).toEqual([1, 2, 3, 4, 5]);
   });
 
