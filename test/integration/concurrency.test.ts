@@ -126,6 +126,26 @@ describe('Concurrency: parallel requests take effect once', () => {
     expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
   });
 
+  it('never signs up more volunteers than the capacity: 8 parallel sign-ups to 5 places let 5 in, the others are CONFLICT on activityId', async () => {
+    for (let i = experts.length; i < 8; i += 1) {
+      const sub = `user-race-${i}`;
+      const id = ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput() }, await app.token({ roles: ['EXPERT'], sub }))).registerExpert.expert
+        .id as string;
+      experts.push({ id, token: await app.token({ roles: ['EXPERT'], sub, expert: id }) });
+    }
+    const activityId = ok(await app.gql(CREATE_ACTIVITY, { input: makeActivityInput(tree.liwan, { capacity: 5 }) }, tree.admin)).createActivity.activity.id;
+    const results = await Promise.all(experts.map((e) => app.gql(SIGN_UP, { input: { activityId } }, e.token)));
+    expect(tally(results)).toEqual({ ok: 5, refused: Array.from({ length: 3 }, () => ({ code: 'CONFLICT', field: 'activityId' })) });
+    expect(results.find((r) => r.errors)?.errors?.[0]?.message).toBe('The activity is full (5 volunteers)');
+    const activity = ok(await app.gql(`{ activity(id: "${activityId}") { capacity participants { expert { id } } } }`, {}, tree.admin)).activity;
+    expect(activity.capacity).toBe(5);
+    expect(activity.participants).toHaveLength(5);
+    // A volunteer signed up already hears so, even when the activity is full.
+    const signedUp = experts[results.findIndex((r) => !r.errors)] as { id: string; token: string };
+    expect(errorOf(await app.gql(SIGN_UP, { input: { activityId } }, signedUp.token))).toEqual({ code: 'CONFLICT', field: 'expertId' });
+    expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
+  });
+
   it('signs a volunteer up once when the same sign-up arrives 5 times in parallel', async () => {
     const activityId = ok(await app.gql(CREATE_ACTIVITY, { input: makeActivityInput(tree.liwan) }, tree.admin)).createActivity.activity.id;
     const expert = experts[0] as { id: string; token: string };

@@ -52,7 +52,7 @@ describe('Test support: checkConsistency', () => {
     teamId = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.shenzhen, name: '深圳队', actions: ['POPULAR_SCIENCE'] } }, tree.admin)).createTeam
       .team.id;
     await addMember(app, teamId, expertId, tree.admin, token);
-    activityId = ok(await app.gql(CREATE_ACTIVITY, { input: makeActivityInput(tree.liwan) }, tree.admin)).createActivity.activity.id;
+    activityId = ok(await app.gql(CREATE_ACTIVITY, { input: makeActivityInput(tree.liwan, { capacity: 3 }) }, tree.admin)).createActivity.activity.id;
     ok(await app.gql(SIGN_UP, { input: { activityId, expertId } }, tree.admin));
   });
 
@@ -110,6 +110,16 @@ describe('Test support: checkConsistency', () => {
       expect.stringMatching(/^EXPERT scope \[.*\] is not its organizations' and teams' \[.*\]$/),
     ]);
     await put(expert);
+  });
+
+  it("reports a sign-up that did not count on its activity's counter, and sign-ups over the capacity", async () => {
+    const activity = await find((i) => i.PK === `ACTIVITY#${activityId}` && i.SK === '#ACTIVITY');
+    expect(activity).toMatchObject({ capacity: 3, signedUpCount: 1 });
+    await put({ ...activity, signedUpCount: 0 });
+    expect(await violations()).toEqual([{ entity: 'PARTICIPATION', id: activityId, problem: 'signedUpCount is 0, 1 volunteers signed up' }]);
+    await put({ ...activity, capacity: 0, signedUpCount: 1 });
+    expect(await violations()).toEqual([{ entity: 'PARTICIPATION', id: activityId, problem: '1 volunteers signed up, over the capacity of 0' }]);
+    await put(activity);
   });
 
   it('reports a participation that does not agree with its activity', async () => {

@@ -216,7 +216,7 @@ describe('Faults: a killed database (SIGKILL) restarted on its data directory', 
     // Participations: a new activity, started; experts sign up and check in.
     const participations = async () => {
       while (!stopped) {
-        const created = await call('createActivity', CREATE_ACTIVITY, makeActivityInput(tree.liwan, { title: '断电活动' }), tree.admin);
+        const created = await call('createActivity', CREATE_ACTIVITY, makeActivityInput(tree.liwan, { title: '断电活动', capacity: 3 }), tree.admin);
         if (created.errors) continue;
         const activity = created.data?.createActivity.activity as { id: string; version: number };
         if ((await call('startActivity', START_ACTIVITY, { id: activity.id, version: activity.version }, tree.admin)).errors) continue;
@@ -229,14 +229,16 @@ describe('Faults: a killed database (SIGKILL) restarted on its data directory', 
     };
     const probe = () => app.gql(ORGANIZATION);
     const KINDS = ['submitNeed', 'reviewNeed', 'inviteTeamMember', 'respondToTeamInvitation', 'createActivity', 'signUpActivity'];
-    /** Waits (at most 30 s on a busy machine) until writes of every kind have succeeded since `since`. */
-    const everyKindSucceeded = async (since: number) => {
-      const done = () => KINDS.every((op) => outcomes.some((o) => o.op === op && o.startedAt >= since && !o.codes.length));
+    /** Waits (at most 30 s on a busy machine) until writes of every kind, and at least `count` in all, have succeeded since `since`. */
+    const everyKindSucceeded = async (since: number, count = 0) => {
+      const succeeded = () => outcomes.filter((o) => o.startedAt >= since && !o.codes.length);
+      const done = () => succeeded().length >= count && KINDS.every((op) => succeeded().some((o) => o.op === op));
       for (const deadline = Date.now() + 30_000; !done() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
     };
     const writers = Promise.all([needs(0), needs(1), memberships(), participations()]);
     try {
-      await everyKindSucceeded(0);
+      // A steady stream first: the kill comes amid writes of every kind.
+      await everyKindSucceeded(0, 40);
       const pid = dynamo.process.pid as number;
       const exited = new Promise((r) => dynamo.process.once('exit', r));
       process.kill(pid, 'SIGKILL');

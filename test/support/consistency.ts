@@ -66,8 +66,9 @@ const countBy = <T>(xs: readonly T[], key: (x: T) => string[]) => {
  *   is a member of, its scope is its own organization path plus its teams' paths, and each team's member
  *   counter is its number of member items.
  * - Participations: each belongs to an existing activity and expert, carries the activity's organization and
- *   start (its service-record keys too), a check-out follows a check-in; completed activities' figures are in
- *   their organizations' quarterly and all-time counters.
+ *   start (its service-record keys too), a check-out follows a check-in; an activity with a capacity counts its
+ *   sign-ups and has no more than the capacity; completed activities' figures are in their organizations'
+ *   quarterly and all-time counters.
  */
 export function findViolations(items: readonly Item[]): Violation[] {
   const violations: Violation[] = [];
@@ -165,6 +166,14 @@ export function findViolations(items: readonly Item[]): Violation[] {
     const gsi = serviceRecordGsi1(p.expertId, p.activityStartAt, p.activityId);
     if (p.GSI1PK !== gsi.GSI1PK || p.GSI1SK !== gsi.GSI1SK) report('PARTICIPATION', id, "its GSI1 keys do not list it in the expert's service record");
     if (p.checkOutAt && !p.checkInAt) report('PARTICIPATION', id, 'checked out without a check-in');
+  }
+  const signedUp = countBy(participations, (p) => [p.activityId]);
+  for (const activity of activities.filter((a) => a.capacity != null)) {
+    const count = signedUp.get(activity.id) ?? 0;
+    if (activity.signedUpCount !== count)
+      report('PARTICIPATION', activity.id, `signedUpCount is ${String(activity.signedUpCount)}, ${count} volunteers signed up`);
+    if (count > (activity.capacity as number))
+      report('PARTICIPATION', activity.id, `${count} volunteers signed up, over the capacity of ${String(activity.capacity)}`);
   }
   const expected = new Map<string, Record<string, number>>();
   for (const activity of activities.filter((a) => a.status === 'COMPLETED')) {
