@@ -263,6 +263,10 @@ export class KezhiStack extends Stack {
         [
           new GraphWidget({ title: 'HTTP API 5xx and p99 latency', left: [http5xx], right: [httpP99] }),
           new GraphWidget({ title: 'GraphQL internal and unavailable errors', left: [internalErrors, unavailableErrors] }),
+          new GraphWidget({
+            title: 'WebSocket and delivery internal and unavailable errors',
+            left: realtime.flatMap(({ service }) => [apiErrors('InternalErrors', service), apiErrors('UnavailableErrors', service)]),
+          }),
           new GraphWidget({ title: 'DynamoDB throttled requests', left: [throttled] }),
           new GraphWidget({ title: 'DynamoDB system errors', left: [systemErrors] }),
         ],

@@ -102,8 +102,10 @@ export interface StreamPollerOptions {
   tableName: string;
   handler: StreamHandler;
   intervalMs?: number;
-  /** Records given up on, and the first failure of a streak of failed polls (one call per streak). */
+  /** Records given up on (unless `onSkipped` is given), and the first failure of a streak of failed polls (one call per streak). */
   onError?: (error: unknown) => void;
+  /** Records given up on after MAX_ATTEMPTS (by default `onError`). */
+  onSkipped?: (error: Error) => void;
   /** The end of a streak of failed polls, with how many failed. */
   onRecovered?: (failures: number) => void;
   /** The longest wait between polls while they fail (default MAX_BACKOFF_MS). */
@@ -165,7 +167,8 @@ export function createStreamPoller(options: StreamPollerOptions) {
       const first = pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
       if (attempt >= MAX_ATTEMPTS) {
         const cause = thrown === undefined ? '' : ` (the handler threw ${oneLine(thrown)})`;
-        options.onError?.(new Error(`stream records failed ${MAX_ATTEMPTS} times and were skipped: ${[...failed].join(', ')}${cause}`));
+        const skipped = new Error(`stream records failed ${MAX_ATTEMPTS} times and were skipped: ${[...failed].join(', ')}${cause}`);
+        (options.onSkipped ?? options.onError)?.(skipped);
         return;
       }
       pending = pending.slice(Math.max(first, 0));
