@@ -190,7 +190,9 @@ describe('Property: malformed operations, variables and bodies', () => {
       { numRuns: 1200, seed: Number(process.env.FUZZ_SEED ?? 20261129), endOnFailure: true },
     );
     expect(cases).toBeGreaterThanOrEqual(1000);
-    console.info(`malformed requests: ${cases} cases; seeded personal data came back masked ${reached.masked} times, whole (to the admin) ${reached.whole} times`);
+    console.info(
+      `malformed requests: ${cases} cases; seeded personal data came back masked ${reached.masked} times, whole (to the admin) ${reached.whole} times`,
+    );
     expect(reached.masked).toBeGreaterThan(0);
     expect(reached.whole).toBeGreaterThan(0);
     expect(app.logs.filter((l) => l.includes('"level":"ERROR"'))).toEqual([]);
