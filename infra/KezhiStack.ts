@@ -233,13 +233,23 @@ export class KezhiStack extends Stack {
       period: Duration.minutes(5),
     });
     // Errors the API answers with HTTP 200 (masked internal errors, a partially failed database): the GraphQL
-    // function's EMF metrics under the service dimension alone (functions/lib/server.ts).
-    const apiErrors = (metricName: string) =>
-      new Metric({ namespace: 'Kezhi', metricName, dimensionsMap: { service: ServiceName.graphql }, statistic: 'Sum', period: Duration.minutes(5) });
+    // function's EMF metrics under the service dimension alone (functions/lib/server.ts); the same metrics of the
+    // WebSocket path (functions/lib/realtime/subscriptions.ts): subscribe and message errors in the subscriptions
+    // function, failed deliveries in the streams function.
+    const apiErrors = (metricName: string, service: ServiceName = ServiceName.graphql) =>
+      new Metric({ namespace: 'Kezhi', metricName, dimensionsMap: { service }, statistic: 'Sum', period: Duration.minutes(5) });
     const internalErrors = apiErrors('InternalErrors');
     const unavailableErrors = apiErrors('UnavailableErrors');
     alarm('GraphqlInternalErrors', internalErrors, 1, 'GraphQL INTERNAL_SERVER_ERROR answers (masked errors: a bug or an unexpected fault)');
     alarm('GraphqlUnavailableErrors', unavailableErrors, 5, 'GraphQL SERVICE_UNAVAILABLE answers (the database timed out or failed)');
+    const realtime = [
+      { id: 'Subscriptions', service: ServiceName.subscriptions, what: 'WebSocket subscribe and message' },
+      { id: 'Deliveries', service: ServiceName.streams, what: 'subscription delivery' },
+    ] as const;
+    for (const { id, service, what } of realtime) {
+      alarm(`${id}InternalErrors`, apiErrors('InternalErrors', service), 1, `Masked internal errors of ${what} (a bug or an unexpected fault)`);
+      alarm(`${id}UnavailableErrors`, apiErrors('UnavailableErrors', service), 5, `SERVICE_UNAVAILABLE errors of ${what} (the database timed out or failed)`);
+    }
     alarm('TableThrottles', throttled, 1, 'DynamoDB throttled requests');
     alarm('TableSystemErrors', systemErrors, 1, 'DynamoDB system errors');
 
@@ -253,6 +263,10 @@ export class KezhiStack extends Stack {
         [
           new GraphWidget({ title: 'HTTP API 5xx and p99 latency', left: [http5xx], right: [httpP99] }),
           new GraphWidget({ title: 'GraphQL internal and unavailable errors', left: [internalErrors, unavailableErrors] }),
+          new GraphWidget({
+            title: 'WebSocket and delivery internal and unavailable errors',
+            left: realtime.flatMap(({ service }) => [apiErrors('InternalErrors', service), apiErrors('UnavailableErrors', service)]),
+          }),
           new GraphWidget({ title: 'DynamoDB throttled requests', left: [throttled] }),
           new GraphWidget({ title: 'DynamoDB system errors', left: [systemErrors] }),
         ],

@@ -75,7 +75,7 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
         if (error instanceof AppError) {
           // A database that fails while the principal is loaded is the service's fault, not the token's.
           const status = error.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : error.code === ErrorCode.FORBIDDEN ? 403 : 401;
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
+          throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.retryable && { retryable: true }), http: { status } } });
         }
         throw error;
       }

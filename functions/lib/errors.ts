@@ -100,7 +100,9 @@ export function createFormatError(logger: ErrorLogger): FormatError {
         ? (APOLLO_UNCODED[formatted.message] ?? ErrorCode.INTERNAL_SERVER_ERROR)
         : formatted.extensions?.code;
     if (!path && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return { message: formatted.message, ...(locations && { locations }), extensions: { code } };
+      // `retryable` stays: a database that failed while the request's principal was loaded (app.ts) is worth a retry.
+      const retryable = formatted.extensions?.retryable === true;
+      return { message: formatted.message, ...(locations && { locations }), extensions: { code, ...(retryable && { retryable }) } };
     }
     logger.error('unexpected error', { error: original, path });
     return { message: 'Internal server error', ...(path && { path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { configFromEnv, createDeps } from '../lib/app.js';
 import { ServiceName, createLogger } from '../lib/logging.js';
 import { createApiGatewayGateway } from '../lib/realtime/gateway.js';
@@ -5,6 +6,9 @@ import { createSubscriptionService } from '../lib/realtime/subscriptions.js';
 import { createNeedStreamProcessor } from '../lib/streams/needStream.js';
 
 const deps = createDeps(configFromEnv(), createLogger(ServiceName.streams));
+// Failed and masked deliveries counted as on the HTTP path, under this function's service (the stack alarms on them).
+const metrics = new Metrics({ namespace: 'Kezhi', serviceName: ServiceName.streams });
+const subscriptions = createSubscriptionService(deps, createApiGatewayGateway(process.env.WEBSOCKET_ENDPOINT ?? ''), undefined, undefined, metrics);
 
 /** Table stream → matching and fan-out to subscribers, reporting partial batch failures. */
-export const handler = createNeedStreamProcessor(deps, createSubscriptionService(deps, createApiGatewayGateway(process.env.WEBSOCKET_ENDPOINT ?? '')));
+export const handler = createNeedStreamProcessor(deps, subscriptions);

@@ -84,6 +84,7 @@ try {
     intervalMs: Number(process.env.STREAM_POLL_MS ?? 100),
     // One line per failure streak (the poller backs off meanwhile), not a stack trace every poll.
     onError: (error) => console.error(`stream poller: ${oneLine(error)} (backing off up to ${MAX_BACKOFF_MS / 1000} s until it recovers)`),
+    onSkipped: (error) => console.error(`stream poller: ${error.message}`),
     onRecovered: (failures) => console.error(`stream poller: recovered after ${failures} failed polls`),
     invoke,
   });

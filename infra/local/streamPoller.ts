@@ -13,7 +13,10 @@ import { direct, lambdaContext, type Invoke } from './invocation.js';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
-/** How often a failed record is retried before it is logged and skipped (Lambda's on-failure destination). */
+/**
+ * How often a failed record (or a batch whose handler threw) is tried before it is logged and skipped
+ * (Lambda's on-failure destination): a poison record neither blocks its shard nor is retried without bound.
+ */
 const MAX_ATTEMPTS = 3;
 
 /** A stream record from GetRecords in the shape Lambda hands to a function. */
@@ -99,8 +102,10 @@ export interface StreamPollerOptions {
   tableName: string;
   handler: StreamHandler;
   intervalMs?: number;
-  /** Records given up on, and the first failure of a streak of failed polls (one call per streak). */
+  /** Records given up on (unless `onSkipped` is given), and the first failure of a streak of failed polls (one call per streak). */
   onError?: (error: unknown) => void;
+  /** Records given up on after MAX_ATTEMPTS (by default `onError`). */
+  onSkipped?: (error: Error) => void;
   /** The end of a streak of failed polls, with how many failed. */
   onRecovered?: (failures: number) => void;
   /** The longest wait between polls while they fail (default MAX_BACKOFF_MS). */
@@ -147,13 +152,23 @@ export function createStreamPoller(options: StreamPollerOptions) {
     let pending = records;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const context = lambdaContext('kezhi-streams-local');
-      const response = await (options.invoke ?? direct)(context, () => options.handler({ Records: pending }, context));
-      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      const batch = pending;
+      let thrown: unknown;
+      // A handler that throws failed the whole batch: Lambda retries all of it (the iterator has moved on, so it must not be lost).
+      const failed = await (options.invoke ?? direct)(context, () => options.handler({ Records: batch }, context)).then(
+        (response) => new Set(response.batchItemFailures.map((f) => f.itemIdentifier)),
+        (error: unknown) => {
+          thrown = error;
+          return new Set(batch.map((r) => r.dynamodb?.SequenceNumber ?? ''));
+        },
+      );
       if (failed.size === 0) return;
       // As with ReportBatchItemFailures: retry from the first failed record on.
       const first = pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
       if (attempt >= MAX_ATTEMPTS) {
-        options.onError?.(new Error(`stream records failed ${MAX_ATTEMPTS} times and were skipped: ${[...failed].join(', ')}`));
+        const cause = thrown === undefined ? '' : ` (the handler threw ${oneLine(thrown)})`;
+        const skipped = new Error(`stream records failed ${MAX_ATTEMPTS} times and were skipped: ${[...failed].join(', ')}${cause}`);
+        (options.onSkipped ?? options.onError)?.(skipped);
         return;
       }
       pending = pending.slice(Math.max(first, 0));

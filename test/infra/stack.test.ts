@@ -213,6 +213,31 @@ describe('KezhiStack', () => {
       expect(graphql?.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'Kezhi', POWERTOOLS_SERVICE_NAME: ServiceName.graphql });
     });
 
+    it('alarms on the same metrics of the WebSocket path: subscribe and message errors (subscriptions function) and failed deliveries (streams function)', () => {
+      for (const service of [ServiceName.subscriptions, ServiceName.streams]) {
+        for (const [metricName, threshold] of [
+          ['InternalErrors', 1],
+          ['UnavailableErrors', 5],
+        ] as const) {
+          template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+            Namespace: 'Kezhi',
+            MetricName: metricName,
+            Dimensions: [{ Name: 'service', Value: service }],
+            Statistic: 'Sum',
+            Period: 300,
+            Threshold: threshold,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+          });
+        }
+        // The functions publish under that namespace and service (functions/subscriptions and functions/streams handler.ts).
+        const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+          (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+        );
+        expect(fn?.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'Kezhi' });
+      }
+    });
+
     it('outputs the URLs, the user pool and the client ids', () => {
       for (const name of ['GraphqlUrl', 'WebSocketUrl', 'UserPoolId', 'AppClientId', 'PartnerClientIds']) expect(template.findOutputs(name)).not.toEqual({});
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTIVITY_STATUSES,
   ACTIVITY_STEPS,
+  checkActivityCapacity,
   checkManualHours,
   checkOutHours,
   checkSchedule,
@@ -117,5 +118,24 @@ describe('Function: checkManualHours', () => {
 
   it.each([-0.5, 0.25, 1.2, 24.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %s h, naming hours', (hours) => {
     expect(outcome(() => checkManualHours(hours))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'hours' });
+  });
+});
+
+describe('Function: checkActivityCapacity', () => {
+  it('takes no capacity as no limit and a whole number of 1 or more as the limit', () => {
+    expect(checkActivityCapacity(undefined)).toBeNull();
+    expect(checkActivityCapacity(null)).toBeNull();
+    expect(checkActivityCapacity(1)).toBe(1);
+    expect(checkActivityCapacity(200)).toBe(200);
+  });
+
+  it('refuses 0, negative and fractional capacities on the capacity field', () => {
+    for (const capacity of [0, -3, 2.5, Number.NaN]) {
+      expect(outcome(() => checkActivityCapacity(capacity))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'capacity',
+        message: 'capacity must be 1 or more (omit it for no limit)',
+      });
+    }
   });
 });

@@ -56,3 +56,10 @@ export function checkManualHours(hours: number): number {
   if (!Number.isFinite(hours) || hours < 0 || hours > 24 || (hours * 2) % 1 !== 0) throw badInput('hours', 'hours must be 0–24 in half hours');
   return hours;
 }
+
+/** An activity's capacity: absent (no limit) or a whole number of volunteers, 1 or more (BAD_USER_INPUT on `capacity`). */
+export function checkActivityCapacity(capacity: number | null | undefined): number | null {
+  if (capacity === null || capacity === undefined) return null;
+  if (!Number.isInteger(capacity) || capacity < 1) throw badInput('capacity', 'capacity must be 1 or more (omit it for no limit)');
+  return capacity;
+}

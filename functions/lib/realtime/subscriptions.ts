@@ -3,6 +3,7 @@ import { Kind, OperationTypeNode, execute, getArgumentValues, getOperationAST, p
 import type { DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
 import type { APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { AppError, ErrorCode, createFormatError, formatRaised } from '../errors.js';
 import { decide as decideAccess, matchAudience } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
@@ -35,6 +36,45 @@ const now = () => Math.floor(Date.now() / 1000);
 /** The better of two matches for one subscriber: the higher score, then the better rank. */
 const better = (a: NeedMatchRecord, b: NeedMatchRecord) => (b.score > a.score || (b.score === a.score && b.rank < a.rank) ? b : a);
 
+/** The errors one invocation masked (INTERNAL_SERVER_ERROR) or answered as unavailable (SERVICE_UNAVAILABLE). */
+interface ErrorTally {
+  internal: number;
+  unavailable: number;
+}
+
+/** Counts the errors sent to a client by their code. */
+function tallyFormatted(tally: ErrorTally, errors: readonly GraphQLFormattedError[]): void {
+  for (const e of errors) {
+    if (e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) tally.internal += 1;
+    if (e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) tally.unavailable += 1;
+  }
+}
+
+/** Counts an error raised past the protocol: a failing database is unavailable, anything else internal. */
+function tallyRaised(tally: ErrorTally, error: unknown): void {
+  if (error instanceof AppError && error.code === ErrorCode.SERVICE_UNAVAILABLE) tally.unavailable += 1;
+  else tally.internal += 1;
+}
+
+/**
+ * Publishes the HTTP API's error metrics (server.ts: InternalErrors, UnavailableErrors) for one invocation, under the
+ * function's service dimension alone (what the alarms watch); nothing when there was nothing to count.
+ */
+function publishErrorMetrics(metrics: Metrics | undefined, tally: ErrorTally): void {
+  if (!metrics || (tally.internal === 0 && tally.unavailable === 0)) return;
+  metrics.addMetric('InternalErrors', MetricUnit.Count, tally.internal);
+  metrics.addMetric('UnavailableErrors', MetricUnit.Count, tally.unavailable);
+  metrics.publishStoredMetrics();
+}
+
+/** Some deliveries of a publication failed (each counted already); the stream record is retried. */
+class DeliveriesFailed extends AggregateError {
+  constructor(failures: unknown[]) {
+    super(failures, `${failures.length} deliveries failed`);
+    this.name = 'DeliveriesFailed';
+  }
+}
+
 /** Resolves with `run`'s result, or with `onTimeout`'s after `ms` (the run goes on, but its Store calls are refused by then). */
 function withDeadline<T>(run: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -48,12 +88,15 @@ function withDeadline<T>(run: Promise<T>, ms: number, onTimeout: () => T): Promi
  * through the gateway, so API Gateway and the local runner share this code. Documents are checked and
  * executed against the same executable schema, limits and error formatting as the HTTP API, and each
  * delivery within `limits` (budget.ts): an estimated cost checked at subscribe, requests and time at delivery.
+ * Masked and unavailable errors (answered to a subscribe, failing a message or a delivery) count in `metrics`
+ * as on the HTTP path, under the service of the function that runs the code (subscriptions, or streams for deliveries).
  */
 export function createSubscriptionService(
   deps: AppDeps,
   gateway: ConnectionGateway,
   schema: GraphQLSchema = executableSchema(),
   limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
+  metrics?: Metrics,
 ) {
   const connections = new ConnectionRepository(deps.store);
   const formatError = createFormatError(deps.logger);
@@ -73,7 +116,8 @@ export function createSubscriptionService(
       try {
         principal = await createRepositories(deps.store).access.effective(await deps.verifier.principalFor(authorization));
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        // A refused token is Forbidden; a failing database is not the client's fault (counted as unavailable, see route).
+        if (!(error instanceof AppError) || error.code === ErrorCode.SERVICE_UNAVAILABLE) throw error;
       }
     }
     await connections.markInit(connectionId, principal, principal?.expiresAt ?? null);
@@ -167,7 +211,7 @@ export function createSubscriptionService(
     await connections.deleteSubscription(sub.connectionId, sub.subscriptionId);
   }
 
-  async function onMessage(connectionId: string, raw: string, requestId: string): Promise<void> {
+  async function onMessage(connectionId: string, raw: string, requestId: string, tally: ErrorTally): Promise<void> {
     const connection = await connections.getConnection(connectionId);
     if (!connection) return gateway.close(connectionId, CloseCode.Forbidden, 'Unknown connection');
     const decision = decide({ initReceived: connection.initReceived, acknowledged: connection.acknowledged }, raw);
@@ -187,7 +231,10 @@ export function createSubscriptionService(
         const principal = await createRepositories(deps.store).access.effective(connection.principal as Principal);
         if (!principal) return refuseDisabled(connectionId);
         const prepared = await prepare(connectionId, decision.id, decision.payload, principal, requestId);
-        if (Array.isArray(prepared)) return gateway.send(connectionId, errorMessage(decision.id, prepared));
+        if (Array.isArray(prepared)) {
+          tallyFormatted(tally, prepared);
+          return gateway.send(connectionId, errorMessage(decision.id, prepared));
+        }
         if (!(await connections.putSubscription(prepared)))
           return gateway.close(connectionId, CloseCode.SubscriberAlreadyExists, `Subscriber for ${decision.id} already exists`);
         return;
@@ -197,7 +244,7 @@ export function createSubscriptionService(
     }
   }
 
-  async function route(event: WebSocketEvent, requestId: string): Promise<APIGatewayProxyResultV2> {
+  async function route(event: WebSocketEvent, requestId: string, tally: ErrorTally): Promise<APIGatewayProxyResultV2> {
     const { routeKey, connectionId } = event.requestContext;
     try {
       if (routeKey === '$connect') return await onConnect(event);
@@ -205,13 +252,14 @@ export function createSubscriptionService(
         await connections.deleteConnection(connectionId);
         return { statusCode: 200 };
       }
-      await onMessage(connectionId, event.body ?? '', requestId);
+      await onMessage(connectionId, event.body ?? '', requestId, tally);
       return { statusCode: 200 };
     } catch (error) {
       if (error instanceof GoneError) {
         await connections.deleteConnection(connectionId);
         return { statusCode: 200 };
       }
+      tallyRaised(tally, error);
       deps.logger.error('subscription handler failed', { error });
       await gateway.close(connectionId, CloseCode.InternalServerError, 'Internal server error').catch(() => undefined);
       return { statusCode: 500 };
@@ -219,10 +267,15 @@ export function createSubscriptionService(
   }
 
   /** The Lambda handler of the WebSocket API; every line it logs carries the request, route and connection ids. */
-  function handle(event: WebSocketEvent, lambda?: LambdaContext): Promise<APIGatewayProxyResultV2> {
+  async function handle(event: WebSocketEvent, lambda?: LambdaContext): Promise<APIGatewayProxyResultV2> {
     const { routeKey, connectionId } = event.requestContext;
     const requestId = lambda?.awsRequestId ?? event.requestContext.requestId ?? randomUUID();
-    return inRequestScope(deps.logger, { requestId, lambda, keys: { routeKey, connectionId } }, () => route(event, requestId));
+    const tally: ErrorTally = { internal: 0, unavailable: 0 };
+    try {
+      return await inRequestScope(deps.logger, { requestId, lambda, keys: { routeKey, connectionId } }, () => route(event, requestId, tally));
+    } finally {
+      publishErrorMetrics(metrics, tally);
+    }
   }
 
   /**
@@ -241,6 +294,24 @@ export function createSubscriptionService(
     need: NeedRecord,
     matches: NeedMatchRecord[],
     options: { requestId?: string } = {},
+  ): Promise<{ delivered: number; gone: number; skipped: number }> {
+    const tally: ErrorTally = { internal: 0, unavailable: 0 };
+    try {
+      return await deliverAll(need, matches, options, tally);
+    } catch (error) {
+      // Failed deliveries are counted one by one; anything else failed the whole publication.
+      if (!(error instanceof DeliveriesFailed)) tallyRaised(tally, error);
+      throw error;
+    } finally {
+      publishErrorMetrics(metrics, tally);
+    }
+  }
+
+  async function deliverAll(
+    need: NeedRecord,
+    matches: NeedMatchRecord[],
+    options: { requestId?: string },
+    tally: ErrorTally,
   ): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
     const repos = createRepositories(deps.store);
@@ -338,6 +409,7 @@ export function createSubscriptionService(
             return;
           }
           const errors = result.errors?.map(format);
+          if (errors) tallyFormatted(tally, errors);
           await gateway.send(
             sub.connectionId,
             nextMessage(sub.subscriptionId, { ...(result.data !== undefined && { data: result.data }), ...(errors && { errors }) }),
@@ -355,7 +427,8 @@ export function createSubscriptionService(
         }
       }),
     );
-    if (failures.length) throw new AggregateError(failures, `${failures.length} deliveries failed`);
+    for (const failure of failures) tallyRaised(tally, failure);
+    if (failures.length) throw new DeliveriesFailed(failures);
     return { delivered, gone, skipped };
   }
 

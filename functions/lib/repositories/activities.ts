@@ -1,6 +1,7 @@
 import {
   GSI1,
   ALL_TIME_BUCKET,
+  entityKey,
   indexKeysFor,
   indexPartition,
   isKeyServed,
@@ -42,6 +43,10 @@ export interface ActivityRecord {
   endAt: string;
   needIds: string[];
   plannedVolunteers: number;
+  /** The most volunteers who may sign up; null (or absent, on older activities): no limit. */
+  capacity?: number | null;
+  /** Sign-ups so far, kept only on activities with a capacity (in the sign-up's transaction). */
+  signedUpCount?: number;
   beneficiaries: number | null;
   outcome: string | null;
   status: ActivityStatus;
@@ -120,7 +125,11 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
     return (await this.store.queryAll(PK, SKPrefix)).map((i) => recordOf<ParticipationRecord>(i));
   }
 
-  /** Signs a volunteer up; CONFLICT when already signed up. */
+  /**
+   * Signs a volunteer up; CONFLICT on `expertId` when already signed up. With a capacity, the activity's
+   * sign-up counter goes up in the same transaction on the condition that it is below the capacity
+   * (CONFLICT on `activityId` when full), so parallel sign-ups never go over it.
+   */
   async signUp(activity: ActivityRecord, expertId: string, now: string): Promise<ParticipationRecord> {
     const record: ParticipationRecord = {
       activityId: activity.id,
@@ -134,13 +143,26 @@ export class ActivityRepository extends EntityStore<ActivityRecord> {
       manualHours: 0,
       manualNote: null,
     };
-    await this.store.putItem(
+    const participation = this.store.putNew(
       { ...participationKey(activity.id, expertId), ...serviceRecordGsi1(expertId, activity.startAt, activity.id), entity: Entity.PARTICIPATION, ...record },
-      {
-        condition: { expression: 'attribute_not_exists(PK)' },
-        onConditionFailed: () => new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId' }),
-      },
+      () => new AppError(ErrorCode.CONFLICT, 'Already signed up', { field: 'expertId' }),
     );
+    const seat =
+      activity.capacity == null
+        ? []
+        : [
+            this.store.update(
+              entityKey('ACTIVITY', activity.id),
+              { add: { signedUpCount: 1 } },
+              {
+                expression: 'attribute_exists(PK) AND #count < #capacity',
+                names: { '#count': 'signedUpCount', '#capacity': 'capacity' },
+                onFailed: () => new AppError(ErrorCode.CONFLICT, `The activity is full (${activity.capacity} volunteers)`, { field: 'activityId' }),
+              },
+            ),
+          ];
+    // The participation first: "already signed up" is the answer when both conditions fail.
+    await this.store.transact([participation, ...seat]);
     return record;
   }
 

@@ -15,6 +15,7 @@ import { HOME_PROVINCE } from '../domain/organizations.js';
 import { quarterOf, starLevel } from '../domain/service.js';
 import { checkRange } from '../domain/dates.js';
 import {
+  checkActivityCapacity,
   checkManualHours,
   checkOutHours,
   checkSchedule,
@@ -32,6 +33,10 @@ import type { TeamRecord } from '../repositories/teams.js';
 import type { WorkstationRecord } from '../repositories/workstations.js';
 import { optionalText, requireText, requireVersion } from './inputs.js';
 import { needScope } from './scopes.js';
+import { retryOnConcurrentChange, type RetryOptions } from './retry.js';
+
+/** Sign-ups that collided on an activity's counter try again a few times (see ActivityRepository.signUp). */
+const SIGN_UP_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 10 };
 
 /** An expert's service record: hours by provenance over completed activities, and the star level. */
 export interface ServiceRecordModel {
@@ -99,6 +104,7 @@ export class ActivityService {
     }
     const planned = input.plannedVolunteers ?? 0;
     if (!Number.isInteger(planned) || planned < 0) throw badInput('plannedVolunteers', 'plannedVolunteers must be 0 or more');
+    const capacity = checkActivityCapacity(input.capacity);
     const now = this.ctx.now();
     return repos.activities.create({
       id: this.ctx.newId(),
@@ -116,6 +122,7 @@ export class ActivityService {
       endAt: input.endAt,
       needIds,
       plannedVolunteers: planned,
+      ...(capacity !== null && { capacity, signedUpCount: 0 }),
       beneficiaries: null,
       outcome: null,
       status: 'PLANNED',
@@ -156,7 +163,8 @@ export class ActivityService {
     const { activity, expertId, at } = await this.participationTarget(input);
     requireOpenForHours(activity.status);
     await this.ctx.repos.experts.require(expertId, 'expertId');
-    return this.ctx.repos.activities.signUp(activity, expertId, at);
+    // Parallel sign-ups to an activity with a capacity meet on its counter: the ones that collided try again.
+    return retryOnConcurrentChange(() => this.ctx.repos.activities.signUp(activity, expertId, at), SIGN_UP_RETRY);
   }
 
   /** Check-in (again, to correct it) while the activity is ongoing. */
