@@ -16,6 +16,7 @@ import { loadDevKeys } from '../../infra/local/devKeys.js';
 import { localClient } from '../../infra/local/dynamoLocal.js';
 import { mapLimit } from '../../infra/local/seed.js';
 import { startRunner, tempKeysFile, type Runner } from '../support/runner.js';
+import { expectedMatch, latencyOf, round1, tally, type Latency, type MatchSeen, type SubscriberTally } from './tally.js';
 
 /** What `npm run load` takes on its command line. */
 export interface LoadOptions {
@@ -33,14 +34,6 @@ export interface LoadOptions {
   experts: number;
 }
 
-/** Latency percentiles of a set of samples, in milliseconds. */
-export interface Latency {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
 /** What one load run measured (written as JSON, printed as a table). */
 export interface LoadResult {
   startedAt: string;
@@ -48,100 +41,12 @@ export interface LoadResult {
   loadAverage: { before: number[]; after: number[] };
   setup: { seconds: number; poolExperts: number; subscribers: { experts: number; organizationAdmins: number; provinceAdmin: number } };
   requests: Latency & { total: number; errors: number; skipped: number; ratePerS: number; byOperation: Record<string, Latency & { errors: number }> };
-  needs: { opened: number; withMatches: number; exact: number };
+  /** publishedPerS: needs the stream processor published per second, from the first approval to the province admin's last event. */
+  needs: { opened: number; withMatches: number; exact: number; publishedPerS: number };
   notifications: { expected: number; received: number; lost: number; duplicated: number; unexpected: number; wrongMatch: number; latency: Latency };
   server: { errorLines: number; warnLines: number };
   errorSamples: string[];
   ok: boolean;
-}
-
-/** Nearest-rank percentile (NaN for no samples). */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
-/** p50, p99 and max of latency samples. */
-export function latencyOf(samples: readonly number[]): Latency {
-  return {
-    count: samples.length,
-    p50: round1(percentile(samples, 50)),
-    p99: round1(percentile(samples, 99)),
-    max: round1(samples.reduce((a, b) => Math.max(a, b), 0)),
-  };
-}
-
-/** A stored match as the verification reads it. */
-export interface MatchSeen {
-  expertId: string;
-  score: number;
-  rank: number;
-}
-
-/** One subscriber as the tally sees it: whom it listens for, and the events it got (need id → expert ids of each event). */
-export interface SubscriberTally {
-  audience: { kind: 'EXPERT'; expertId: string } | { kind: 'ORG'; organizationId: string } | { kind: 'ALL' };
-  received: ReadonlyMap<string, readonly string[]>;
-}
-
-/**
- * The match a subscriber must get for a need, or null when it must get nothing: its own match (an expert),
- * the best match (highest score, then best rank) among the experts in the organization's scope (an
- * organization admin), the best match of all (the province) — the audience rules of matchAudience and
- * SubscriptionService.publish.
- */
-export function expectedMatch(
-  audience: SubscriberTally['audience'],
-  matches: readonly MatchSeen[],
-  scopeOf: (expertId: string) => readonly string[],
-): MatchSeen | null {
-  const listened = matches.filter((m) =>
-    audience.kind === 'ALL' ? true : audience.kind === 'EXPERT' ? m.expertId === audience.expertId : scopeOf(m.expertId).includes(audience.organizationId),
-  );
-  return listened.reduce<MatchSeen | null>((best, m) => (!best || m.score > best.score || (m.score === best.score && m.rank < best.rank) ? m : best), null);
-}
-
-/**
- * Compares what each subscriber received with what it should have: lost (expected, not received), duplicated
- * (received more than once: the extra events), unexpected (received, not expected, or for a need the run did
- * not open), wrong match (one event, but for another expert than the one it should carry).
- */
-export function tally(
-  needs: ReadonlyMap<string, readonly MatchSeen[]>,
-  subscribers: readonly SubscriberTally[],
-  scopeOf: (expertId: string) => readonly string[],
-) {
-  let expected = 0;
-  let received = 0;
-  let lost = 0;
-  let duplicated = 0;
-  let unexpected = 0;
-  let wrongMatch = 0;
-  const inexact = new Set<string>();
-  for (const sub of subscribers) {
-    for (const [needId, events] of sub.received) {
-      received += events.length;
-      if (!needs.has(needId)) {
-        unexpected += events.length;
-        inexact.add(needId);
-      }
-    }
-    for (const [needId, matches] of needs) {
-      const want = expectedMatch(sub.audience, matches, scopeOf);
-      const got = sub.received.get(needId) ?? [];
-      if (want) expected += 1;
-      if (want && got.length === 0) lost += 1;
-      if (got.length > 1) duplicated += got.length - 1;
-      if (!want && got.length > 0) unexpected += got.length;
-      if (want && got.length > 0 && got[0] !== want.expertId) wrongMatch += 1;
-      if ((want ? got.length !== 1 || got[0] !== want.expertId : got.length > 0) && needs.has(needId)) inexact.add(needId);
-    }
-  }
-  const exact = [...needs.keys()].filter((id) => !inexact.has(id)).length;
-  return { expected, received, lost, duplicated, unexpected, wrongMatch, exact };
 }
 
 const SUBSCRIPTION = 'subscription { matchingNeedPosted { score need { id } expert { id } } }';
@@ -458,26 +363,28 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     measuring = false;
 
-    // Drain: read each opened need's stored matches (written by the stream processor before it publishes) and
-    // wait until every subscriber that must be notified was, or the drain time is up; then a little longer for strays.
+    // Drain: read each opened need's stored matches once the province admin's subscription (which listens for every
+    // match) got its event: the stream processor stores all matches before it publishes, so they are complete by
+    // then (at the drain deadline, whatever is stored). Wait until every subscriber that must be notified was, or
+    // the drain time is up; then a little longer for strays.
     log(`load done: ${opened.size} needs opened; draining up to ${options.drainS} s …`);
     const matchesOf = new Map<string, MatchSeen[]>();
     const drainDeadline = Date.now() + options.drainS * 1000;
     for (;;) {
-      const unread = [...opened.keys()].filter((id) => !matchesOf.get(id)?.length);
+      const late = Date.now() > drainDeadline;
+      const unread = [...opened.keys()].filter((id) => !matchesOf.has(id) && (late || province.received.has(id)));
       await mapLimit(unread, 4, async (id) => {
         const data = await gql('verify', 'query ($id: ID!) { need(id: $id) { matches(first: 100) { score rank expert { id } } } }', { id }, admin);
-        const matches = (data?.need as { matches: Array<{ score: number; rank: number; expert: { id: string } }> } | undefined)?.matches;
-        if (matches)
-          matchesOf.set(
-            id,
-            matches.map((m) => ({ expertId: m.expert.id, score: m.score, rank: m.rank })),
-          );
+        const matches = (data?.need as { matches: Array<{ score: number; rank: number; expert: { id: string } }> } | undefined)?.matches ?? [];
+        matchesOf.set(
+          id,
+          matches.map((m) => ({ expertId: m.expert.id, score: m.score, rank: m.rank })),
+        );
       });
       const waiting = [...opened.keys()].some(
-        (id) => !matchesOf.get(id)?.length || subscribers.some((s) => expectedMatch(s.audience, matchesOf.get(id) ?? [], scopeOf) && !s.received.has(id)),
+        (id) => !matchesOf.has(id) || subscribers.some((s) => expectedMatch(s.audience, matchesOf.get(id) ?? [], scopeOf) && !s.received.has(id)),
       );
-      if (!waiting || Date.now() > drainDeadline) break;
+      if (!waiting || late) break;
       await sleep(500);
     }
     await sleep(1500);
@@ -487,8 +394,11 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
     const deliveryMs = subscribers.flatMap((s) => [...s.firstAt].flatMap(([id, at]) => (opened.has(id) ? [at - (opened.get(id) as number)] : [])));
     const serverOutput = runner.output().slice(outputBefore).split('\n');
     const errorLines = serverOutput.filter((l) => l.includes('"level":"ERROR"') || /^(stream poller:|websocket handler failed)/.test(l));
-    errorSamples.push(...errorLines.slice(0, 5).map((l) => `server: ${l.slice(0, 300)}`));
+    errorSamples.push(...counts.problems, ...errorLines.slice(0, 5).map((l) => `server: ${l.slice(0, 300)}`));
     const all = [...latencies.values()].flat();
+    const firstApproval = Math.min(...opened.values());
+    const lastPublished = Math.max(...[...province.firstAt].flatMap(([id, at]) => (opened.has(id) ? [at] : [])));
+    const publishedPerS = round1(province.firstAt.size / Math.max(0.001, (lastPublished - firstApproval) / 1000));
     const errors = [...failures.values()].reduce((a, b) => a + b, 0);
     const ops = new Set([...latencies.keys(), ...failures.keys()]);
     const result: LoadResult = {
@@ -508,7 +418,7 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
         ...latencyOf(all),
         byOperation: Object.fromEntries([...ops].sort().map((op) => [op, { ...latencyOf(latencies.get(op) ?? []), errors: failures.get(op) ?? 0 }])),
       },
-      needs: { opened: opened.size, withMatches: [...needs.values()].filter((m) => m.length > 0).length, exact: counts.exact },
+      needs: { opened: opened.size, withMatches: [...needs.values()].filter((m) => m.length > 0).length, exact: counts.exact, publishedPerS },
       notifications: {
         expected: counts.expected,
         received: counts.received,
@@ -559,7 +469,11 @@ export function formatResult(r: LoadResult): string {
       `  ${op}`,
       `${l.count} · p50 ${ms(l.p50)} · p99 ${ms(l.p99)} · max ${ms(l.max)} · errors ${l.errors}`,
     ]),
-    ['needs opened', `${r.needs.opened} (with matches ${r.needs.withMatches}; every matched subscriber notified exactly once: ${r.needs.exact})`],
+    [
+      'needs opened',
+      `${r.needs.opened} (with matches ${r.needs.withMatches}; every matched subscriber notified exactly once: ${r.needs.exact}); ` +
+        `published ${r.needs.publishedPerS}/s`,
+    ],
     [
       'notifications',
       `expected ${r.notifications.expected}, received ${r.notifications.received}, lost ${r.notifications.lost}, duplicated ${r.notifications.duplicated}, ` +
