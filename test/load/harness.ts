@@ -7,6 +7,7 @@
  * opened need's stored matches give the subscribers that must have been notified, once each.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createClient, type Client } from 'graphql-ws';
@@ -32,6 +33,8 @@ export interface LoadOptions {
   drainS: number;
   /** Experts in the seeded pool (at least the expert subscribers). */
   experts: number;
+  /** A file to write the local runner's output to when the run ends (its log, for a failed run). */
+  serverLog?: string;
 }
 
 /** What one load run measured (written as JSON, printed as a table). */
@@ -110,6 +113,7 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
     closing = true;
     await Promise.all(subscribers.map(async (s) => s.client?.dispose()));
     if (!runner) return;
+    if (options.serverLog) writeFileSync(options.serverLog, runner.output());
     const ddbPort = /DynamoDB Local: http:\/\/127\.0\.0\.1:(\d+)/.exec(runner.output())?.[1];
     const exited = await Promise.race([runner.stop('SIGTERM').then(() => true), sleep(15_000).then(() => false)]);
     if (!exited) {

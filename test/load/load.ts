@@ -1,5 +1,5 @@
 /**
- * `npm run load [-- --clients 500 --duration 120 --rate 1 --query-rate 5 --drain 60 --experts N --timeout S --out FILE]`
+ * `npm run load [-- --clients 500 --duration 120 --rate 1 --query-rate 10 --drain 60 --experts N --timeout S --out FILE --server-log FILE]`
  * 500 subscribed graphql-ws clients plus need openings and queries at fixed rates against the local runner
  * (its own in-memory DynamoDB Local, loopback, free ports); see harness.ts. Prints a table, writes the JSON
  * result (default .kezhi/load.json) and exits non-zero on any error or a lost, duplicated, unexpected or
@@ -18,11 +18,12 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '500' },
     duration: { type: 'string', default: '120' },
     rate: { type: 'string', default: '1' },
-    'query-rate': { type: 'string', default: '5' },
+    'query-rate': { type: 'string', default: '10' },
     drain: { type: 'string', default: '60' },
     experts: { type: 'string' },
     timeout: { type: 'string' },
     out: { type: 'string', default: '.kezhi/load.json' },
+    'server-log': { type: 'string' },
   },
 });
 
@@ -44,6 +45,7 @@ const options: LoadOptions = {
   queryRate: positive('query-rate', values['query-rate'], true),
   drainS: positive('drain', values.drain),
   experts: Math.floor(positive('experts', values.experts ?? String(clients))),
+  ...(values['server-log'] && { serverLog: resolve(values['server-log']) }),
 };
 const timeoutS = positive('timeout', values.timeout ?? String(options.durationS + 600));
 
