@@ -16,7 +16,7 @@ import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/token
 import { loadDevKeys } from '../../infra/local/devKeys.js';
 import { localClient } from '../../infra/local/dynamoLocal.js';
 import { mapLimit } from '../../infra/local/seed.js';
-import { startRunner, tempKeysFile, type Runner } from '../support/runner.js';
+import { runTs, tempKeysFile } from '../support/runner.js';
 import { expectedMatch, latencyOf, round1, tally, type Latency, type MatchSeen, type SubscriberTally } from './tally.js';
 
 /** What `npm run load` takes on its command line. */
@@ -88,13 +88,59 @@ interface Subscriber extends SubscriberTally {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Kills DynamoDB Local processes listening on `port` (when the runner could not stop its own), by pid. */
-function killDynamoLocalOn(port: string): void {
-  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
-  for (const line of lines) {
-    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (match?.[2]?.includes('DynamoDBLocal') && new RegExp(`-port\\s+${port}(\\s|$)`).test(match[2])) process.kill(Number(match[1]), 'SIGKILL');
+/** The pids of `pid`'s descendants (its DynamoDB Local among them), from `ps`. */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const line of execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child && parent) children.set(parent, [...(children.get(parent) ?? []), child]);
   }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length;) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** The local runner as a child process, started at once (so it can be stopped even before it is ready). */
+function spawnRunner(args: string[], env: NodeJS.ProcessEnv) {
+  const child = runTs('infra/local/start.ts', args, { PORT: '0', ...env });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local runner was not ready in 300 s:\n${out.slice(-2000)}`)), 300_000);
+    child.stdout?.on('data', () => {
+      const url = /Kezhi API ready at (http:\/\/\S+)/.exec(out)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve(url);
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`the local runner exited before it was ready:\n${out.slice(-2000)}`));
+    });
+  });
+  /** SIGTERM (the runner then stops its DynamoDB Local); after 15 s SIGKILL to it and whatever it started. */
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const started = descendantsOf(child.pid);
+    child.kill('SIGTERM');
+    const gaveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref());
+    if (await Promise.race([exited.then(() => true), gaveUp])) return;
+    for (const pid of [child.pid, ...started]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return { ready, stop, output: () => out };
 }
 
 /**
@@ -103,7 +149,7 @@ function killDynamoLocalOn(port: string): void {
  * Ctrl-C can end everything.
  */
 export function createLoadRun(options: LoadOptions, log: (line: string) => void = () => undefined) {
-  let runner: Runner | undefined;
+  let runner: ReturnType<typeof spawnRunner> | undefined;
   const subscribers: Subscriber[] = [];
   let stopped: Promise<void> | undefined;
   /** Set when the run closes its sockets: their `complete` is then no failure. */
@@ -114,12 +160,7 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
     await Promise.all(subscribers.map(async (s) => s.client?.dispose()));
     if (!runner) return;
     if (options.serverLog) writeFileSync(options.serverLog, runner.output());
-    const ddbPort = /DynamoDB Local: http:\/\/127\.0\.0\.1:(\d+)/.exec(runner.output())?.[1];
-    const exited = await Promise.race([runner.stop('SIGTERM').then(() => true), sleep(15_000).then(() => false)]);
-    if (!exited) {
-      runner.process.kill('SIGKILL');
-      if (ddbPort) killDynamoLocalOn(ddbPort);
-    }
+    await runner.stop();
   }
   const stop = () => (stopped ??= stopAll());
 
@@ -129,8 +170,8 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
     const setupStarted = performance.now();
     const keysFile = tempKeysFile();
     log(`starting the local runner with ${options.experts} experts …`);
-    runner = await startRunner(['--expert-count', String(options.experts), '--quiet'], { KEZHI_DEV_KEYS: keysFile });
-    const url = runner.url;
+    runner = spawnRunner(['--expert-count', String(options.experts), '--quiet'], { KEZHI_DEV_KEYS: keysFile });
+    const url = await runner.ready;
     const ddbEndpoint = /DynamoDB Local: (http:\/\/\S+)/.exec(runner.output())?.[1] as string;
     const keys = await loadDevKeys(keysFile);
     const token = (claims: TokenClaims) => signLocalToken(keys.privateJwk, claims);
