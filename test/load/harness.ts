@@ -199,7 +199,11 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
           signal: AbortSignal.timeout(30_000),
         });
         const body = (await res.json()) as { data?: Json; errors?: unknown[] };
-        if (measuring) latencies.set(op, [...(latencies.get(op) ?? []), performance.now() - started]);
+        if (measuring) {
+          const samples = latencies.get(op) ?? [];
+          samples.push(performance.now() - started);
+          latencies.set(op, samples);
+        }
         if (res.status !== 200 || body.errors?.length) return void fail(op, `HTTP ${res.status} ${JSON.stringify(body.errors ?? body)}`);
         return body.data;
       } catch (error) {
