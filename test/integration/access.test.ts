@@ -9,7 +9,7 @@ import {
   errorOf,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   ok,
   type OrgTree,
 } from '../support/fixtures.js';
@@ -19,7 +19,7 @@ const SET_ACCESS = 'mutation ($input: SetUserAccessInput!) { setUserAccess(input
 const REPORT = 'query ($org: ID!) { quarterlyReport(organizationId: $org, quarter: "2026Q4") { figures { total { activities } } } }';
 const MY_NEEDS = '{ myNeeds { edges { node { id } } } }';
 const SUBSCRIPTION = 'subscription ($expertId: ID) { matchingNeedPosted(expertId: $expertId) { score need { id title } expert { id } } }';
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
+const { REVIEW } = NEED_STEPS;
 
 /**
  * The province's switch (setUserAccess) takes effect on the next HTTP request and the next WebSocket

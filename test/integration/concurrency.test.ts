@@ -13,16 +13,13 @@ import {
   makeActivityInput,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   ok,
   type OrgTree,
 } from '../support/fixtures.js';
 import { entityKey } from '../../functions/lib/data/keys.js';
 
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
-const ACCEPT = needStep('acceptNeed', 'NeedStepInput');
-const GRAB = needStep('grabNeed', 'NeedStepInput');
+const { REVIEW, DISPATCH, ACCEPT, GRAB } = NEED_STEPS;
 const LEAVE = 'mutation ($input: LeaveTeamInput!) { leaveTeam(input: $input) { team { id } } }';
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id } } }';
 const SIGN_UP = 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { signedUpAt } } }';

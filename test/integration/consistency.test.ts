@@ -11,7 +11,7 @@ import {
   makeActivityInput,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   ok,
   type OrgTree,
 } from '../support/fixtures.js';
@@ -46,7 +46,7 @@ describe('Test support: checkConsistency', () => {
     const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
     const need = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput() }, requester)).submitNeed.need;
     needId = need.id;
-    ok(await app.gql(needStep('reviewNeed', 'ReviewNeedInput'), { input: { id: need.id, version: need.version, approve: true } }, gzAdmin));
+    ok(await app.gql(NEED_STEPS.REVIEW, { input: { id: need.id, version: need.version, approve: true } }, gzAdmin));
     const token = await app.token({ roles: ['EXPERT'], sub: 'user-consistency' });
     expertId = ok(await app.gql(REGISTER_EXPERT, { input: makeExpertInput({ organizationId: tree.shamian }) }, token)).registerExpert.expert.id;
     teamId = ok(await app.gql(CREATE_TEAM, { input: { organizationId: tree.shenzhen, name: '深圳队', actions: ['POPULAR_SCIENCE'] } }, tree.admin)).createTeam

@@ -8,13 +8,12 @@ import {
   errorOf,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   ok,
   type OrgTree,
 } from '../support/fixtures.js';
 
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
+const { REVIEW, DISPATCH } = NEED_STEPS;
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id needs { id } } } }';
 const CREATE_PROJECT = 'mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id version needs { id } } } }';
 const UPDATE_PROJECT = 'mutation ($input: UpdateProjectInput!) { updateProject(input: $input) { project { id version needs { id } } } }';

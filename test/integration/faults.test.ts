@@ -16,7 +16,7 @@ import {
   makeActivityInput,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   ok,
   type OrgTree,
 } from '../support/fixtures.js';
@@ -103,9 +103,7 @@ describe('Faults: a frozen database (SIGSTOP) that comes back (SIGCONT)', () => 
   });
 });
 
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
-const ACCEPT = needStep('acceptNeed', 'NeedStepInput');
+const { REVIEW, DISPATCH, ACCEPT } = NEED_STEPS;
 const LEAVE = 'mutation ($input: LeaveTeamInput!) { leaveTeam(input: $input) { team { id } } }';
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }';
 const START_ACTIVITY = 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id version } } }';

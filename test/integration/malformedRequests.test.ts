@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok } from '../support/fixtures.js';
+import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, NEED_STEPS, ok } from '../support/fixtures.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 
 /** Who sends: nobody signed in, a province admin (who may read the seeded personal data whole), another expert (who may not). */
@@ -149,7 +149,7 @@ describe('Property: malformed operations, variables and bodies', () => {
         requester,
       ),
     ).submitNeed.need;
-    ok(await app.gql(needStep('reviewNeed', 'ReviewNeedInput'), { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
+    ok(await app.gql(NEED_STEPS.REVIEW, { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
     seeded.push(expert.id, need.id, tree.liwan, tree.guangzhou);
     tokens = { admin: tree.admin, stranger: await app.token({ roles: ['EXPERT'], sub: strangerSub, expert: stranger.id }) };
   });

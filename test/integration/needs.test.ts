@@ -1,18 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, errorOf, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
+import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, errorOf, makeExpertInput, makeNeedInput, NEED_STEPS, ok, type OrgTree } from '../support/fixtures.js';
 
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
-const GRAB = needStep('grabNeed', 'NeedStepInput');
-const ACCEPT = needStep('acceptNeed', 'NeedStepInput');
-const DECLINE = needStep('declineNeed', 'NeedStepInput');
-const START = needStep('startNeedService', 'NeedStepInput');
-const COMPLETE = needStep('completeNeed', 'CompleteNeedInput');
-const RATE = needStep('rateNeed', 'RateNeedInput');
-const RATE_DESCRIPTION = needStep('rateNeedDescription', 'RateNeedInput');
-const WITHDRAW = needStep('withdrawNeed', 'ReasonedNeedStepInput');
-const CLOSE = needStep('closeNeed', 'ReasonedNeedStepInput');
+const { REVIEW, DISPATCH, GRAB, ACCEPT, DECLINE, START, COMPLETE, RATE, RATE_DESCRIPTION, WITHDRAW, CLOSE } = NEED_STEPS;
 
 interface Expert {
   id: string;

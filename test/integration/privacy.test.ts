@@ -13,7 +13,7 @@ import {
   makeActivityInput,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   nextPhone,
   ok,
   type OrgTree,
@@ -36,8 +36,7 @@ const MY_DATA = `{ myData {
 const DELETE = `mutation ($input: DeleteMyAccountInput!) { deleteMyAccount(input: $input) {
   userId expertId erasedAt expertItems teamMemberships pendingMemberships matches participationsAnonymised needsAnonymised idempotencyRecords dataReads } }`;
 const CONFIRM = { input: { confirm: 'DELETE MY ACCOUNT' } };
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-const WITHDRAW = needStep('withdrawNeed', 'ReasonedNeedStepInput');
+const { REVIEW, WITHDRAW } = NEED_STEPS;
 const PART = (name: string) => `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { totalHours } } }`;
 const STEP = (name: string) => `mutation ($input: ActivityStepInput!) { ${name}(input: $input) { activity { id version status } } }`;
 const COMPLETE = 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id status } } }';

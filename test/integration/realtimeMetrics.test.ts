@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
+import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, NEED_STEPS, ok, type OrgTree } from '../support/fixtures.js';
 import { createDeps } from '../../functions/lib/app.js';
 import { generateLocalKeys } from '../../functions/lib/auth/tokens.js';
 import { ServiceName } from '../../functions/lib/logging.js';
@@ -122,7 +122,7 @@ describe('Metrics: errors on the WebSocket path', () => {
       body: JSON.stringify({ type: 'subscribe', id: 's', payload: { query: 'subscription { matchingNeedPosted { score need { id } } }' } }),
     });
     const need = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput() }, requester)).submitNeed.need;
-    ok(await app.gql(needStep('reviewNeed', 'ReviewNeedInput'), { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
+    ok(await app.gql(NEED_STEPS.REVIEW, { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
     await app.settle();
     const repos = createRepositories(app.deps.store);
     const stored = (await repos.needs.get(need.id)) as NeedRecord;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, needStep, ok, type OrgTree } from '../support/fixtures.js';
+import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, NEED_STEPS, ok, type OrgTree } from '../support/fixtures.js';
 import { connectionKey, entityKey, subscriptionKey } from '../../functions/lib/data/keys.js';
 import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
 import { DEFAULT_DELIVERY_LIMITS } from '../../functions/lib/realtime/budget.js';
@@ -10,7 +10,7 @@ import type { NeedRecord } from '../../functions/lib/repositories/needs.js';
 
 const SUBSCRIPTION =
   'subscription ($expertId: ID, $minScore: Float) { matchingNeedPosted(expertId: $expertId, minScore: $minScore) { score rank need { id title } expert { id } reasons { factor } } }';
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
+const { REVIEW } = NEED_STEPS;
 
 describe('Subscriptions: graphql-ws over the connection gateway', () => {
   let app: TestApp;

@@ -7,7 +7,7 @@ import {
   makeActivityInput,
   makeExpertInput,
   makeNeedInput,
-  needStep,
+  NEED_STEPS,
   ok,
   type OrgTree,
 } from './fixtures.js';
@@ -119,11 +119,7 @@ export function idNumber(first17: string): string {
   return first17 + '10X98765432'[sum % 11];
 }
 
-const REVIEW = needStep('reviewNeed', 'ReviewNeedInput');
-const DISPATCH = needStep('dispatchNeed', 'DispatchNeedInput');
-const ACCEPT = needStep('acceptNeed', 'NeedStepInput');
-const START = needStep('startNeedService', 'NeedStepInput');
-const COMPLETE = needStep('completeNeed', 'CompleteNeedInput');
+const { REVIEW, DISPATCH, ACCEPT, START, COMPLETE } = NEED_STEPS;
 const CREATE_TEAM = 'mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id version } } }';
 const INVITE = 'mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status } } }';
 const APPLY = 'mutation ($input: ApplyToTeamInput!) { applyToTeam(input: $input) { membership { status } } }';

@@ -78,6 +78,21 @@ export const NEED_FIELDS = 'id status version history { action from to reason } 
 export const SUBMIT_NEED = `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { ${NEED_FIELDS} } } }`;
 export const needStep = (mutation: string, inputType: string) => `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { need { ${NEED_FIELDS} } } }`;
 
+/** The need workflow's mutations as documents (each answers the need's common fields), by short name. */
+export const NEED_STEPS = {
+  REVIEW: needStep('reviewNeed', 'ReviewNeedInput'),
+  DISPATCH: needStep('dispatchNeed', 'DispatchNeedInput'),
+  ACCEPT: needStep('acceptNeed', 'NeedStepInput'),
+  DECLINE: needStep('declineNeed', 'NeedStepInput'),
+  GRAB: needStep('grabNeed', 'NeedStepInput'),
+  START: needStep('startNeedService', 'NeedStepInput'),
+  COMPLETE: needStep('completeNeed', 'CompleteNeedInput'),
+  RATE: needStep('rateNeed', 'RateNeedInput'),
+  RATE_DESCRIPTION: needStep('rateNeedDescription', 'RateNeedInput'),
+  CLOSE: needStep('closeNeed', 'ReasonedNeedStepInput'),
+  WITHDRAW: needStep('withdrawNeed', 'ReasonedNeedStepInput'),
+} as const;
+
 /** submitNeed input with sensible defaults: a technology need in Shamian, Liwan. */
 export function makeNeedInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
