@@ -52,6 +52,8 @@ const VALUES = [
 ];
 /** Personal data among scalar fields (masked or left out unless allowed). */
 const PERSONAL_SCALAR = /phone|contactname|idnumber|actorid|recordedby/i;
+/** A row drives up to 11 callers through multi-step setups (a need taken to IN_SERVICE for each allowed caller): bounded, but not by 30 s on a loaded machine. */
+const ROW_TIMEOUT_MS = 180_000;
 
 const objectTypes = () => Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
 const isEntity = (t: GraphQLObjectType): boolean => 'id' in t.getFields() || RECORDS.includes(t.name);
@@ -212,30 +214,42 @@ describe('Access matrix: every operation and entity field × every caller (issue
 
   describe('Queries and fields', () => {
     for (const row of readRows) {
-      it.concurrent(`${row.field}: answers each caller as the table says, leaking nothing`, async () => {
-        const { actual, leaks: found } = await runRead(row);
-        expect(actual).toEqual(row.expect);
-        expect(found).toEqual([]);
-      });
+      it.concurrent(
+        `${row.field}: answers each caller as the table says, leaking nothing`,
+        async () => {
+          const { actual, leaks: found } = await runRead(row);
+          expect(actual).toEqual(row.expect);
+          expect(found).toEqual([]);
+        },
+        ROW_TIMEOUT_MS,
+      );
     }
   });
 
   describe('Mutations', () => {
     for (const row of mutationRows.filter((r) => !r.exclusive)) {
-      it.concurrent(`${row.field}: allows exactly the callers the table allows; a refusal changes nothing and leaks nothing`, async () => {
-        const { actual, leaks: found, unchanged } = await runMutation(row);
-        expect(actual).toEqual(row.expect);
-        expect(unchanged.after).toEqual(unchanged.before);
-        expect(found).toEqual([]);
-      });
+      it.concurrent(
+        `${row.field}: allows exactly the callers the table allows; a refusal changes nothing and leaks nothing`,
+        async () => {
+          const { actual, leaks: found, unchanged } = await runMutation(row);
+          expect(actual).toEqual(row.expect);
+          expect(unchanged.after).toEqual(unchanged.before);
+          expect(found).toEqual([]);
+        },
+        ROW_TIMEOUT_MS,
+      );
     }
     for (const row of mutationRows.filter((r) => r.exclusive)) {
-      it(`${row.field}: allows exactly the callers the table allows; a refusal changes nothing and leaks nothing`, async () => {
-        const { actual, leaks: found, unchanged } = await runMutation(row);
-        expect(actual).toEqual(row.expect);
-        expect(unchanged.after).toEqual(unchanged.before);
-        expect(found).toEqual([]);
-      });
+      it(
+        `${row.field}: allows exactly the callers the table allows; a refusal changes nothing and leaks nothing`,
+        async () => {
+          const { actual, leaks: found, unchanged } = await runMutation(row);
+          expect(actual).toEqual(row.expect);
+          expect(unchanged.after).toEqual(unchanged.before);
+          expect(found).toEqual([]);
+        },
+        ROW_TIMEOUT_MS,
+      );
     }
   });
 
@@ -272,22 +286,26 @@ describe('Access matrix: every operation and entity field × every caller (issue
 
     for (const row of subscriptionRows) {
       const name = `${row.field}${row.variant ? ` (${row.variant})` : ''}`;
-      it(`${name}: subscribes exactly the callers the table allows, delivers to them only, leaking nothing`, async () => {
-        await w.app.settle(); // what the mutations left on the stream is delivered before anyone subscribes
-        const results = await Promise.all(CALLERS.map((c) => subscribeCell(row.query, row.variables(w), c)));
-        expect(Object.fromEntries(results.map((r) => [r.caller, r.outcome]))).toEqual(row.expect);
-        expect(results.flatMap((r) => r.leaks)).toEqual([]);
+      it(
+        `${name}: subscribes exactly the callers the table allows, delivers to them only, leaking nothing`,
+        async () => {
+          await w.app.settle(); // what the mutations left on the stream is delivered before anyone subscribes
+          const results = await Promise.all(CALLERS.map((c) => subscribeCell(row.query, row.variables(w), c)));
+          expect(Object.fromEntries(results.map((r) => [r.caller, r.outcome]))).toEqual(row.expect);
+          expect(results.flatMap((r) => r.leaks)).toEqual([]);
 
-        // A need matching the subject expert opens: each subscribed caller gets it once, the others nothing.
-        const opened = await fresh.need(w, 'OPEN', true);
-        const deliveries = (connectionId: string) =>
-          w.app.gateway.to(connectionId).filter((m) => m.type === 'next' && JSON.stringify(m).includes(opened.id)).length;
-        expect(Object.fromEntries(results.map((r) => [r.caller, deliveries(r.connectionId)]))).toEqual(
-          Object.fromEntries(CALLERS.map((c) => [c, (row.delivered ?? CALLERS.filter((x) => row.expect[x] === 'ok')).includes(c) ? 1 : 0])),
-        );
-        const delivered = results.map((r) => leaks(r.caller, r.outcome, JSON.stringify(w.app.gateway.to(r.connectionId))));
-        expect(delivered.flat()).toEqual([]);
-      });
+          // A need matching the subject expert opens: each subscribed caller gets it once, the others nothing.
+          const opened = await fresh.need(w, 'OPEN', true);
+          const deliveries = (connectionId: string) =>
+            w.app.gateway.to(connectionId).filter((m) => m.type === 'next' && JSON.stringify(m).includes(opened.id)).length;
+          expect(Object.fromEntries(results.map((r) => [r.caller, deliveries(r.connectionId)]))).toEqual(
+            Object.fromEntries(CALLERS.map((c) => [c, (row.delivered ?? CALLERS.filter((x) => row.expect[x] === 'ok')).includes(c) ? 1 : 0])),
+          );
+          const delivered = results.map((r) => leaks(r.caller, r.outcome, JSON.stringify(w.app.gateway.to(r.connectionId))));
+          expect(delivered.flat()).toEqual([]);
+        },
+        ROW_TIMEOUT_MS,
+      );
     }
   });
 
