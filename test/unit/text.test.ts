@@ -3,6 +3,7 @@ import {
   MAX_QUERY_TERMS,
   MAX_TERMS_PER_ENTITY,
   compareHits,
+  rankHits,
   highlight,
   isMeaningful,
   textAnalyzer,
@@ -93,5 +94,20 @@ describe('Function: compareHits', () => {
       { id: 'c', score: 3, createdAt: '2026-06-01T00:00:00Z' },
     ];
     expect([...hits].sort(compareHits).map((h) => h.id)).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('Function: rankHits', () => {
+  it('sums the weights of the distinct terms an entity matched and ranks best first', () => {
+    const ranked = rankHits([
+      { type: 'NEED', id: 'n1', term: '荔枝', weight: 3, createdAt: '2026-01-01T00:00:00Z' },
+      { type: 'NEED', id: 'n1', term: '防治', weight: 1, createdAt: '2026-01-01T00:00:00Z' },
+      { type: 'EXPERT', id: 'e1', term: '荔枝', weight: 2, createdAt: '2026-02-01T00:00:00Z' },
+      { type: 'EXPERT', id: 'e1', term: '荔枝', weight: 2, createdAt: '2026-02-01T00:00:00Z' },
+    ]);
+    expect(ranked.map((h) => [h.id, h.score, h.matchedTerms])).toEqual([
+      ['n1', 4, ['荔枝', '防治']],
+      ['e1', 2, ['荔枝']],
+    ]);
   });
 });

@@ -224,3 +224,35 @@ export function textAnalyzer(): Promise<TextAnalyzer> {
   })();
   return loading;
 }
+
+/** One entity's hit on one query term, as read from a term item. */
+export interface TermMatch<T extends string = string> {
+  type: T;
+  id: string;
+  term: string;
+  weight: number;
+  createdAt: string;
+}
+
+/** A ranked search candidate: one entity with every query term it matched. */
+export interface RankedHit<T extends string = string> {
+  type: T;
+  id: string;
+  score: number;
+  createdAt: string;
+  matchedTerms: string[];
+}
+
+/** Groups term matches by entity, sums their weights (each term once) and ranks them (see `compareHits`). */
+export function rankHits<T extends string>(matches: ReadonlyArray<TermMatch<T>>): Array<RankedHit<T>> {
+  const byEntity = new Map<string, RankedHit<T> & { weights: Map<string, number> }>();
+  for (const m of matches) {
+    const key = `${m.type}#${m.id}`;
+    const hit = byEntity.get(key) ?? { type: m.type, id: m.id, score: 0, createdAt: m.createdAt, matchedTerms: [], weights: new Map<string, number>() };
+    hit.weights.set(m.term, Math.max(hit.weights.get(m.term) ?? 0, m.weight));
+    byEntity.set(key, hit);
+  }
+  return [...byEntity.values()]
+    .map(({ weights, ...hit }) => ({ ...hit, score: relevance([...weights.values()]), matchedTerms: [...weights.keys()] }))
+    .sort((a, b) => compareHits(a, b) || a.type.localeCompare(b.type));
+}
