@@ -15,7 +15,14 @@ import {
 
 const SEARCH = `query ($query: String!, $types: [SearchType!], $regionCode: String, $first: Int, $after: String) {
   search(query: $query, types: $types, regionCode: $regionCode, first: $first, after: $after) {
-    edges { cursor node { score matchedTerms highlights { field text } node { __typename ... on Need { id title } ... on Expert { id name } } } }
+    edges {
+      cursor
+      node {
+        score
+        matchedTerms
+        highlights { field text }
+        node { __typename ... on Need { id title } ... on Expert { id name } ... on Technology { id title } ... on Project { id title } } }
+    }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -43,6 +50,8 @@ describe('Search', () => {
   let lycheeNeed: string;
   let plantDoctor: string;
   let chen: { id: string; version: number; token: string };
+  let lycheeTech: string;
+  let project: string;
   beforeAll(async () => {
     app = await createTestApp();
     tree = await createOrgTree(app);
@@ -61,12 +70,26 @@ describe('Search', () => {
     ).id;
     await register({ name: '李渔', keywords: ['鱼塘', '水产养殖'], bio: '研究对虾养殖。', domains: ['AQUACULTURE'] });
     chen = await register({ name: '陈志明', keywords: ['智能制造'], bio: null });
+    const tech = `mutation ($input: CreateTechnologyInput!) { createTechnology(input: $input) { technology { id } } }`;
+    const technology = {
+      organizationId: tree.liwan,
+      title: '荔枝病虫害绿色防控技术',
+      domains: ['AGRICULTURE'],
+      keywords: ['病虫害防治'],
+      maturity: 'MATURE',
+      transferModes: ['SERVICE'],
+      regionCode: '440103',
+    };
+    lycheeTech = ok(await app.gql(tech, { input: technology }, tree.admin)).createTechnology.technology.id;
+    const createProject = `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }`;
+    const projectInput = { organizationId: tree.liwan, title: '荔湾区社区科普大篷车', action: 'POPULAR_SCIENCE', regionCode: '440103' };
+    project = ok(await app.gql(createProject, { input: projectInput }, tree.admin)).createProject.project.id;
   });
 
-  it('finds the lychee need first, then the plant-protection expert, for 「荔枝园病虫害防治」, with highlights', async () => {
+  it('finds the lychee need first, then the technology and the plant-protection expert, for 「荔枝园病虫害防治」, with highlights', async () => {
     const data = ok(await search('荔枝园病虫害防治', expertToken));
-    expect(ids(data).slice(0, 2)).toEqual([lycheeNeed, plantDoctor]);
-    const [need, expert] = hits(data);
+    expect(ids(data).slice(0, 3)).toEqual([lycheeNeed, lycheeTech, plantDoctor]);
+    const [need, , expert] = hits(data);
     expect(need?.score).toBeGreaterThan(expert?.score ?? 0);
     expect(need?.highlights).toContainEqual({ field: 'title', text: '【荔枝园】【病虫害防治】' });
     expect(expert?.highlights.map((h) => h.field)).toEqual(['keywords', 'bio']);
@@ -108,6 +131,12 @@ describe('Search', () => {
     expect(errorOf(await search('香蕉枯萎病', null))?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('finds technologies and projects, and only the types asked for', async () => {
+    const data = ok(await search('科普大篷车', expertToken));
+    expect(hits(data).map((h) => [h.node.__typename, h.node.id])).toEqual([['Project', project]]);
+    expect(ids(ok(await search('荔枝', expertToken, { types: ['TECHNOLOGY'] })))).toEqual([lycheeTech]);
+  });
+
   it('keeps to a region subtree by the sort-key prefix', async () => {
     expect(ids(ok(await search('荔枝园', expertToken, { regionCode: '4401' })))).toContain(lycheeNeed);
     expect(ids(ok(await search('荔枝园', expertToken, { regionCode: '4403' })))).not.toContain(lycheeNeed);
@@ -117,7 +146,7 @@ describe('Search', () => {
     const first = ok(await search('荔枝园病虫害防治', expertToken, { first: 1 }));
     expect(first.search.pageInfo.hasNextPage).toBe(true);
     const second = ok(await search('荔枝园病虫害防治', expertToken, { first: 1, after: first.search.pageInfo.endCursor }));
-    expect([...ids(first), ...ids(second)]).toEqual([lycheeNeed, plantDoctor]);
+    expect([...ids(first), ...ids(second)]).toEqual([lycheeNeed, lycheeTech]);
     expect(errorOf(await search('荔枝', expertToken, { after: 'bogus' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 

@@ -1,4 +1,4 @@
-import { keyString, termKey, termPartition, type EntityType, type Key } from '../data/keys.js';
+import { isTermKey, keyString, termKey, termPartition, type EntityType, type Key } from '../data/keys.js';
 import type { Store } from '../data/store.js';
 import type { WeightedTerm } from '../domain/text.js';
 
@@ -62,4 +62,20 @@ export class SearchRepository {
         .filter((h) => types.includes(h.type)),
     );
   }
+}
+
+/**
+ * The index of an entity with a region: its filter index items and its term items (both under its region), and
+ * what each item holds (a term item its weight; a filter index item what `filterItem` says, by default type and id).
+ */
+export function withTermItems<R extends Searchable & { regionCode: string }>(
+  type: SearchEntityType,
+  filterKeys: (record: R) => Key[],
+  filterItem: (key: Key, record: R) => Record<string, unknown> = (key, record) => ({ ...key, entity: type, id: record.id }),
+) {
+  return {
+    keys: (record: R): Key[] => [...filterKeys(record), ...termKeysOf(type, record, record.regionCode)],
+    item: (key: Key, record: R): Record<string, unknown> =>
+      (isTermKey(key) ? termItemOf(type, key, record, record.regionCode) : undefined) ?? filterItem(key, record),
+  };
 }

@@ -8,7 +8,7 @@ export const searchResolvers: Resolvers = {
       toConnection(await ctx.services.search.search(query, types, regionCode, { first, after })),
   },
   SearchResult: {
-    // A need has a requester, an expert never does.
-    __resolveType: (node) => ('requester' in node ? 'Need' : 'Expert'),
+    // Told apart by a field only each record has: a need's requester, a technology's maturity, an expert's name.
+    __resolveType: (node) => ('requester' in node ? 'Need' : 'maturity' in node ? 'Technology' : 'name' in node ? 'Expert' : 'Project'),
   },
 };

@@ -7,6 +7,8 @@ import { highlight, rankHits, textAnalyzer, type RankedHit, type TextAnalyzer } 
 import type { SearchEntityType } from '../repositories/search.js';
 import type { NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
+import type { TechnologyRecord } from '../repositories/technologies.js';
+import type { ProjectRecord } from '../repositories/projects.js';
 import type { SearchType } from '../generated/graphql.js';
 import { requireText } from './inputs.js';
 import { needScope } from './scopes.js';
@@ -19,13 +21,17 @@ export interface SearchHighlightModel {
 
 /** One search hit: the record found, its relevance, the query terms it matched and its highlighted fields. */
 export interface SearchHitModel {
-  node: NeedRecord | ExpertRecord;
+  node: SearchRecord;
   score: number;
   matchedTerms: string[];
   highlights: SearchHighlightModel[];
 }
 
-const ENTITY_OF: Record<SearchType, SearchEntityType> = { NEED: 'NEED', EXPERT: 'EXPERT' };
+/** Whatever a search returns. */
+export type SearchRecord = NeedRecord | ExpertRecord | TechnologyRecord | ProjectRecord;
+
+const ENTITY_OF: Record<SearchType, SearchEntityType> = { NEED: 'NEED', EXPERT: 'EXPERT', TECHNOLOGY: 'TECH', PROJECT: 'PROJECT' };
+const ALL_TYPES: readonly SearchType[] = ['NEED', 'EXPERT', 'TECHNOLOGY', 'PROJECT'];
 
 /** Most characters of a query. */
 const MAX_QUERY_LENGTH = 100;
@@ -61,9 +67,11 @@ export class SearchService {
     const region = regionCode ? requireRegion(regionCode).code : null;
     const first = pageSize(args.first);
     const start = decodeCursor(args.after);
-    const wanted = [...new Set(types && types.length > 0 ? types : (['NEED', 'EXPERT'] as const))].map((t) => ENTITY_OF[t]);
+    const wanted = [...new Set(types && types.length > 0 ? types : ALL_TYPES)].map((t) => ENTITY_OF[t]);
     const needs = needListingScope(principal);
-    const readable = wanted.filter((t) => (t === 'NEED' ? this.mayListNeeds(needs) : allows(principal, { type: 'expert.read' })));
+    const readable = wanted.filter((t) =>
+      t === 'NEED' ? this.mayListNeeds(needs) : allows(principal, t === 'EXPERT' ? { type: 'expert.read' } : { type: 'pool.read' }),
+    );
     const text = await textAnalyzer();
     const terms = text.queryTerms(q);
     if (terms.length === 0 || readable.length === 0) return { items: [], hasNextPage: false };
@@ -95,10 +103,12 @@ export class SearchService {
   }
 
   /** The record of a candidate when the caller may see it through the lists, else undefined. */
-  private async visible(hit: RankedHit<SearchEntityType>, scope: NeedListingScope): Promise<NeedRecord | ExpertRecord | undefined> {
+  private async visible(hit: RankedHit<SearchEntityType>, scope: NeedListingScope): Promise<SearchRecord | undefined> {
     const { principal, repos } = this.ctx;
+    // Experts, technologies and projects are read by every signed-in caller (their types were checked above).
     if (hit.type === 'EXPERT') return repos.experts.get(hit.id);
-    if (hit.type !== 'NEED') return undefined;
+    if (hit.type === 'TECH') return repos.technologies.get(hit.id);
+    if (hit.type === 'PROJECT') return repos.projects.get(hit.id);
     const need = await repos.needs.get(hit.id);
     if (!need || !allows(principal, { type: 'need.read', need: needScope(need) })) return undefined;
     switch (scope.kind) {
@@ -111,21 +121,24 @@ export class SearchService {
     }
   }
 
-  private toHit(hit: RankedHit<SearchEntityType>, record: NeedRecord | ExpertRecord, text: TextAnalyzer): SearchHitModel {
+  private toHit(hit: RankedHit<SearchEntityType>, record: SearchRecord, text: TextAnalyzer): SearchHitModel {
     const mark = (field: string, value: string | null | undefined): SearchHighlightModel[] => {
       const marked = value ? highlight(value, text.normalize(value), hit.matchedTerms) : null;
       return marked ? [{ field, text: marked }] : [];
     };
-    const fields =
-      'requester' in record
-        ? [...mark('title', record.title), ...mark('keywords', record.keywords.join('、')), ...mark('description', record.description)]
-        : [
-            // A name found by pinyin or initials is marked whole.
-            ...(text.nameTerms(record.name).some((t) => hit.matchedTerms.includes(t)) ? [{ field: 'name', text: `【${record.name}】` }] : []),
-            ...mark('keywords', record.keywords.join('、')),
-            ...mark('affiliation', record.affiliation),
-            ...mark('bio', record.bio),
-          ];
+    const titled = (r: NeedRecord | TechnologyRecord | ProjectRecord) => [
+      ...mark('title', r.title),
+      ...('keywords' in r ? mark('keywords', r.keywords.join('、')) : []),
+      ...mark('description', r.description),
+    ];
+    const named = (r: ExpertRecord) => [
+      // A name found by pinyin or initials is marked whole.
+      ...(text.nameTerms(r.name).some((t) => hit.matchedTerms.includes(t)) ? [{ field: 'name', text: `【${r.name}】` }] : []),
+      ...mark('keywords', r.keywords.join('、')),
+      ...mark('affiliation', r.affiliation),
+      ...mark('bio', r.bio),
+    ];
+    const fields = 'name' in record ? named(record) : titled(record);
     return { node: record, score: hit.score, matchedTerms: hit.matchedTerms, highlights: fields };
   }
 }
