@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedKeywords } from '../../functions/lib/domain/matching.js';
 import {
   MAX_QUERY_TERMS,
   MAX_TERMS_PER_ENTITY,
@@ -109,5 +110,22 @@ describe('Function: rankHits', () => {
       ['n1', 4, ['荔枝', '防治']],
       ['e1', 2, ['荔枝']],
     ]);
+  });
+});
+
+describe('Function: sharedKeywords (with search terms)', () => {
+  it("shares a keyword the need's Traditional description says, through its Simplified terms", () => {
+    const need = {
+      domains: [],
+      keywords: [],
+      title: '果樹求助',
+      description: '龍眼出現蒂蛀蟲',
+      regionCode: '440103',
+      languages: [],
+      requester: { name: 'x', organizationId: null },
+    };
+    expect(sharedKeywords(need, { keywords: ['龙眼'] })).toEqual([]);
+    const searchTerms = text.indexTerms({ title: need.title, description: need.description });
+    expect(sharedKeywords({ ...need, searchTerms }, { keywords: ['龙眼', '水稻'] })).toEqual(['龙眼']);
   });
 });
