@@ -1,4 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { entityKey } from '../../functions/lib/data/keys.js';
+import { createRepositories } from '../../functions/lib/repositories/index.js';
+import { termKeysOf } from '../../functions/lib/repositories/search.js';
+import { backfillSearchTerms } from '../../infra/scripts/searchBackfill.js';
+import { scanTable } from '../support/consistency.js';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
 import {
   NEED_STEPS,
@@ -148,6 +153,22 @@ describe('Search', () => {
     const second = ok(await search('荔枝园病虫害防治', expertToken, { first: 1, after: first.search.pageInfo.endCursor }));
     expect([...ids(first), ...ids(second)]).toEqual([lycheeNeed, lycheeTech]);
     expect(errorOf(await search('荔枝', expertToken, { after: 'bogus' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('backfills an expert written before search: no term items, then found after the backfill', async () => {
+    const old = await register({ name: '欧阳修远', keywords: ['古籍修复'], bio: null });
+    const store = app.deps.store;
+    // As written before search: no searchTerms, no term items.
+    const record = await createRepositories(store).experts.requireFresh(old.id);
+    await store.batchWrite({ delete: termKeysOf('EXPERT', record, record.regionCode) });
+    await store.updateItem(entityKey('EXPERT', old.id), { set: { searchTerms: null } });
+    expect(ids(ok(await search('oyxy', expertToken, { types: ['EXPERT'] })))).not.toContain(old.id);
+    const items = await scanTable(inject('ddbEndpoint'), app.tableName);
+    const written = await backfillSearchTerms(store, items, new Date().toISOString());
+    expect(written).toEqual({ EXPERT: 1 });
+    expect(ids(ok(await search('oyxy', expertToken, { types: ['EXPERT'] })))).toContain(old.id);
+    expect(ids(ok(await search('古籍修复', expertToken, { types: ['EXPERT'] })))).toContain(old.id);
+    expect(await backfillSearchTerms(store, await scanTable(inject('ddbEndpoint'), app.tableName), new Date().toISOString())).toEqual({});
   });
 
   it('moves the term items when the name changes: the old name is no longer found', async () => {

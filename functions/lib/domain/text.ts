@@ -256,3 +256,9 @@ export function rankHits<T extends string>(matches: ReadonlyArray<TermMatch<T>>)
     .map(({ weights, ...hit }) => ({ ...hit, score: relevance([...weights.values()]), matchedTerms: [...weights.keys()] }))
     .sort((a, b) => compareHits(a, b) || a.type.localeCompare(b.type));
 }
+
+/** The text an expert is indexed by: its name (and the name's pinyin) as a title, keywords, then affiliation and bio. */
+export function expertIndexedText(e: { name: string; keywords: readonly string[]; affiliation: string | null; bio: string | null }): IndexedText {
+  const description = [e.affiliation, e.bio].filter((t): t is string => Boolean(t)).join('\n');
+  return { title: e.name, name: e.name, keywords: e.keywords, description };
+}

@@ -1,7 +1,7 @@
 import type { ServiceContext } from './context.js';
 import type { ExpertFilter as ExpertFilterInput, RegisterExpertInput, UpdateExpertInput } from '../generated/graphql.js';
 import { allows, authorize, isSelf } from '../auth/policy.js';
-import { textAnalyzer } from '../domain/text.js';
+import { expertIndexedText, textAnalyzer } from '../domain/text.js';
 import { badInput } from '../errors.js';
 import { requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
@@ -141,10 +141,9 @@ export class ExpertService {
   }
 }
 
-/** An expert's search terms: its name (and the name's pinyin) weighs as a title, then keywords, then affiliation and bio. */
+/** An expert's search terms (see `expertIndexedText`). */
 async function expertSearchTerms(e: Pick<ExpertRecord, 'name' | 'keywords' | 'affiliation' | 'bio'>) {
-  const description = [e.affiliation, e.bio].filter((t): t is string => Boolean(t)).join('\n');
-  return (await textAnalyzer()).indexTerms({ title: e.name, name: e.name, keywords: e.keywords, description });
+  return (await textAnalyzer()).indexTerms(expertIndexedText(e));
 }
 
 /** The fields given (a null clears a field, so it counts as given). */
