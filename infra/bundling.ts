@@ -6,9 +6,11 @@ const require = createRequire(import.meta.url);
 
 /**
  * Packages installed next to the bundle instead of inlined: jieba is a native (napi-rs) module whose `.node` binary
- * esbuild cannot inline, and whose dictionary it reads from its package folder at run time.
+ * esbuild cannot inline, and whose dictionary it reads from its package folder at run time; opencc-js and
+ * pinyin-pro are large dictionaries (~660 KB minified) that only text writes and searches load (dynamic imports),
+ * so a cold start does not even parse them.
  */
-export const SHIPPED_MODULES = ['@node-rs/jieba'];
+export const SHIPPED_MODULES = ['@node-rs/jieba', 'opencc-js', 'pinyin-pro'];
 
 /** The runtime ships AWS SDK v3, so it stays out of the bundles; shipped modules are required from node_modules. */
 export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', ...SHIPPED_MODULES];
