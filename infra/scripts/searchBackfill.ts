@@ -2,13 +2,15 @@ import { isMainItem, type EntityType } from '../../functions/lib/data/keys.js';
 import { recordOf } from '../../functions/lib/data/loader.js';
 import type { Store } from '../../functions/lib/data/store.js';
 import { createRepositories } from '../../functions/lib/repositories/index.js';
-import { expertIndexedText, textAnalyzer, type IndexedText } from '../../functions/lib/domain/text.js';
+import { expertIndexedText, namedIndexedText, textAnalyzer, type IndexedText } from '../../functions/lib/domain/text.js';
 import type { ExpertRecord } from '../../functions/lib/repositories/experts.js';
 import type { NeedRecord } from '../../functions/lib/repositories/needs.js';
 import type { TechnologyRecord } from '../../functions/lib/repositories/technologies.js';
 import type { ProjectRecord } from '../../functions/lib/repositories/projects.js';
+import type { OrganizationRecord } from '../../functions/lib/repositories/organizations.js';
+import type { TeamRecord } from '../../functions/lib/repositories/teams.js';
 
-type Searchable = 'NEED' | 'EXPERT' | 'TECH' | 'PROJECT';
+type Searchable = 'NEED' | 'EXPERT' | 'TECH' | 'PROJECT' | 'ORG' | 'TEAM';
 
 /** The text each searchable entity is indexed by (as its service indexes it when writing it). */
 const TEXT_OF: Record<Searchable, (item: Record<string, unknown>) => IndexedText> = {
@@ -16,6 +18,8 @@ const TEXT_OF: Record<Searchable, (item: Record<string, unknown>) => IndexedText
   EXPERT: (i) => expertIndexedText(recordOf<ExpertRecord>(i)),
   TECH: (i) => recordOf<TechnologyRecord>(i),
   PROJECT: (i) => ({ ...recordOf<ProjectRecord>(i), keywords: [] }),
+  ORG: (i) => namedIndexedText(recordOf<OrganizationRecord>(i).name),
+  TEAM: (i) => namedIndexedText(recordOf<TeamRecord>(i).name, recordOf<TeamRecord>(i).description),
 };
 const TYPES = Object.keys(TEXT_OF) as Searchable[];
 
@@ -42,6 +46,8 @@ export async function backfillSearchTerms(
     if (type === 'EXPERT') await repos.experts.update(await repos.experts.requireFresh(id), { searchTerms }, now);
     if (type === 'TECH') await repos.technologies.update(await repos.technologies.requireFresh(id), { searchTerms }, now);
     if (type === 'PROJECT') await repos.projects.update(await repos.projects.requireFresh(id), { searchTerms }, now);
+    if (type === 'ORG') await repos.organizations.update(await repos.organizations.requireFresh(id), { searchTerms }, now);
+    if (type === 'TEAM') await repos.teams.update(await repos.teams.requireFresh(id), { searchTerms }, now);
     written[type] = (written[type] ?? 0) + 1;
   }
   return written;

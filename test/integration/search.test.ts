@@ -6,6 +6,7 @@ import { backfillSearchTerms } from '../../infra/scripts/searchBackfill.js';
 import { scanTable } from '../support/consistency.js';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
 import {
+  CREATE_TEAM,
   NEED_STEPS,
   REGISTER_EXPERT,
   SUBMIT_NEED,
@@ -26,7 +27,16 @@ const SEARCH = `query ($query: String!, $types: [SearchType!], $regionCode: Stri
         score
         matchedTerms
         highlights { field text }
-        node { __typename ... on Need { id title } ... on Expert { id name } ... on Technology { id title } ... on Project { id title } } }
+        node {
+          __typename
+          ... on Need { id title }
+          ... on Expert { id name }
+          ... on Technology { id title }
+          ... on Project { id title }
+          ... on Organization { id name }
+          ... on Team { id name }
+        }
+      }
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -140,6 +150,18 @@ describe('Search', () => {
     const data = ok(await search('科普大篷车', expertToken));
     expect(hits(data).map((h) => [h.node.__typename, h.node.id])).toEqual([['Project', project]]);
     expect(ids(ok(await search('荔枝', expertToken, { types: ['TECHNOLOGY'] })))).toEqual([lycheeTech]);
+  });
+
+  it('finds organizations and teams by full pinyin, initials and words of their names', async () => {
+    const input = { organizationId: tree.liwan, name: '荔湾区荔枝专家服务队', actions: ['RURAL_REVITALIZATION'] };
+    const team = ok(await app.gql(CREATE_TEAM, { input }, tree.admin)).createTeam.team.id as string;
+    const found = async (query: string, types: string[]) => ids(ok(await search(query, expertToken, { types })));
+    expect(await found('lwqkxjsxh', ['ORGANIZATION'])).toEqual([tree.liwan]);
+    expect(await found('liwanqukexuejishuxiehui', ['ORGANIZATION'])).toEqual([tree.liwan]);
+    expect(await found('lwqlzzjfwd', ['TEAM'])).toEqual([team]);
+    expect(await found('服务队', ['TEAM'])).toContain(team);
+    const data = ok(await search('lwqlzzjfwd', expertToken));
+    expect(hits(data)[0]).toMatchObject({ node: { __typename: 'Team', id: team }, highlights: [{ field: 'name', text: '【荔湾区荔枝专家服务队】' }] });
   });
 
   it('keeps to a region subtree by the sort-key prefix', async () => {

@@ -262,3 +262,6 @@ export function expertIndexedText(e: { name: string; keywords: readonly string[]
   const description = [e.affiliation, e.bio].filter((t): t is string => Boolean(t)).join('\n');
   return { title: e.name, name: e.name, keywords: e.keywords, description };
 }
+
+/** The text an organization or team is indexed by: its name (and the name's pinyin) as a title, then its description. */
+export const namedIndexedText = (name: string, description: string | null = null): IndexedText => ({ title: name, name, description });

@@ -3,7 +3,7 @@ import type { Store } from '../data/store.js';
 import type { WeightedTerm } from '../domain/text.js';
 
 /** Entity types found by search. */
-export type SearchEntityType = Extract<EntityType, 'NEED' | 'EXPERT' | 'TECH' | 'PROJECT'>;
+export type SearchEntityType = Extract<EntityType, 'NEED' | 'EXPERT' | 'TECH' | 'PROJECT' | 'ORG' | 'TEAM'>;
 
 /** What an entity keeps for search: the weighted terms its service computed from its text when it was written. */
 export interface Searchable {

@@ -8,7 +8,19 @@ export const searchResolvers: Resolvers = {
       toConnection(await ctx.services.search.search(query, types, regionCode, { first, after })),
   },
   SearchResult: {
-    // Told apart by a field only each record has: a need's requester, a technology's maturity, an expert's name.
-    __resolveType: (node) => ('requester' in node ? 'Need' : 'maturity' in node ? 'Technology' : 'name' in node ? 'Expert' : 'Project'),
+    // Told apart by a field only each record has (a need's requester, a technology's maturity, an organization's
+    // path, a team's member count); of the rest, an expert has a name and a project has not.
+    __resolveType: (node) =>
+      'requester' in node
+        ? 'Need'
+        : 'maturity' in node
+          ? 'Technology'
+          : 'path' in node
+            ? 'Organization'
+            : 'memberCount' in node
+              ? 'Team'
+              : 'name' in node
+                ? 'Expert'
+                : 'Project',
   },
 };

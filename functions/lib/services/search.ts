@@ -9,6 +9,8 @@ import type { NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { TechnologyRecord } from '../repositories/technologies.js';
 import type { ProjectRecord } from '../repositories/projects.js';
+import type { OrganizationRecord } from '../repositories/organizations.js';
+import type { TeamRecord } from '../repositories/teams.js';
 import type { SearchType } from '../generated/graphql.js';
 import { requireText } from './inputs.js';
 import { needScope } from './scopes.js';
@@ -28,10 +30,17 @@ export interface SearchHitModel {
 }
 
 /** Whatever a search returns. */
-export type SearchRecord = NeedRecord | ExpertRecord | TechnologyRecord | ProjectRecord;
+export type SearchRecord = NeedRecord | ExpertRecord | TechnologyRecord | ProjectRecord | OrganizationRecord | TeamRecord;
 
-const ENTITY_OF: Record<SearchType, SearchEntityType> = { NEED: 'NEED', EXPERT: 'EXPERT', TECHNOLOGY: 'TECH', PROJECT: 'PROJECT' };
-const ALL_TYPES: readonly SearchType[] = ['NEED', 'EXPERT', 'TECHNOLOGY', 'PROJECT'];
+const ENTITY_OF: Record<SearchType, SearchEntityType> = {
+  NEED: 'NEED',
+  EXPERT: 'EXPERT',
+  TECHNOLOGY: 'TECH',
+  PROJECT: 'PROJECT',
+  ORGANIZATION: 'ORG',
+  TEAM: 'TEAM',
+};
+const ALL_TYPES = Object.keys(ENTITY_OF) as SearchType[];
 
 /** Most characters of a query. */
 const MAX_QUERY_LENGTH = 100;
@@ -69,9 +78,7 @@ export class SearchService {
     const start = decodeCursor(args.after);
     const wanted = [...new Set(types && types.length > 0 ? types : ALL_TYPES)].map((t) => ENTITY_OF[t]);
     const needs = needListingScope(principal);
-    const readable = wanted.filter((t) =>
-      t === 'NEED' ? this.mayListNeeds(needs) : allows(principal, t === 'EXPERT' ? { type: 'expert.read' } : { type: 'pool.read' }),
-    );
+    const readable = wanted.filter((t) => (t === 'NEED' ? this.mayListNeeds(needs) : this.mayList(t)));
     const text = await textAnalyzer();
     const terms = text.queryTerms(q);
     if (terms.length === 0 || readable.length === 0) return { items: [], hasNextPage: false };
@@ -97,6 +104,13 @@ export class SearchService {
     return { items, hasNextPage };
   }
 
+  /** Whether the caller may list experts, technologies and projects, teams (as their lists ask), organizations (public). */
+  private mayList(type: Exclude<SearchEntityType, 'NEED'>): boolean {
+    const { principal } = this.ctx;
+    if (type === 'ORG') return true;
+    return allows(principal, type === 'EXPERT' ? { type: 'expert.read' } : type === 'TEAM' ? { type: 'team.read' } : { type: 'pool.read' });
+  }
+
   /** Whether the caller may list needs at all (a published-needs caller is asked as `needs` asks it). */
   private mayListNeeds(scope: NeedListingScope): boolean {
     return scope.kind !== 'PUBLISHED' || allows(this.ctx.principal, { type: 'needs.listPublished', status: 'OPEN' });
@@ -105,10 +119,12 @@ export class SearchService {
   /** The record of a candidate when the caller may see it through the lists, else undefined. */
   private async visible(hit: RankedHit<SearchEntityType>, scope: NeedListingScope): Promise<SearchRecord | undefined> {
     const { principal, repos } = this.ctx;
-    // Experts, technologies and projects are read by every signed-in caller (their types were checked above).
+    // Experts, technologies, projects, organizations and teams are read by every signed-in caller (checked above).
     if (hit.type === 'EXPERT') return repos.experts.get(hit.id);
     if (hit.type === 'TECH') return repos.technologies.get(hit.id);
     if (hit.type === 'PROJECT') return repos.projects.get(hit.id);
+    if (hit.type === 'ORG') return repos.organizations.get(hit.id);
+    if (hit.type === 'TEAM') return repos.teams.get(hit.id);
     const need = await repos.needs.get(hit.id);
     if (!need || !allows(principal, { type: 'need.read', need: needScope(need) })) return undefined;
     switch (scope.kind) {
@@ -131,14 +147,17 @@ export class SearchService {
       ...('keywords' in r ? mark('keywords', r.keywords.join('、')) : []),
       ...mark('description', r.description),
     ];
-    const named = (r: ExpertRecord) => [
-      // A name found by pinyin or initials is marked whole.
-      ...(text.nameTerms(r.name).some((t) => hit.matchedTerms.includes(t)) ? [{ field: 'name', text: `【${r.name}】` }] : []),
-      ...mark('keywords', r.keywords.join('、')),
-      ...mark('affiliation', r.affiliation),
-      ...mark('bio', r.bio),
-    ];
-    const fields = 'name' in record ? named(record) : titled(record);
+    // A name found by pinyin or initials is marked whole, one found by its words word by word.
+    const name = (n: string) =>
+      text.nameTerms(n).some((t) => /^[a-z]+$/.test(t) && hit.matchedTerms.includes(t)) ? [{ field: 'name', text: `【${n}】` }] : mark('name', n);
+    const fields =
+      'path' in record
+        ? name(record.name)
+        : 'memberCount' in record
+          ? [...name(record.name), ...mark('description', record.description)]
+          : 'name' in record
+            ? [...name(record.name), ...mark('keywords', record.keywords.join('、')), ...mark('affiliation', record.affiliation), ...mark('bio', record.bio)]
+            : titled(record);
     return { node: record, score: hit.score, matchedTerms: hit.matchedTerms, highlights: fields };
   }
 }
