@@ -201,4 +201,12 @@ describe('Search', () => {
     // Keywords not changed stay indexed.
     expect(ids(ok(await search('智能制造', expertToken, { types: ['EXPERT'] })))).toContain(chen.id);
   });
+
+  it('re-weighs a term that moves from the bio to the keywords', async () => {
+    const expert = await register({ name: '周文博', keywords: ['考古'], bio: '研究岭南古陶瓷。' });
+    const score = async () => hits(ok(await search('古陶瓷', expertToken, { types: ['EXPERT'] }))).find((h) => h.node.id === expert.id)?.score;
+    expect(await score()).toBe(1);
+    ok(await app.gql(UPDATE_EXPERT, { input: { id: expert.id, version: expert.version, keywords: ['古陶瓷'] } }, expert.token));
+    expect(await score()).toBe(2);
+  });
 });
