@@ -54,6 +54,7 @@ const config: CodegenConfig = {
           MyMatch: '../repositories/needs.js#NeedMatchRecord',
           PersonalDataRead: '../repositories/personalData.js#PersonalDataReadRecord',
           DeleteMyAccountPayload: '../services/privacy.js#ErasureModel',
+          SearchHit: '../services/search.js#SearchHitModel',
         },
       },
     },

@@ -4,8 +4,16 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 
 const require = createRequire(import.meta.url);
 
-/** The runtime ships AWS SDK v3, so it stays out of the bundles. */
-export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];
+/**
+ * Packages installed next to the bundle instead of inlined: jieba is a native (napi-rs) module whose `.node` binary
+ * esbuild cannot inline, and whose dictionary it reads from its package folder at run time; opencc-js and
+ * pinyin-pro are large dictionaries (~660 KB minified) that only text writes and searches load (dynamic imports),
+ * so a cold start does not even parse them.
+ */
+export const SHIPPED_MODULES = ['@node-rs/jieba', 'opencc-js', 'pinyin-pro'];
+
+/** The runtime ships AWS SDK v3, so it stays out of the bundles; shipped modules are required from node_modules. */
+export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', ...SHIPPED_MODULES];
 
 /**
  * @as-integrations/aws-lambda requires Apollo's CommonJS build while our ES modules import its ESM
@@ -24,6 +32,10 @@ export const functionBundling: BundlingOptions = {
   target: ESBUILD.target,
   format: OutputFormat.CJS,
   externalModules: EXTERNAL_MODULES,
+  nodeModules: SHIPPED_MODULES,
+  // The functions run on arm64 Linux (glibc): npm installs the shipped modules' binary for that platform,
+  // whatever machine synthesizes (@node-rs/jieba-linux-arm64-gnu, at the version the lock file pins).
+  environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
   forceDockerBundling: false,
   esbuildArgs: Object.fromEntries(Object.entries(APOLLO_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
 };

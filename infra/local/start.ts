@@ -150,7 +150,12 @@ try {
       renderIdePage({
         endpoint: '/graphql',
         sampleTokens: ideSampleTokens(host, tokens),
-        defaultQuery: '{\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n',
+        defaultQuery: [
+          'query Regions {\n  regions(parentCode: "44") {\n    code\n    name\n  }\n}\n',
+          '# Search as people type: Traditional or Simplified, pinyin or initials for names (sign in with a sample token)',
+          'query Search {\n  search(query: "荔枝园病虫害防治", first: 5) {\n    edges { node { score matchedTerms highlights { field text }',
+          '      node { __typename ... on Need { title } ... on Expert { name } ... on Technology { title } ... on Project { title } } } }\n  }\n}\n',
+        ].join('\n'),
       }),
   });
   attachWebSocket(server, '/graphql', subscriptions.handle, sockets, invoke, {

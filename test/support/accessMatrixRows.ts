@@ -73,6 +73,8 @@ const nodes = (v: unknown): Node[] => {
 };
 /** The node with `id` in a list or connection, or undefined. */
 const find = (v: unknown, id: string) => nodes(v).find((n) => n.id === id);
+/** The record with `id` among a search's hits, or undefined. */
+const hit = (v: unknown, id: string) => nodes(v).find((h) => h.node?.id === id);
 
 // ---- Shared documents ----------------------------------------------------------------------------
 
@@ -151,6 +153,20 @@ export const readRows: ReadRow[] = [
     query: () => '{ myNeeds(first: 100) { edges { node { id title } } } }',
     probe: (d, w) => find(d.myNeeds, w.needSubmitted.id),
     expect: outcomes('omitted', { requester: 'ok' }),
+  },
+  {
+    field: 'Query.search',
+    query: (w) => `{ search(query: "${w.needSubmitted.title}", types: [NEED], first: 100) { edges { node { node { ... on Need { id } } } } } }`,
+    probe: (d, w) => hit(d.search, w.needSubmitted.id),
+    // What `needs` lists, found by text: the same scope.
+    expect: { ...UNPUBLISHED_IN_LIST, requester: 'omitted' },
+  },
+  {
+    field: 'Query.search',
+    variant: 'an expert by name',
+    query: () => '{ search(query: "矩阵专家", types: [EXPERT], regionCode: "440103", first: 100) { edges { node { node { ... on Expert { id } } } } } }',
+    probe: (d, w) => hit(d.search, w.expert.id),
+    expect: SIGNED_IN,
   },
   { field: 'Query.activity', query: (w) => activity(w, 'title'), probe: (d) => d.activity, expect: SIGNED_IN },
   {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, isKeyServed } from '../../functions/lib/data/keys.js';
 import { Entity, isMainItem, needHistoryKey, timeSortKey } from '../../functions/lib/data/keys.js';
+import { NO_REGION, isTermKey, termKey, termPartition } from '../../functions/lib/data/keys.js';
 
 describe('keys', () => {
   it('names entity, guard and index keys', () => {
@@ -62,5 +63,18 @@ describe('keys', () => {
     expect(isMainItem('NEED', { ...needHistoryKey('n1', '2026-03-01T00:00:00.000Z', 1), entity: Entity.NEED_EVENT })).toBe(false);
     expect(isMainItem('NEED', { ...entityKey('EXPERT', 'e1'), entity: Entity.EXPERT })).toBe(false);
     expect(isMainItem('NEED', undefined)).toBe(false);
+  });
+});
+
+describe('Function: termKey', () => {
+  it('puts the region first in the sort key, so a region subtree is one prefix, and encodes the term', () => {
+    expect(termKey('荔枝', '440103001', 'NEED', 'n1')).toEqual({ PK: 'IX#TERM#荔枝', SK: '440103001#NEED#n1' });
+    expect(termKey('c#', null, 'TECH', 't1')).toEqual({ PK: 'IX#TERM#c%23', SK: `${NO_REGION}#TECH#t1` });
+    expect(termPartition('荔枝')).toBe('IX#TERM#荔枝');
+  });
+
+  it('tells term items from filter index items', () => {
+    expect(isTermKey(termKey('荔枝', '44', 'EXPERT', 'e1'))).toBe(true);
+    expect(isTermKey({ PK: 'IX#EXPERT#domain=AGRICULTURE', SK: '44#e1' })).toBe(false);
   });
 });

@@ -90,7 +90,7 @@ export class EntityStore<T extends { id: string; version: number }> {
   /**
    * Writes of a versioned update: the fields set (null removes, undefined keeps), `version` bumped
    * on the condition that it is still `current.version`, index items that no longer apply deleted
-   * and new ones put. Returns the record as it will be.
+   * and new ones put (and kept ones whose content changed put again). Returns the record as it will be.
    */
   updateOps(current: T, fields: Partial<T>, now: string): { ops: WriteOp[]; next: T } {
     const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -99,7 +99,11 @@ export class EntityStore<T extends { id: string; version: number }> {
     const after = new Map(this.indexKeysOf(next).map((k) => [keyId(k), k]));
     const ops: WriteOp[] = [this.store.updateVersioned(entityKey(this.type, current.id), current.version, fields, now)];
     for (const [id, k] of before) if (!after.has(id)) ops.push(this.store.delete(k));
-    for (const [id, k] of after) if (!before.has(id)) ops.push(this.store.put(this.indexItemOf(k, next)));
+    for (const [id, k] of after) {
+      // A kept key is written again only when what its item holds changed (a search term's weight).
+      const item = this.indexItemOf(k, next);
+      if (!before.has(id) || JSON.stringify(item) !== JSON.stringify(this.indexItemOf(k, current))) ops.push(this.store.put(item));
+    }
     return { ops, next };
   }
 

@@ -10,6 +10,9 @@
  *   order), so every filter combination is one Query on one partition, and a region filter is a
  *   `begins_with` on the sort key: GB/T 2260 codes are prefixes of their descendants' codes
  *   ("4401" → "440103" → "440103001"). Pages are never short because nothing is filtered after the read.
+ * Term items:     PK = IX#TERM#<term>, SK = <regionCode>#<TYPE>#<id>
+ *   One per search term of a need, expert, technology or project (at most MAX_TERMS_PER_ENTITY), written and moved
+ *   with the entity in its transactions; a region subtree is a `begins_with` on the sort key, as for index items.
  */
 
 export { GSI1 } from './table.js';
@@ -170,6 +173,19 @@ export function indexKeysFor<T extends EntityType>(type: T, values: DimensionVal
   }
   return [...partitions].map((PK) => ({ PK, SK: sortKey }));
 }
+
+/** The sort-key region of entities without a region of their own (found by searches without a region filter only). */
+export const NO_REGION = '-';
+const TERM_PREFIX = `IX${SEP}TERM${SEP}`;
+/** The partition of a search term (see "Term items" above). */
+export const termPartition = (term: string): string => `${TERM_PREFIX}${encodeValue(term)}`;
+/** A term item of an entity: region first in the sort key, so a region subtree is one prefix. */
+export const termKey = (term: string, regionCode: string | null, type: EntityType, id: string): Key => ({
+  PK: termPartition(term),
+  SK: `${regionCode ?? NO_REGION}${SEP}${type}${SEP}${id}`,
+});
+/** True for the key of a term item. */
+export const isTermKey = (k: Key): boolean => k.PK.startsWith(TERM_PREFIX);
 
 /** Key of an item in a need's partition: its history, its stored matches. */
 export const needHistoryKey = (needId: string, at: string, seq: number): Key => ({ PK: `NEED#${needId}`, SK: `HIST#${at}#${String(seq).padStart(3, '0')}` });

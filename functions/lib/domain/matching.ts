@@ -10,6 +10,8 @@ export interface MatchableNeed {
   regionCode: string;
   languages: readonly string[];
   requester: { name: string; organizationId: string | null };
+  /** The need's search terms (segmented title, keywords and description, in Simplified): absent on older needs. */
+  searchTerms?: ReadonlyArray<{ term: string }>;
 }
 
 /** What matching needs to know of an expert. */
@@ -101,13 +103,18 @@ function regionFactor(need: MatchableNeed, expert: MatchableExpert): { value: nu
   return best;
 }
 
-function sharedKeywords(need: MatchableNeed, expert: Pick<MatchableExpert, 'keywords'>): string[] {
+/**
+ * An expert's keywords the need shares: among its keywords, in its title or description, or among the terms its
+ * text was segmented into (Simplified, so a need written in Traditional shares 龙眼 with an expert's 龙眼).
+ */
+export function sharedKeywords(need: MatchableNeed, expert: Pick<MatchableExpert, 'keywords'>): string[] {
   const needTerms = need.keywords.map(norm).filter(Boolean);
   const text = norm(`${need.title} ${need.description}`);
+  const segmented = new Set((need.searchTerms ?? []).map((t) => t.term));
   return expert.keywords.filter((k) => {
     const kw = norm(k);
     if (kw.length < 2) return false;
-    return needTerms.some((t) => t === kw || (t.length >= 2 && (t.includes(kw) || kw.includes(t)))) || text.includes(kw);
+    return needTerms.some((t) => t === kw || (t.length >= 2 && (t.includes(kw) || kw.includes(t)))) || text.includes(kw) || segmented.has(kw);
   });
 }
 

@@ -1,4 +1,6 @@
-import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, type Dimensions, type Key } from '../data/keys.js';
+import { entityKey, guardKey, indexKeysFor, indexPartition, indexSortKey, isTermKey, Entity, type Dimensions, type Key } from '../data/keys.js';
+import { termItemOf, termKeysOf } from './search.js';
+import type { WeightedTerm } from '../domain/text.js';
 import type { ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -35,6 +37,8 @@ export interface ExpertRecord {
   teamIds?: string[];
   /** Needs accepted and not yet finished (a counter kept by the need workflow). */
   openAssignments?: number;
+  /** Search terms of the name (with its pinyin), keywords and bio (term items); absent on experts written before search. */
+  searchTerms?: WeightedTerm[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -47,15 +51,21 @@ export interface ExpertFilter {
   title?: ExpertTitle | null;
 }
 
-type Indexed = Pick<ExpertRecord, 'id' | 'domains' | 'origin' | 'title' | 'regionCode'>;
-const indexKeys = (e: Indexed): Key[] => indexKeysFor('EXPERT', { domain: e.domains, origin: e.origin, title: e.title }, indexSortKey(e.regionCode, e.id));
+type Indexed = Pick<ExpertRecord, 'id' | 'domains' | 'origin' | 'title' | 'regionCode' | 'searchTerms' | 'createdAt'>;
+/** Filter index items, then term items (both under the expert's base region). */
+const indexKeys = (e: Indexed): Key[] => [
+  ...indexKeysFor('EXPERT', { domain: e.domains, origin: e.origin, title: e.title }, indexSortKey(e.regionCode, e.id)),
+  ...termKeysOf('EXPERT', e, e.regionCode),
+];
+const indexItem = (k: Key, e: ExpertRecord): Record<string, unknown> =>
+  (isTermKey(k) ? termItemOf('EXPERT', k, e, e.regionCode) : undefined) ?? { ...k, entity: Entity.EXPERT, id: e.id };
 
 const phoneTaken = () => new AppError(ErrorCode.CONFLICT, 'This phone number is already registered', { field: 'phone' });
 
 /** The talent pool: experts, their filter index items, and uniqueness guards for phone and user. */
 export class ExpertRepository extends EntityStore<ExpertRecord> {
   constructor(store: Store, loader: ItemLoader) {
-    super(store, loader, 'EXPERT', indexKeys);
+    super(store, loader, 'EXPERT', indexKeys, indexItem);
   }
 
   /** One page of experts matching every given filter, in base-region order. */
@@ -101,7 +111,7 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
 
   /**
    * Erases an expert (account erasure): its main item, every index item and its phone and user guards, in one
-   * transaction (at most 27 items: 24 index items for 5 domains). Deletes are unconditional, so a retry is harmless.
+   * transaction (at most 51 items: 24 index items for 5 domains, 24 term items). Deletes are unconditional, so a retry is harmless.
    */
   async erase(record: ExpertRecord): Promise<number> {
     const keys: Key[] = [entityKey('EXPERT', record.id), ...indexKeys(record), guardKey('EXPERT_PHONE', record.phone)];

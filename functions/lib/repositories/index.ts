@@ -14,6 +14,7 @@ import { ProjectRepository } from './projects.js';
 import { PairingRepository } from './pairings.js';
 import { IdempotencyRepository } from './idempotency.js';
 import { PersonalDataRepository } from './personalData.js';
+import { SearchRepository } from './search.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -31,6 +32,7 @@ export interface Repositories {
   pairings: PairingRepository;
   idempotency: IdempotencyRepository;
   personalData: PersonalDataRepository;
+  search: SearchRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -51,5 +53,6 @@ export function createRepositories(store: Store): Repositories {
     pairings: new PairingRepository(store, loader),
     idempotency: new IdempotencyRepository(store),
     personalData: new PersonalDataRepository(store),
+    search: new SearchRepository(store),
   };
 }

@@ -16,7 +16,10 @@ import {
   type Dimensions,
   type Key,
   Entity,
+  isTermKey,
 } from '../data/keys.js';
+import { termItemOf, termKeysOf } from './search.js';
+import type { WeightedTerm } from '../domain/text.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
@@ -69,6 +72,8 @@ export interface NeedRecord {
   /** When the need last became OPEN (its matches' inbox order). */
   openedAt: string | null;
   historyCount: number;
+  /** Search terms of the title, keywords and description (term items); absent on needs written before search. */
+  searchTerms?: WeightedTerm[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -192,7 +197,13 @@ export function planNeedQuery(filter: NeedFilter) {
 /** Needs, their index items, history and stored matches. */
 export class NeedRepository extends EntityStore<NeedRecord> {
   constructor(store: Store, loader: ItemLoader) {
-    super(store, loader, 'NEED', needIndexKeys, indexItem);
+    super(
+      store,
+      loader,
+      'NEED',
+      (n) => [...needIndexKeys(n), ...termKeysOf('NEED', n, n.regionCode)],
+      (k, n) => (isTermKey(k) ? termItemOf('NEED', k, n, n.regionCode) : undefined) ?? indexItem(k, n),
+    );
   }
 
   /** Needs matching the filter, newest first; one partition, plus a residual condition for rare combinations. */

@@ -1,5 +1,7 @@
 import { guardKey, indexKeysFor, indexPartition, indexSortKey, type Dimensions } from '../data/keys.js';
 import type { ItemLoader } from '../data/loader.js';
+import { withTermItems } from './search.js';
+import type { WeightedTerm } from '../domain/text.js';
 import type { Store, WriteOp } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
 import type { PageArgs, Page } from '../data/pagination.js';
@@ -19,6 +21,8 @@ export interface OrganizationRecord {
   path: string[];
   contactName: string | null;
   contactPhone: string | null;
+  /** Search terms of the name (with its pinyin) and description (term items); absent on records written before search. */
+  searchTerms?: WeightedTerm[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -37,7 +41,8 @@ const indexKeys = (o: Pick<OrganizationRecord, 'id' | 'kind' | 'level' | 'parent
 /** Organizations: main items, their filter index items, and the one-association-per-region guard. */
 export class OrganizationRepository extends EntityStore<OrganizationRecord> {
   constructor(store: Store, loader: ItemLoader) {
-    super(store, loader, 'ORG', indexKeys);
+    const index = withTermItems<OrganizationRecord>('ORG', indexKeys);
+    super(store, loader, 'ORG', index.keys, index.item);
   }
 
   /** The association of a region, through its guard item (GetItem, strongly consistent). */

@@ -1,5 +1,7 @@
 import { indexKeysFor, indexPartition, indexSortKey, type Dimensions, type Key } from '../data/keys.js';
 import type { ItemLoader } from '../data/loader.js';
+import { withTermItems } from './search.js';
+import type { WeightedTerm } from '../domain/text.js';
 import type { Store } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -21,6 +23,8 @@ export interface ProjectRecord {
   /** ISO dates (YYYY-MM-DD). */
   startDate: string | null;
   endDate: string | null;
+  /** Search terms of the title, keywords and description (term items); absent on records written before search. */
+  searchTerms?: WeightedTerm[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -45,7 +49,8 @@ const indexKeys = (p: Indexed): Key[] =>
 /** The project pool: main items and their filter index items, written together. */
 export class ProjectRepository extends EntityStore<ProjectRecord> {
   constructor(store: Store, loader: ItemLoader) {
-    super(store, loader, 'PROJECT', indexKeys);
+    const index = withTermItems<ProjectRecord>('PROJECT', indexKeys);
+    super(store, loader, 'PROJECT', index.keys, index.item);
   }
 
   /** One page of projects matching every given filter, in region order. */

@@ -1,3 +1,5 @@
+import { withTermItems } from './search.js';
+import type { WeightedTerm } from '../domain/text.js';
 import {
   GSI1,
   Entity,
@@ -33,6 +35,8 @@ export interface TeamRecord {
   actions: Action[];
   description: string | null;
   memberCount: number;
+  /** Search terms of the name (with its pinyin) and description (term items); absent on records written before search. */
+  searchTerms?: WeightedTerm[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -79,7 +83,8 @@ const indexKeys = (t: Pick<TeamRecord, 'id' | 'organizationId' | 'parentTeamId' 
 /** Teams, their index items and memberships (membership and member counter change together). */
 export class TeamRepository extends EntityStore<TeamRecord> {
   constructor(store: Store, loader: ItemLoader) {
-    super(store, loader, 'TEAM', indexKeys);
+    const index = withTermItems<TeamRecord>('TEAM', indexKeys);
+    super(store, loader, 'TEAM', index.keys, index.item);
   }
 
   /** Top-level teams of an organization. */

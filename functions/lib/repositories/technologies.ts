@@ -1,5 +1,7 @@
 import { indexKeysFor, indexPartition, indexSortKey, type Dimensions, type Key } from '../data/keys.js';
 import type { ItemLoader } from '../data/loader.js';
+import { withTermItems } from './search.js';
+import type { WeightedTerm } from '../domain/text.js';
 import type { Store } from '../data/store.js';
 import { EntityStore } from '../data/entityStore.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -20,6 +22,8 @@ export interface TechnologyRecord {
   regionCode: string;
   contactName: string | null;
   contactPhone: string | null;
+  /** Search terms of the title, keywords and description (term items); absent on records written before search. */
+  searchTerms?: WeightedTerm[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -41,7 +45,8 @@ const indexKeys = (t: Indexed): Key[] => indexKeysFor('TECH', { domain: t.domain
 /** The technology pool: main items and their filter index items, written together. */
 export class TechnologyRepository extends EntityStore<TechnologyRecord> {
   constructor(store: Store, loader: ItemLoader) {
-    super(store, loader, 'TECH', indexKeys);
+    const index = withTermItems<TechnologyRecord>('TECH', indexKeys);
+    super(store, loader, 'TECH', index.keys, index.item);
   }
 
   /** One page of technologies matching every given filter, in region order (also used by need matching). */

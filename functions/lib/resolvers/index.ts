@@ -13,6 +13,7 @@ import { workstationResolvers } from './workstation.js';
 import { governanceResolvers } from './governance.js';
 import { subscriptionResolvers } from './subscription.js';
 import { privacyResolvers } from './privacy.js';
+import { searchResolvers } from './search.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -29,4 +30,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'governance', resolvers: governanceResolvers },
   { name: 'subscription', resolvers: subscriptionResolvers },
   { name: 'privacy', resolvers: privacyResolvers },
+  { name: 'search', resolvers: searchResolvers },
 ]);

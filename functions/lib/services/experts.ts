@@ -1,6 +1,7 @@
 import type { ServiceContext } from './context.js';
 import type { ExpertFilter as ExpertFilterInput, RegisterExpertInput, UpdateExpertInput } from '../generated/graphql.js';
 import { allows, authorize, isSelf } from '../auth/policy.js';
+import { expertIndexedText, textAnalyzer } from '../domain/text.js';
 import { badInput } from '../errors.js';
 import { requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
@@ -73,14 +74,18 @@ export class ExpertService {
     const organization = input.organizationId ? await repos.organizations.get(input.organizationId) : undefined;
     if (input.organizationId && !organization) throw badInput('organizationId', `Organization ${input.organizationId} not found`);
     const now = this.ctx.now();
+    const name = requireText(input.name, 'name', 50);
+    const keywords = checkKeywords(input.keywords ?? []);
+    const affiliation = optionalText(input.affiliation, 'affiliation', 100) ?? null;
+    const bio = optionalText(input.bio, 'bio') ?? null;
     return repos.experts.create({
       id: this.ctx.newId(),
       userId: principal.userId,
-      name: requireText(input.name, 'name', 50),
+      name,
       title: input.title,
       domains: checkDomains(input.domains),
-      keywords: checkKeywords(input.keywords ?? []),
-      affiliation: optionalText(input.affiliation, 'affiliation', 100) ?? null,
+      keywords,
+      affiliation,
       organizationId: organization?.id ?? null,
       origin: input.origin,
       languages: checkLanguages(input.languages),
@@ -90,7 +95,8 @@ export class ExpertService {
       maxOpenAssignments: checkCapacity(input.maxOpenAssignments ?? DEFAULT_MAX_OPEN_ASSIGNMENTS),
       phone: normalizePhone(input.phone),
       idNumber: input.idNumber ? normalizeIdNumber(input.idNumber, input.origin) : null,
-      bio: optionalText(input.bio, 'bio') ?? null,
+      bio,
+      searchTerms: await expertSearchTerms({ name, keywords, affiliation, bio }),
       // In no team yet: the scope is the path of its own organization.
       scopeOrganizationIds: organization?.path ?? [],
       teamIds: [],
@@ -107,14 +113,19 @@ export class ExpertService {
     const current = await repos.experts.requireFresh(input.id);
     authorize(principal, { type: 'expert.update', expert: current });
     requireCurrentVersion(current.version, version, 'expert');
+    const text = {
+      name: input.name == null ? undefined : requireText(input.name, 'name', 50),
+      keywords: input.keywords == null ? undefined : checkKeywords(input.keywords),
+      affiliation: optionalText(input.affiliation, 'affiliation', 100),
+      bio: optionalText(input.bio, 'bio'),
+    };
+    const textChanged = Object.values(text).some((v) => v !== undefined);
     return repos.experts.update(
       current,
       {
-        name: input.name == null ? undefined : requireText(input.name, 'name', 50),
+        ...text,
         title: input.title ?? undefined,
         domains: input.domains == null ? undefined : checkDomains(input.domains),
-        keywords: input.keywords == null ? undefined : checkKeywords(input.keywords),
-        affiliation: optionalText(input.affiliation, 'affiliation', 100),
         languages: input.languages == null ? undefined : checkLanguages(input.languages),
         regionCode: input.regionCode == null ? undefined : requireRegion(input.regionCode).code,
         serviceRegionCodes: input.serviceRegionCodes == null ? undefined : checkServiceRegions(input.serviceRegionCodes),
@@ -122,12 +133,21 @@ export class ExpertService {
         maxOpenAssignments: input.maxOpenAssignments == null ? undefined : checkCapacity(input.maxOpenAssignments),
         phone: input.phone == null ? undefined : normalizePhone(input.phone),
         idNumber: input.idNumber == null ? undefined : normalizeIdNumber(input.idNumber, current.origin),
-        bio: optionalText(input.bio, 'bio'),
+        // New text, new terms: the update moves the term items (old ones deleted) in the same transaction.
+        searchTerms: textChanged || !current.searchTerms ? await expertSearchTerms({ ...current, ...definedOnly(text) }) : undefined,
       },
       this.ctx.now(),
     );
   }
 }
+
+/** An expert's search terms (see `expertIndexedText`). */
+async function expertSearchTerms(e: Pick<ExpertRecord, 'name' | 'keywords' | 'affiliation' | 'bio'>) {
+  return (await textAnalyzer()).indexTerms(expertIndexedText(e));
+}
+
+/** The fields given (a null clears a field, so it counts as given). */
+const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** Known region code and domain in the filter (BAD_USER_INPUT on `filter.regionCode` / `filter.domain`). */
 function checkFilter(filter: ExpertFilterInput | null | undefined): ExpertFilter {

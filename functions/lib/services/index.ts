@@ -10,6 +10,7 @@ import { GovernanceService } from './governance.js';
 import { RecognitionService } from './recognition.js';
 import { PoolService } from './pools.js';
 import { PrivacyService } from './privacy.js';
+import { SearchService } from './search.js';
 
 /**
  * The application services of one request: one module per capability, each method one use case
@@ -28,6 +29,7 @@ export interface Services {
   recognition: RecognitionService;
   pools: PoolService;
   privacy: PrivacyService;
+  search: SearchService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -43,6 +45,7 @@ export function createServices(ctx: ServiceContext): Services {
     recognition: new RecognitionService(ctx),
     pools: new PoolService(ctx),
     privacy: new PrivacyService(ctx),
+    search: new SearchService(ctx),
   };
 }
 

@@ -39,6 +39,7 @@ import type { TechnologyRecord } from '../repositories/technologies.js';
 import { optionalText, requireCurrentVersion, requireText, requireVersion } from './inputs.js';
 import type { ServiceContext } from './context.js';
 import { needScope } from './scopes.js';
+import { textAnalyzer } from '../domain/text.js';
 
 interface StepOptions {
   version: number;
@@ -128,6 +129,7 @@ export class NeedOrderService {
       descriptionRating: null,
       openedAt: null,
       historyCount: 0,
+      searchTerms: (await textAnalyzer()).indexTerms({ title, keywords, description }),
       version: 1,
       createdAt: now,
       updatedAt: now,

@@ -1,6 +1,7 @@
 import type { ServiceContext } from './context.js';
 import type { CreateOrganizationInput, OrganizationFilter as OrganizationFilterInput, UpdateOrganizationInput } from '../generated/graphql.js';
 import { allows, authorize } from '../auth/policy.js';
+import { namedIndexedText, textAnalyzer } from '../domain/text.js';
 import { requireRegion, type Region } from '../regions/index.js';
 import { checkLevel, checkParentRegion, checkPlacement, chooseParentId, parentRegionCandidates } from '../domain/organizations.js';
 import { normalizePhone } from '../domain/personalData.js';
@@ -75,6 +76,7 @@ export class OrganizationService {
       path: [...(parent?.path ?? []), id],
       contactName,
       contactPhone,
+      searchTerms: (await textAnalyzer()).indexTerms(namedIndexedText(name)),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -87,8 +89,11 @@ export class OrganizationService {
     authorize(this.ctx.principal, { type: 'organization.update', path: current.path });
     // The condition is on the version the client read, not the one in this request's cache.
     const expected = { ...current, version: requireVersion(input.version) };
+    const name = input.name == null ? undefined : requireText(input.name, 'name');
     const fields = {
-      name: input.name == null ? undefined : requireText(input.name, 'name'),
+      name,
+      // A new name, new terms (the update moves the term items); older organizations get theirs on any update.
+      searchTerms: name !== undefined || !current.searchTerms ? (await textAnalyzer()).indexTerms(namedIndexedText(name ?? current.name)) : undefined,
       contactName: optionalText(input.contactName, 'contactName', 50),
       contactPhone: input.contactPhone === undefined ? undefined : input.contactPhone ? normalizePhone(input.contactPhone, 'contactPhone') : null,
     };

@@ -12,6 +12,7 @@ import type {
 } from '../generated/graphql.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
 import { allows, authorize } from '../auth/policy.js';
+import { textAnalyzer, type WeightedTerm } from '../domain/text.js';
 import type { Page, PageArgs } from '../data/pagination.js';
 import { requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
@@ -103,6 +104,7 @@ export class PoolService {
       regionCode: region.code,
       contactName,
       contactPhone,
+      searchTerms: await poolSearchTerms({ title, keywords, description }),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -116,16 +118,20 @@ export class PoolService {
     authorize(this.ctx.principal, { type: 'pool.manage', organizationPath: current.organizationPath });
     const moved = await this.movedOrganization(current.organizationId, input.organizationId);
     requireCurrentVersion(current.version, version, 'technology');
+    const text = {
+      title: input.title == null ? undefined : requireText(input.title, 'title'),
+      description: optionalText(input.description, 'description'),
+      keywords: input.keywords == null ? undefined : checkKeywords(input.keywords),
+    };
     return this.ctx.repos.technologies.update(
       current,
       {
+        ...text,
+        searchTerms: await nextSearchTerms(current, text),
         organizationId: moved?.id,
         organizationPath: moved?.path,
-        title: input.title == null ? undefined : requireText(input.title, 'title'),
-        description: optionalText(input.description, 'description'),
         ownerName: optionalText(input.ownerName, 'ownerName', 100),
         domains: input.domains == null ? undefined : checkDomains(input.domains),
-        keywords: input.keywords == null ? undefined : checkKeywords(input.keywords),
         maturity: input.maturity ?? undefined,
         transferModes: input.transferModes == null ? undefined : checkTransferModes(input.transferModes),
         regionCode: input.regionCode == null ? undefined : requireRegion(input.regionCode).code,
@@ -200,6 +206,7 @@ export class PoolService {
       teamId,
       startDate,
       endDate,
+      searchTerms: await poolSearchTerms({ title, keywords: [], description }),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -217,13 +224,17 @@ export class PoolService {
     const startDate = optionalDate(input.startDate, 'startDate');
     const endDate = optionalDate(input.endDate, 'endDate');
     nextSchedule(current, startDate, endDate);
+    const text = {
+      title: input.title == null ? undefined : requireText(input.title, 'title'),
+      description: optionalText(input.description, 'description'),
+    };
     return this.ctx.repos.projects.update(
       current,
       {
+        ...text,
+        searchTerms: await nextSearchTerms({ ...current, keywords: [] }, text),
         organizationId: moved?.id,
         organizationPath: moved?.path,
-        title: input.title == null ? undefined : requireText(input.title, 'title'),
-        description: optionalText(input.description, 'description'),
         action: input.action ?? undefined,
         regionCode: input.regionCode == null ? undefined : requireRegion(input.regionCode).code,
         status: input.status == null ? undefined : status,
@@ -452,4 +463,22 @@ export class PoolService {
     await this.requireAll(linkedExpertIds(talents), 'talents', (id) => this.ctx.repos.experts.get(id), 'Expert');
     return talents;
   }
+}
+
+type PoolText = { title: string; keywords: readonly string[]; description: string | null };
+
+/** Search terms of a technology or project: title, then keywords, then description. */
+async function poolSearchTerms(t: PoolText): Promise<WeightedTerm[]> {
+  return (await textAnalyzer()).indexTerms(t);
+}
+
+/** New terms when the text changed (or were never computed), else undefined: the term items stay. */
+async function nextSearchTerms(
+  current: PoolText & { searchTerms?: WeightedTerm[] },
+  changes: { title?: string; keywords?: string[]; description?: string | null },
+): Promise<WeightedTerm[] | undefined> {
+  const changed = Object.values(changes).some((v) => v !== undefined);
+  if (!changed && current.searchTerms) return undefined;
+  const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<PoolText>;
+  return poolSearchTerms({ ...current, ...given });
 }

@@ -10,6 +10,7 @@ import type {
   UpdateTeamInput,
 } from '../generated/graphql.js';
 import { authorize } from '../auth/policy.js';
+import { namedIndexedText, textAnalyzer } from '../domain/text.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { checkActions, checkSubTeamParent } from '../domain/teams.js';
 import { expertScope, withTeam, withoutTeam } from '../domain/experts.js';
@@ -105,6 +106,7 @@ export class TeamService {
       actions,
       description,
       memberCount: 0,
+      searchTerms: (await textAnalyzer()).indexTerms(namedIndexedText(name, description)),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -119,11 +121,19 @@ export class TeamService {
     if (input.leaderExpertId) await repos.experts.require(input.leaderExpertId, 'leaderExpertId');
     // The condition is on the version the client read, not the one in this request's cache.
     const expected = { ...current, version: requireVersion(input.version) };
+    const name = input.name == null ? undefined : requireText(input.name, 'name');
+    const description = optionalText(input.description, 'description');
+    const textChanged = name !== undefined || description !== undefined;
     const fields = {
-      name: input.name == null ? undefined : requireText(input.name, 'name'),
+      name,
       leaderExpertId: input.leaderExpertId === undefined ? undefined : input.leaderExpertId,
       actions: input.actions == null ? undefined : checkActions(input.actions),
-      description: optionalText(input.description, 'description'),
+      description,
+      // New text, new terms (the update moves the term items); older teams get theirs on any update.
+      searchTerms:
+        textChanged || !current.searchTerms
+          ? (await textAnalyzer()).indexTerms(namedIndexedText(name ?? current.name, description === undefined ? current.description : description))
+          : undefined,
     };
     return repos.teams.update(expected, fields, this.ctx.now());
   }
