@@ -111,6 +111,21 @@ describe('Search', () => {
     expect(hits(data).some((h) => h.node.__typename === 'Expert' && h.node.id !== plantDoctor && h.matchedTerms.includes('鱼塘'))).toBe(false);
   });
 
+  it('matches a need to an expert by a keyword the need says only in its description (its segmented terms), Traditional text too', async () => {
+    const grower = await register({ name: '龙眼专家', keywords: ['龙眼'], bio: null, domains: ['AGRICULTURE'] });
+    const simplified = await submit({ title: '果园管理求助', description: '村里的龙眼树今年挂果很少。', domains: ['AGRICULTURE'], keywords: [] });
+    const traditional = await submit({ title: '果園管理求助', description: '村裡的龍眼樹今年掛果很少。', domains: ['AGRICULTURE'], keywords: [] });
+    for (const need of [simplified, traditional]) await open(need);
+    await app.settle();
+    for (const need of [simplified, traditional]) {
+      const data = ok(await app.gql(`{ need(id: "${need.id}") { matches(first: 50) { expert { id } reasons { factor detail } } } }`, {}, tree.admin));
+      const match = (data.need.matches as Array<{ expert: { id: string }; reasons: Array<{ factor: string; detail: string }> }>).find(
+        (m) => m.expert.id === grower.id,
+      );
+      expect(match?.reasons).toContainEqual(expect.objectContaining({ factor: 'KEYWORD', detail: expect.stringContaining('龙眼') }));
+    }
+  });
+
   it('sends one Query per query term and one BatchGetItem per round of candidates', async () => {
     app.requests.reset();
     ok(await search('荔枝园病虫害防治', expertToken, { first: 10 }));
