@@ -217,6 +217,24 @@ describe('Search', () => {
     expect(ids(ok(await search('智能制造', expertToken, { types: ['EXPERT'] })))).toContain(chen.id);
   });
 
+  it('moves the term items when a title changes: the old title is no longer found, the new one is', async () => {
+    const create = `mutation ($input: CreateTechnologyInput!) { createTechnology(input: $input) { technology { id version } } }`;
+    const input = {
+      organizationId: tree.liwan,
+      title: '香蕉保鲜冷链技术',
+      domains: ['AGRICULTURE'],
+      maturity: 'PILOT',
+      transferModes: ['SERVICE'],
+      regionCode: '440103',
+    };
+    const tech = ok(await app.gql(create, { input }, tree.admin)).createTechnology.technology as { id: string; version: number };
+    expect(ids(ok(await search('香蕉保鲜', expertToken, { types: ['TECHNOLOGY'] })))).toContain(tech.id);
+    const update = `mutation ($input: UpdateTechnologyInput!) { updateTechnology(input: $input) { technology { title } } }`;
+    ok(await app.gql(update, { input: { id: tech.id, version: tech.version, title: '菠萝蜜催熟技术' } }, tree.admin));
+    expect(ids(ok(await search('香蕉保鲜', expertToken, { types: ['TECHNOLOGY'] })))).not.toContain(tech.id);
+    expect(ids(ok(await search('菠萝蜜', expertToken, { types: ['TECHNOLOGY'] })))).toContain(tech.id);
+  });
+
   it('re-weighs a term that moves from the bio to the keywords', async () => {
     const expert = await register({ name: '周文博', keywords: ['考古'], bio: '研究岭南古陶瓷。' });
     const score = async () => hits(ok(await search('古陶瓷', expertToken, { types: ['EXPERT'] }))).find((h) => h.node.id === expert.id)?.score;
