@@ -55,6 +55,27 @@ describe('Local runner (npm start)', () => {
     expect(body.data?.experts.edges).toHaveLength(60);
   });
 
+  it('finds the seeded lychee need, then the lychee technology, then the plant-protection experts for 「荔枝园病虫害防治」', async () => {
+    const token = (await runToEnd('infra/local/token.ts', ['--role', 'EXPERT'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
+    const { body } = await post(
+      runner.url,
+      `query ($query: String!) { search(query: $query, first: 20) {
+        edges { node { score node { __typename ... on Need { title } ... on Expert { keywords } ... on Technology { title } } } } } }`,
+      { query: '荔枝园病虫害防治' },
+      token,
+    );
+    expect(body.errors).toBeUndefined();
+    type Hit = { score: number; node: { __typename: string; title?: string; keywords?: string[] } };
+    const hits = (body.data?.search.edges as Array<{ node: Hit }>).map((e) => e.node);
+    expect(hits[0]?.node).toMatchObject({ __typename: 'Need', title: '荔枝园病虫害绿色防控' });
+    expect(hits[1]?.node).toMatchObject({ __typename: 'Technology', title: '荔枝病虫害绿色防控技术' });
+    const experts = hits.filter((h) => h.node.__typename === 'Expert');
+    expect(experts.length).toBeGreaterThan(0);
+    // Every expert found says 病虫害防治 or 荔枝 in its keywords; best first.
+    for (const e of experts) expect(e.node.keywords?.some((k) => k === '病虫害防治' || k === '荔枝')).toBe(true);
+    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
+  });
+
   it("honours a token from `npm run token`: Guangzhou's admin creates a team under a Guangzhou township, not under Shenzhen's", async () => {
     const admin = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
     const find = async (regionCode: string, level: string) =>
