@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, needListingScope, postsAsRequester, type Action, type NeedScope } from '../../functions/lib/auth/policy.js';
+import { decide, needListingScope, withinNeedListingScope, postsAsRequester, type Action, type NeedScope } from '../../functions/lib/auth/policy.js';
 import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
 
 const user = (overrides: Partial<Principal>): Principal => ({ ...anonymous, kind: 'USER', userId: 'u', ...overrides });
@@ -97,5 +97,16 @@ describe('Function: decide (needs listings and admin steps)', () => {
 
   it.each(cases)('%s', (_name, principal, action, expected) => {
     expect(outcome(principal, action)).toBe(expected);
+  });
+});
+
+describe('Function: withinNeedListingScope', () => {
+  const need = { organizationPath: ['prov', 'gz', 'liwan'], status: 'SUBMITTED' };
+  it('holds every need for the province, its subtree for an admin, only OPEN needs for everyone else', () => {
+    expect(withinNeedListingScope({ kind: 'ALL' }, need)).toBe(true);
+    expect(withinNeedListingScope({ kind: 'SUBTREE', organizationId: 'gz' }, need)).toBe(true);
+    expect(withinNeedListingScope({ kind: 'SUBTREE', organizationId: 'sz' }, need)).toBe(false);
+    expect(withinNeedListingScope({ kind: 'PUBLISHED' }, need)).toBe(false);
+    expect(withinNeedListingScope({ kind: 'PUBLISHED' }, { ...need, status: 'OPEN' })).toBe(true);
   });
 });

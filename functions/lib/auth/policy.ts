@@ -214,6 +214,18 @@ export function needListingScope(p: Principal): NeedListingScope {
   return { kind: 'PUBLISHED' };
 }
 
+/** Whether one need lies within a listing scope (for reads of single candidates, e.g. search hits). */
+export function withinNeedListingScope(scope: NeedListingScope, need: { organizationPath: readonly string[]; status: string }): boolean {
+  switch (scope.kind) {
+    case 'ALL':
+      return true;
+    case 'SUBTREE':
+      return need.organizationPath.includes(scope.organizationId);
+    case 'PUBLISHED':
+      return need.status === 'OPEN';
+  }
+}
+
 /**
  * Whom a `matchingNeedPosted` subscription without an explicit expert listens for: an expert itself;
  * otherwise the province everyone and an organization admin its organization's subtree. (Whether the

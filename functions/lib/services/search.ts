@@ -1,5 +1,5 @@
 import type { ServiceContext } from './context.js';
-import { allows, needListingScope, type NeedListingScope } from '../auth/policy.js';
+import { allows, needListingScope, withinNeedListingScope, type NeedListingScope } from '../auth/policy.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
 import { pageSize, type Page, type PageArgs } from '../data/pagination.js';
 import { requireRegion } from '../regions/index.js';
@@ -126,15 +126,7 @@ export class SearchService {
     if (hit.type === 'ORG') return repos.organizations.get(hit.id);
     if (hit.type === 'TEAM') return repos.teams.get(hit.id);
     const need = await repos.needs.get(hit.id);
-    if (!need || !allows(principal, { type: 'need.read', need: needScope(need) })) return undefined;
-    switch (scope.kind) {
-      case 'ALL':
-        return need;
-      case 'SUBTREE':
-        return need.organizationPath.includes(scope.organizationId) ? need : undefined;
-      case 'PUBLISHED':
-        return need.status === 'OPEN' ? need : undefined;
-    }
+    return need && allows(principal, { type: 'need.read', need: needScope(need) }) && withinNeedListingScope(scope, need) ? need : undefined;
   }
 
   private toHit(hit: RankedHit<SearchEntityType>, record: SearchRecord, text: TextAnalyzer): SearchHitModel {
