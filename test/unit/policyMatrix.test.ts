@@ -20,7 +20,7 @@ const principals = {
   shamian: user({ roles: ['ORG_ADMIN'], organizationId: 'shamian' }),
   sz: user({ roles: ['ORG_ADMIN'], organizationId: 'sz' }),
   prov: user({ roles: ['PROVINCE_ADMIN'], organizationId: 'gd' }),
-  partner: { ...anonymous, kind: 'PARTNER', roles: ['PARTNER'], partnerId: 'hk' } satisfies Principal,
+  partner: { ...anonymous, kind: 'PARTNER', roles: ['PARTNER'], partnerId: 'hk', scopes: ['experts.write', 'needs.read'] } satisfies Principal,
 } as const;
 type Who = keyof typeof principals;
 const WHO = Object.keys(principals) as Who[];
@@ -50,6 +50,10 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   ],
   'organization.update': [['Liwan', { type: 'organization.update', path: liwanPath }, 'U F F F F F A A F F A F']],
   'organization.readContact': [['Liwan', { type: 'organization.readContact', path: liwanPath }, 'U F F F F F A A F F A F']],
+  'partner.manage': [['any partner', { type: 'partner.manage' }, 'U F F F F F F F F F A F']],
+  'partner.syncExperts': [['its own experts', { type: 'partner.syncExperts' }, 'U F F F F F F F F F F A']],
+  'partner.readMatches': [['its matched needs', { type: 'partner.readMatches' }, 'U F F F F F F F F F F A']],
+  'partner.manageWebhooks': [['its webhooks', { type: 'partner.manageWebhooks' }, 'U F F F F F F F F F F A']],
   'team.read': [['any team', { type: 'team.read' }, 'U A A A A A A A A A A A']],
   'team.manage': [['a Liwan team', { type: 'team.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
   'team.join': [['as e1', { type: 'team.join', expert }, 'U F F A F F F F F F F F']],
@@ -137,6 +141,21 @@ describe('Policy: the access matrix (action × caller → decision)', () => {
         if (!decision.allowed) expect(decision.reason.length).toBeGreaterThan(10);
       }
     }
+  });
+});
+
+describe('Policy: partner scopes', () => {
+  it('refuses a partner token without the scope, naming the scope', () => {
+    const readOnly: Principal = { ...principals.partner, scopes: ['needs.read'] };
+    expect(decide(readOnly, { type: 'partner.syncExperts' })).toEqual({
+      allowed: false,
+      code: 'FORBIDDEN',
+      reason: 'This needs the OAuth scope experts.write',
+    });
+    expect(decide(readOnly, { type: 'partner.readMatches' }).allowed).toBe(true);
+    const writeOnly: Principal = { ...principals.partner, scopes: ['experts.write'] };
+    expect(decide(writeOnly, { type: 'partner.readMatches' })).toMatchObject({ allowed: false, reason: 'This needs the OAuth scope needs.read' });
+    expect(decide(writeOnly, { type: 'partner.manageWebhooks' })).toMatchObject({ allowed: false, reason: 'This needs the OAuth scope needs.read' });
   });
 });
 

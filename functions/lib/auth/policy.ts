@@ -44,7 +44,14 @@ export type Action =
   | { type: 'matches.subscribe'; expert: ExpertScope | null }
   | { type: 'pool.read' }
   | { type: 'pool.manage'; organizationPath: string[] }
-  | { type: 'pool.readContact'; organizationPath: string[] };
+  | { type: 'pool.readContact'; organizationPath: string[] }
+  | { type: 'partner.manage' }
+  | { type: 'partner.syncExperts' }
+  | { type: 'partner.readMatches' }
+  | { type: 'partner.manageWebhooks' };
+
+/** OAuth scopes a partner platform's token may carry (Cognito prefixes them with the resource server, `kezhi/`). */
+export const PARTNER_SCOPE = { expertsWrite: 'experts.write', needsRead: 'needs.read' } as const;
 
 /** What the policy needs to know of an expert. */
 export interface ExpertScope {
@@ -81,6 +88,12 @@ export const isSelf = (p: Principal, e: ExpertScope): boolean =>
   (p.expertId !== null && p.expertId === e.id) || (p.userId !== null && e.userId !== null && p.userId === e.userId && p.kind === 'USER');
 
 const isRequesterOf = (p: Principal, n: NeedScope) => p.userId !== null && (n.requesterUserId === p.userId || n.postedBy === p.userId);
+/** A partner platform acting with one OAuth scope: FORBIDDEN naming the scope when the token lacks it. */
+function partnerWithScope(p: Principal, scope: string): Decision {
+  if (p.kind !== 'PARTNER' || !p.partnerId) return deny('Only a partner platform may do this');
+  return p.scopes.includes(scope) ? allow : deny(`This needs the OAuth scope ${scope}`);
+}
+
 const isExpertIn = (p: Principal, ids: string[]) => p.expertId !== null && ids.includes(p.expertId);
 
 /** Decides one action for one principal. */
@@ -183,6 +196,14 @@ export function decide(p: Principal, action: Action): Decision {
     case 'pool.manage':
     case 'pool.readContact':
       return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');
+    case 'partner.manage':
+      return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages partner platforms');
+    case 'partner.syncExperts':
+      return partnerWithScope(p, PARTNER_SCOPE.expertsWrite);
+    case 'partner.readMatches':
+    case 'partner.manageWebhooks':
+      // Webhooks deliver matched needs, so managing them needs the same scope as reading them.
+      return partnerWithScope(p, PARTNER_SCOPE.needsRead);
     case 'team.manage':
       return managesPath(p, action.organizationPath) ? allow : deny('This team belongs to an organization outside your subtree');
     case 'team.join':

@@ -16,6 +16,11 @@ export interface Principal {
   /** The partner platform (client id) of a machine-to-machine caller. */
   partnerId: string | null;
   scopes: string[];
+  /**
+   * The language the caller chose to read (a BCP 47 tag such as `zh-HK`): a partner platform's stored preference,
+   * filled when its record is read on the request path; an `Accept-Language` header overrides it. Null: not chosen.
+   */
+  preferredLanguage: string | null;
   /** When the token expires (seconds since the epoch); null for anonymous callers. */
   expiresAt: number | null;
 }
@@ -29,6 +34,7 @@ export const anonymous: Principal = {
   expertId: null,
   partnerId: null,
   scopes: [],
+  preferredLanguage: null,
   expiresAt: null,
 };
 
@@ -53,7 +59,9 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     organizationId: str(claims.org) ?? str(claims['custom:org']),
     expertId: str(claims.expert) ?? str(claims['custom:expert']),
     partnerId,
-    scopes: list(claims.scope),
+    // Cognito prefixes resource-server scopes with the server's identifier (`kezhi/needs.read`).
+    scopes: list(claims.scope).map((s) => s.replace(/^kezhi\//, '')),
+    preferredLanguage: null,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : null,
   };
 }

@@ -39,9 +39,24 @@ export interface ExpertRecord {
   openAssignments?: number;
   /** Search terms of the name (with its pinyin), keywords and bio (term items); absent on experts written before search. */
   searchTerms?: WeightedTerm[];
+  /** The partner platform (Hong Kong or Macao) that synced this expert and owns its record; absent for mainland experts. */
+  partnerId?: string;
+  /** The partner's own id of the expert (unique per partner). */
+  externalId?: string;
+  /** What the partner attests the expert agreed to, under which terms version (cross-border personal data). */
+  consent?: PartnerExpertConsent;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Consent a partner platform attests to for one of its experts. */
+export interface PartnerExpertConsent {
+  /** To be listed in the talent pool and matched to needs. */
+  listed: boolean;
+  /** To be contacted by mainland organizations: without it the contact details are shown to no one outside the partner. */
+  contactable: boolean;
+  termsVersion: string;
 }
 
 export interface ExpertFilter {
