@@ -71,8 +71,14 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
       try {
         return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
       } catch (error) {
-        // A bad token is 401; a valid token of a disabled account is 403 (signing in again does not help).
+        // A bad token is 401; a valid token of a disabled account (or a suspended partner) is 403 (signing in again does not help);
+        // a partner over its quota is 429 with Retry-After.
         if (error instanceof AppError) {
+          if (error.code === ErrorCode.RATE_LIMITED && error.retryAfterSeconds !== undefined) {
+            const retryAfterSeconds = error.retryAfterSeconds;
+            const http = { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) };
+            throw new GraphQLError(error.message, { extensions: { code: error.code, retryAfterSeconds, http } });
+          }
           // A database that fails while the principal is loaded is the service's fault, not the token's.
           const status = error.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : error.code === ErrorCode.FORBIDDEN ? 403 : 401;
           throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.retryable && { retryable: true }), http: { status } } });

@@ -34,14 +34,18 @@ export interface Context {
  * Builds the context of an HTTP request: verifies the token (UNAUTHENTICATED on a bad one), then applies the
  * user's access record through the request's own loader (one read, cached for the request; none for anonymous
  * callers): a disabled user is FORBIDDEN, revoked roles are gone. A token stays valid for hours, so the record
- * is what makes `setUserAccess` take effect on the next request.
+ * is what makes `setUserAccess` take effect on the next request. A partner platform's token is checked the same way
+ * against its partner record (read in the same batch): not ACTIVE is FORBIDDEN; over its quota is RATE_LIMITED.
  */
 export async function createContext(deps: AppDeps, request: { authorization?: string | null; requestId?: string }): Promise<Context> {
   const verified = await deps.verifier.principalFor(request.authorization);
   const repos = createRepositories(deps.store);
   const principal = await repos.access.effective(verified);
-  if (!principal) throw new AppError(ErrorCode.FORBIDDEN, 'This account is disabled');
-  return contextFor(deps, principal, request.requestId, repos);
+  if (!principal) throw new AppError(ErrorCode.FORBIDDEN, verified.partnerId ? 'This partner platform is not active' : 'This account is disabled');
+  const context = contextFor(deps, principal, request.requestId, repos);
+  // A partner platform's request counts against its quota per minute (one UpdateItem; RATE_LIMITED over it).
+  await context.services.partners.admitRequest();
+  return context;
 }
 
 /** A context for a known principal (subscription deliveries, where the token was verified at connection_init). */

@@ -30,13 +30,16 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly retryable: boolean;
+  /** For RATE_LIMITED: seconds until the client may try again (`extensions.retryAfterSeconds`, HTTP Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown; retryable?: boolean } = {}) {
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown; retryable?: boolean; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.field = options.field;
     this.retryable = options.retryable ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -62,6 +65,7 @@ export function formatAppError(error: AppError): GraphQLFormattedError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error.field) extensions.field = error.field;
   if (error.retryable) extensions.retryable = true;
+  if (error.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = error.retryAfterSeconds;
   return { message: error.message, extensions };
 }
 
@@ -100,9 +104,12 @@ export function createFormatError(logger: ErrorLogger): FormatError {
         ? (APOLLO_UNCODED[formatted.message] ?? ErrorCode.INTERNAL_SERVER_ERROR)
         : formatted.extensions?.code;
     if (!path && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      // `retryable` stays: a database that failed while the request's principal was loaded (app.ts) is worth a retry.
+      // `retryable` stays: a database that failed while the request's principal was loaded (app.ts) is worth a retry;
+      // so does `retryAfterSeconds` of a partner over its quota (refused there too).
       const retryable = formatted.extensions?.retryable === true;
-      return { message: formatted.message, ...(locations && { locations }), extensions: { code, ...(retryable && { retryable }) } };
+      const retryAfter = formatted.extensions?.retryAfterSeconds;
+      const extensions = { code, ...(retryable && { retryable }), ...(typeof retryAfter === 'number' && { retryAfterSeconds: retryAfter }) };
+      return { message: formatted.message, ...(locations && { locations }), extensions };
     }
     logger.error('unexpected error', { error: original, path });
     return { message: 'Internal server error', ...(path && { path }), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

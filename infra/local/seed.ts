@@ -25,6 +25,7 @@ export interface SeedSummary {
     technologies: number;
     pairings: number;
     activities: number;
+    partners: number;
   };
 }
 
@@ -133,7 +134,7 @@ const idOf = (data: Record<string, unknown>, field: string, inner: string): stri
 /** Seeds the demo data set; `expertCount` experts (default 300). */
 export async function seedDemoData(run: Executor, options: { expertCount?: number } = {}): Promise<SeedSummary> {
   const admin: TokenClaims = { sub: 'seed-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' };
-  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0, activities: 0 };
+  const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0, activities: 0, partners: 0 };
   const createOrg = async (input: Record<string, unknown>) => {
     counts.organizations += 1;
     return idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
@@ -408,5 +409,44 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     counts.activities += 1;
   }
 
+  counts.partners += await seedPartners(run, admin);
+
   return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
+}
+
+/** The seeded partner platforms (ids = their OAuth client ids; `npm start` prints a token for each). */
+export const SEED_PARTNERS = [
+  {
+    clientId: 'hk-expert-platform',
+    nameHant: '香港專家平台',
+    nameHans: '香港专家平台',
+    nameEn: 'Hong Kong Expert Platform',
+    regionCode: '81',
+    contactName: '陳主任',
+    contactEmail: 'partners@hk-expert-platform.example',
+    contactPhone: '91234567',
+    consentTermsVersion: '2026-11',
+    preferredLanguage: 'zh-HK',
+  },
+  {
+    clientId: 'mo-expert-platform',
+    nameHant: '澳門專家平台',
+    nameHans: '澳门专家平台',
+    nameEn: 'Macao Expert Platform',
+    regionCode: '82',
+    contactName: '何主任',
+    contactEmail: 'partners@mo-expert-platform.example',
+    contactPhone: '61234567',
+    consentTermsVersion: '2026-11',
+    preferredLanguage: 'zh-MO',
+  },
+] as const;
+
+const CREATE_PARTNER = `mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id } } }`;
+
+/** Creates the Hong Kong and the Macao partner platform (as the province); returns how many. */
+async function seedPartners(run: Executor, admin: TokenClaims): Promise<number> {
+  for (const input of SEED_PARTNERS) await run(admin, CREATE_PARTNER, { input });
+  // Each partner's synced experts are seeded here (through syncPartnerExperts, as each partner's own token).
+  return SEED_PARTNERS.length;
 }

@@ -11,7 +11,8 @@ import { startDynamoLocal, ensureTable, type DynamoLocal } from './dynamoLocal.j
 import { loadDevKeys } from './devKeys.js';
 import { createHttpAdapter, type HttpApiHandler } from './httpAdapter.js';
 import { renderIdePage } from './idePage.js';
-import { createExecutor, seedDemoData } from './seed.js';
+import { SEED_PARTNERS, createExecutor, seedDemoData } from './seed.js';
+import { PARTNER_SCOPE } from '../../functions/lib/auth/policy.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { MAX_BACKOFF_MS, createStreamPoller, oneLine } from './streamPoller.js';
 import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
@@ -138,6 +139,13 @@ try {
     ...(shenzhen && { [`ORG_ADMIN of ${shenzhen.name}`]: { sub: 'demo-sz-admin', roles: ['ORG_ADMIN'], org: shenzhen.id } }),
     ...(expert && { [`EXPERT ${expert.name}`]: { sub: `seed-expert-of-${expert.id}`, roles: ['EXPERT'], expert: expert.id } }),
     'REQUESTER (owner of the demo needs)': { sub: 'demo-requester', roles: ['REQUESTER'] },
+    // The partner platforms' machine tokens, with both OAuth scopes (Cognito client credentials on AWS).
+    ...Object.fromEntries(
+      SEED_PARTNERS.map((p) => [
+        `PARTNER ${p.nameEn} (${p.clientId})`,
+        { sub: p.clientId, roles: ['PARTNER'], partner: p.clientId, scope: [PARTNER_SCOPE.expertsWrite, PARTNER_SCOPE.needsRead].join(' ') },
+      ]),
+    ),
   };
   const tokens: Record<string, string> = {};
   for (const [label, claims] of Object.entries(samples)) tokens[label] = await signLocalToken(keys.privateJwk, claims);

@@ -1,12 +1,16 @@
 /**
  * Prints a locally signed bearer token:
  *   npm run token -- --role ORG_ADMIN --org <orgId> [--expert <id>] [--partner <id>] [--sub <userId>] [--name <name>] [--ttl 12h]
+ *   npm run token -- --role PARTNER --partner <clientId> [--scope 'experts.write needs.read']   (both scopes by default)
  * The local runner and this script share the key in .kezhi/dev-keys.json.
  */
 import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../../functions/lib/auth/principal.js';
 import { signLocalToken } from '../../functions/lib/auth/tokens.js';
+import { PARTNER_SCOPE } from '../../functions/lib/auth/policy.js';
 import { loadDevKeys } from './devKeys.js';
+
+const PARTNER_SCOPES_DEFAULT = [PARTNER_SCOPE.expertsWrite, PARTNER_SCOPE.needsRead].join(' ');
 
 const { values } = parseArgs({
   options: {
@@ -14,6 +18,7 @@ const { values } = parseArgs({
     org: { type: 'string' },
     expert: { type: 'string' },
     partner: { type: 'string' },
+    scope: { type: 'string' },
     sub: { type: 'string' },
     name: { type: 'string' },
     ttl: { type: 'string', default: '12h' },
@@ -30,6 +35,12 @@ if (roles.includes('ORG_ADMIN') && !values.org) {
   console.error('--role ORG_ADMIN needs --org <organization id>');
   process.exit(2);
 }
+if (roles.includes('PARTNER') && !values.partner) {
+  console.error('--role PARTNER needs --partner <client id> (the seed has hk-expert-platform and mo-expert-platform)');
+  process.exit(2);
+}
+// A partner platform's token carries OAuth scopes, as Cognito's client-credentials tokens do: both unless told otherwise.
+const scope = values.scope ?? (values.partner ? PARTNER_SCOPES_DEFAULT : undefined);
 
 const keys = await loadDevKeys();
 const sub = values.sub ?? (values.expert ? `user-${values.expert}` : values.partner ? `partner-${values.partner}` : `local-${roles.join('-').toLowerCase()}`);
@@ -43,6 +54,7 @@ console.log(
       ...(values.org && { org: values.org }),
       ...(values.expert && { expert: values.expert }),
       ...(values.partner && { partner: values.partner }),
+      ...(scope !== undefined && { scope }),
     },
     values.ttl,
   ),

@@ -55,6 +55,21 @@ describe('Local runner (npm start)', () => {
     expect(body.data?.experts.edges).toHaveLength(60);
   });
 
+  it('seeds the Hong Kong and the Macao partner platform and prints a token for each, which reads its own record', async () => {
+    const printed = (id: string) => new RegExp(`# PARTNER [^\\n]*\\(${id}\\)\\n(eyJ[^\\n]+)`).exec(runner.output())?.[1];
+    const expected = { 'hk-expert-platform': ['81', 'zh-HK', '香港專家平台'], 'mo-expert-platform': ['82', 'zh-MO', '澳門專家平台'] };
+    for (const [id, [regionCode, preferredLanguage, nameHant]] of Object.entries(expected)) {
+      const token = printed(id);
+      expect(token, `a printed token of ${id}`).toBeDefined();
+      const { body } = await post(runner.url, '{ myPartner { id regionCode preferredLanguage nameHant status } }', {}, token);
+      expect(body.data?.myPartner).toEqual({ id, regionCode, preferredLanguage, nameHant, status: 'ACTIVE' });
+    }
+    // `npm run token -- --role PARTNER --partner ID` signs a token the runner honours too (both scopes by default).
+    const args = ['--role', 'PARTNER', '--partner', 'mo-expert-platform'];
+    const token = (await runToEnd('infra/local/token.ts', args, { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
+    expect((await post(runner.url, '{ myPartner { id } }', {}, token)).body.data?.myPartner).toEqual({ id: 'mo-expert-platform' });
+  });
+
   it('finds the seeded lychee need, then the lychee technology, then the plant-protection experts for 「荔枝园病虫害防治」', async () => {
     const token = (await runToEnd('infra/local/token.ts', ['--role', 'EXPERT'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
     const { body } = await post(

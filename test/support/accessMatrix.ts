@@ -19,8 +19,8 @@ import {
  * fails when the schema has a field without a row.
  *
  * The callers are relative to one subject: the organization Liwan (a county association) and the
- * expert registered there ("expert self"). Partner records come with issue 11; until then the
- * partner caller is one PARTNER token, and own/other partner rows will be added with them.
+ * expert registered there ("expert self"). The partner caller is the PARTNER token (no OAuth scope) of the
+ * partner platform `mx-partner` (MATRIX_PARTNER).
  */
 
 /** Who calls, relative to the subject (Liwan and its expert). */
@@ -129,6 +129,20 @@ const PARTICIPATE = (m: string) => `mutation ($input: ParticipationInput!) { ${m
 const UPDATE_ORG = 'mutation ($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }';
 const CREATE_ORG = 'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id version } } }';
 
+const CREATE_PARTNER = 'mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id version } } }';
+/** The partner caller's platform (its contact name is the personal data of the Partner rows). */
+export const MATRIX_PARTNER = {
+  clientId: 'mx-partner',
+  nameHant: '矩陣夥伴平台',
+  nameHans: '矩阵伙伴平台',
+  nameEn: 'Matrix Partner Platform',
+  regionCode: '81',
+  contactName: '矩阵伙伴联络人',
+  contactEmail: 'contact@mx-partner.example',
+  contactPhone: '91230001',
+  consentTermsVersion: '2026-11',
+};
+
 /** Creates the world (about 60 requests). */
 export async function seedWorld(app: TestApp): Promise<World> {
   let n = 0;
@@ -157,6 +171,8 @@ export async function seedWorld(app: TestApp): Promise<World> {
     domains: ['FORESTRY'],
     keywords: ['松树'],
   });
+  // The partner caller's platform: a partner token is refused unless its partner record exists and is ACTIVE.
+  ok(await app.gql(CREATE_PARTNER, { input: { ...MATRIX_PARTNER, quotaPerMinute: 100_000 } }, tree.admin));
   const tokens: Record<Caller, string | null> = {
     anonymous: null,
     requester: await app.token({ roles: ['REQUESTER'], sub: 'mx-requester' }),

@@ -1,5 +1,5 @@
 import type { Data } from './testApp.js';
-import { makeActivityInput, makeExpertInput, makeNeedInput, nextPhone } from './fixtures.js';
+import { makeActivityInput, makeExpertInput, makeNeedInput, nextPhone, ok } from './fixtures.js';
 import {
   EXPERT_AND_ADMINS,
   MANAGERS,
@@ -11,6 +11,7 @@ import {
   asProvince,
   fresh,
   outcomes,
+  MATRIX_PARTNER,
   type Caller,
   type Expectation,
   type World,
@@ -93,6 +94,8 @@ const nominations = (w: World, sel: string) => `{ nominations(organizationId: "$
 const plan = (w: World, sel: string) => org(w.tree.liwan, `plan(campaignId: "${w.campaign}") { ${sel} }`);
 const matched = (w: World, sel: string) => expert(w, `matchedNeeds(first: 100) { edges { node { ${sel} } } }`);
 
+/** A partner platform's record: the province, and the partner itself. */
+const PARTNER_READERS = outcomes('FORBIDDEN', { province: 'ok', partner: 'ok' });
 /** myData: every signed-in person reads its own (partners have none), so only the subject expert finds itself in it. */
 const MY_DATA = outcomes('omitted', { expertSelf: 'ok', partner: 'FORBIDDEN' });
 /** A personal-data scalar of myData: the subject's in full for the subject, nobody else's answer holds it. */
@@ -190,6 +193,29 @@ export const readRows: ReadRow[] = [
     expect: MANAGERS,
   },
   { field: 'Query.nominations', query: (w) => nominations(w, 'citation'), probe: (d) => nodes(d.nominations)[0], expect: MANAGERS },
+  // Partner platforms: the province, and the partner caller for its own record.
+  {
+    field: 'Query.partners',
+    query: () => '{ partners(first: 100) { edges { node { id } } } }',
+    probe: (d) => find(d.partners, MATRIX_PARTNER.clientId),
+    expect: PROVINCE_ONLY,
+  },
+  { field: 'Query.partner', query: () => `{ partner(id: "${MATRIX_PARTNER.clientId}") { id } }`, probe: (d) => d.partner, expect: PARTNER_READERS },
+  { field: 'Query.myPartner', query: () => '{ myPartner { id } }', probe: (d) => d.myPartner, expect: outcomes('FORBIDDEN', { partner: 'ok' }) },
+  {
+    field: 'Partner.contactName',
+    query: () => `{ partner(id: "${MATRIX_PARTNER.clientId}") { id contactName } }`,
+    probe: (d) => d.partner?.contactName,
+    secret: () => MATRIX_PARTNER.contactName,
+    expect: outcomes('FORBIDDEN', { province: 'clear', partner: 'clear' }),
+  },
+  {
+    field: 'Partner.contactPhone',
+    query: () => `{ partner(id: "${MATRIX_PARTNER.clientId}") { id contactPhone } }`,
+    probe: (d) => d.partner?.contactPhone,
+    secret: () => MATRIX_PARTNER.contactPhone,
+    expect: outcomes('FORBIDDEN', { province: 'clear', partner: 'clear' }),
+  },
   {
     field: 'Query.userAccess',
     query: (w) => `{ userAccess(userId: "${w.accessUser}") { userId disabled } }`,
@@ -618,6 +644,19 @@ const needAt =
     const { id, version } = await fresh.need(w, status, matched);
     return { id, version, ...extra };
   };
+/** A partner platform of its own (ACTIVE, or SUSPENDED), created by the province. */
+const freshPartner =
+  (suspended = false) =>
+  async (w: World) => {
+    const create = 'mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id version } } }';
+    const suspend = 'mutation ($input: SuspendPartnerInput!) { suspendPartner(input: $input) { partner { id version } } }';
+    const partner = ok(await w.app.gql(create, { input: { ...MATRIX_PARTNER, clientId: `mx-partner-${w.serial()}` } }, w.tokens.province)).createPartner
+      .partner as { id: string; version: number };
+    return suspended
+      ? (ok(await w.app.gql(suspend, { input: partner }, w.tokens.province)).suspendPartner.partner as { id: string; version: number })
+      : partner;
+  };
+const partnerState = read((id) => `{ partner(id: "${id}") { version status nameEn } }`);
 /** The requester of the need only. */
 const REQUESTER_ONLY = outcomes('FORBIDDEN', { requester: 'ok' });
 const needState = read((id) => `{ need(id: "${id}") { version status } }`);
@@ -844,6 +883,16 @@ export const mutationRows: MutationRow[] = [
     state: async (w, input) => nodes((await asProvince(w, nominations(w, 'status version'))).nominations).find((n) => n.id === input.id),
     expect: PROVINCE_ONLY,
   },
+  {
+    field: 'Mutation.createPartner',
+    input: async (w, c) => ({ ...MATRIX_PARTNER, clientId: c ? `mx-partner-${w.serial()}` : 'mx-partner-refused' }),
+    state: listed(() => '{ partners(first: 100) { edges { node { id } } } }', 'mx-partner-refused'),
+    expect: PROVINCE_ONLY,
+  },
+  { field: 'Mutation.updatePartner', input: versioned(freshPartner(), () => ({ nameEn: 'Renamed' })), state: partnerState, expect: PROVINCE_ONLY },
+  { field: 'Mutation.suspendPartner', input: versioned(freshPartner(), () => ({})), state: partnerState, expect: PROVINCE_ONLY },
+  { field: 'Mutation.reactivatePartner', input: versioned(freshPartner(true), () => ({})), state: partnerState, expect: PROVINCE_ONLY },
+  { field: 'Mutation.revokePartner', input: versioned(freshPartner(), () => ({})), state: partnerState, expect: PROVINCE_ONLY },
   {
     field: 'Mutation.setUserAccess',
     input: async (w, c) => ({ userId: c ? `mx-user-${w.serial()}` : w.accessUser, disabled: true }),

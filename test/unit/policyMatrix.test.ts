@@ -51,6 +51,10 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'organization.update': [['Liwan', { type: 'organization.update', path: liwanPath }, 'U F F F F F A A F F A F']],
   'organization.readContact': [['Liwan', { type: 'organization.readContact', path: liwanPath }, 'U F F F F F A A F F A F']],
   'partner.manage': [['any partner', { type: 'partner.manage' }, 'U F F F F F F F F F A F']],
+  'partner.read': [
+    ['its own record', { type: 'partner.read', partnerId: 'hk' }, 'U F F F F F F F F F A A'],
+    ["another partner's record", { type: 'partner.read', partnerId: 'mo' }, 'U F F F F F F F F F A F'],
+  ],
   'partner.syncExperts': [['its own experts', { type: 'partner.syncExperts' }, 'U F F F F F F F F F F A']],
   'partner.readMatches': [['its matched needs', { type: 'partner.readMatches' }, 'U F F F F F F F F F F A']],
   'partner.manageWebhooks': [['its webhooks', { type: 'partner.manageWebhooks' }, 'U F F F F F F F F F F A']],
@@ -116,7 +120,9 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'campaign.manage': [['start a campaign', { type: 'campaign.manage' }, 'U F F F F F F F F F A F']],
   'matches.subscribe': [
     ['for e1', { type: 'matches.subscribe', expert }, 'U F F A F F A A F F A F'],
-    ['for every expert of the subtree', { type: 'matches.subscribe', expert: null }, 'U F F F F F A A A A A F'],
+    ['for every expert of the subtree (a partner: its own experts)', { type: 'matches.subscribe', expert: null }, 'U F F F F F A A A A A A'],
+    ["for a partner's expert", { type: 'matches.subscribe', expert: { ...expert, partnerId: 'hk' } }, 'U F F A F F A A F F A A'],
+    ["for another partner's expert", { type: 'matches.subscribe', expert: { ...expert, partnerId: 'mo' } }, 'U F F A F F A A F F A F'],
   ],
   'pool.read': [['technologies and projects', { type: 'pool.read' }, 'U A A A A A A A A A A A']],
   'pool.manage': [['a Liwan project', { type: 'pool.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
@@ -157,6 +163,20 @@ describe('Policy: partner scopes', () => {
     expect(decide(writeOnly, { type: 'partner.readMatches' })).toMatchObject({ allowed: false, reason: 'This needs the OAuth scope needs.read' });
     expect(decide(writeOnly, { type: 'partner.manageWebhooks' })).toMatchObject({ allowed: false, reason: 'This needs the OAuth scope needs.read' });
   });
+
+  it('refuses a partner subscription without needs.read, naming the scope, before looking at the expert', () => {
+    const writeOnly: Principal = { ...principals.partner, scopes: ['experts.write'] };
+    const reason = 'This needs the OAuth scope needs.read';
+    expect(decide(writeOnly, { type: 'matches.subscribe', expert: null })).toMatchObject({ allowed: false, code: 'FORBIDDEN', reason });
+    expect(decide(writeOnly, { type: 'matches.subscribe', expert: { ...expert, partnerId: 'hk' } })).toMatchObject({ allowed: false, reason });
+  });
+
+  it("refuses a partner a mainland expert's matches", () => {
+    expect(decide(principals.partner, { type: 'matches.subscribe', expert })).toMatchObject({
+      allowed: false,
+      reason: 'A partner platform may only listen for its own experts',
+    });
+  });
 });
 
 describe('Function: matchAudience', () => {
@@ -166,5 +186,9 @@ describe('Function: matchAudience', () => {
     expect(matchAudience(principals.gz)).toEqual({ kind: 'ORG', organizationId: 'gz' });
     // An expert whose EXPERT role was revoked no longer listens for itself.
     expect(matchAudience({ ...principals.self, roles: [] })).toEqual({ kind: 'ORG', organizationId: null });
+  });
+
+  it('listens for all of its own experts for a partner platform', () => {
+    expect(matchAudience(principals.partner)).toEqual({ kind: 'PARTNER', partnerId: 'hk' });
   });
 });

@@ -46,6 +46,7 @@ export type Action =
   | { type: 'pool.manage'; organizationPath: string[] }
   | { type: 'pool.readContact'; organizationPath: string[] }
   | { type: 'partner.manage' }
+  | { type: 'partner.read'; partnerId: string }
   | { type: 'partner.syncExperts' }
   | { type: 'partner.readMatches' }
   | { type: 'partner.manageWebhooks' };
@@ -59,6 +60,8 @@ export interface ExpertScope {
   userId: string | null;
   /** Ids of every organization above (and including) the organizations the expert belongs to. */
   scopeOrganizationIds: string[];
+  /** The partner platform that synced the expert and owns its record; absent (or null) for mainland experts. */
+  partnerId?: string | null;
 }
 
 /** What the policy needs to know of a need. */
@@ -185,6 +188,12 @@ export function decide(p: Principal, action: Action): Decision {
         : allow;
     case 'matches.subscribe': {
       const e = action.expert;
+      if (p.kind === 'PARTNER') {
+        // A partner platform listens for its own experts only: all of them, or one by id; the scope comes first.
+        const scoped = partnerWithScope(p, PARTNER_SCOPE.needsRead);
+        if (!scoped.allowed || e === null) return scoped;
+        return e.partnerId && e.partnerId === p.partnerId ? allow : deny('A partner platform may only listen for its own experts');
+      }
       if (e === null)
         return hasRole(p, 'PROVINCE_ADMIN') || (hasRole(p, 'ORG_ADMIN') && p.organizationId !== null) ? allow : deny('Name the expert to listen for');
       if (isSelf(p, e) && hasRole(p, 'EXPERT')) return allow;
@@ -198,6 +207,10 @@ export function decide(p: Principal, action: Action): Decision {
       return managesPath(p, action.organizationPath) ? allow : deny('This belongs to an organization outside your subtree');
     case 'partner.manage':
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages partner platforms');
+    case 'partner.read':
+      // A partner platform reads its own record (its quota, status and terms); the province reads every one.
+      if (hasRole(p, 'PROVINCE_ADMIN')) return allow;
+      return p.kind === 'PARTNER' && p.partnerId === action.partnerId ? allow : deny('Only the province and the partner platform itself read its record');
     case 'partner.syncExperts':
       return partnerWithScope(p, PARTNER_SCOPE.expertsWrite);
     case 'partner.readMatches':
@@ -248,14 +261,16 @@ export function withinNeedListingScope(scope: NeedListingScope, need: { organiza
 }
 
 /**
- * Whom a `matchingNeedPosted` subscription without an explicit expert listens for: an expert itself;
- * otherwise the province everyone and an organization admin its organization's subtree. (Whether the
+ * Whom a `matchingNeedPosted` subscription without an explicit expert listens for: an expert itself; a partner
+ * platform its own experts; otherwise the province everyone and an organization admin its organization's subtree. (Whether the
  * principal may listen at all is `matches.subscribe`.)
  */
-export type MatchAudience = { kind: 'SELF'; expertId: string } | { kind: 'ALL' } | { kind: 'ORG'; organizationId: string | null };
+export type MatchAudience =
+  { kind: 'SELF'; expertId: string } | { kind: 'ALL' } | { kind: 'ORG'; organizationId: string | null } | { kind: 'PARTNER'; partnerId: string };
 
-/** The audience of a subscription that names no expert (see MatchAudience). */
+/** The audience of a subscription that names no expert (see MatchAudience); a partner platform listens for all its experts. */
 export function matchAudience(p: Principal): MatchAudience {
+  if (p.kind === 'PARTNER' && p.partnerId) return { kind: 'PARTNER', partnerId: p.partnerId };
   if (p.expertId && hasRole(p, 'EXPERT')) return { kind: 'SELF', expertId: p.expertId };
   return hasRole(p, 'PROVINCE_ADMIN') ? { kind: 'ALL' } : { kind: 'ORG', organizationId: p.organizationId };
 }

@@ -19,6 +19,7 @@ const LABELS: Record<EntityType, string> = {
   WORKSTATION: 'Workstation',
   NOMINATION: 'Nomination',
   CAMPAIGN: 'Campaign',
+  PARTNER: 'Partner',
 };
 
 /**

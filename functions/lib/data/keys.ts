@@ -46,7 +46,8 @@ export const membershipRequestPrefix = (teamId: string) => ({ PK: `TEAM#${teamId
 export const membershipRequestGsi1 = (teamId: string, expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SK: `REQUEST#${teamId}` });
 export const expertRequestsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${expertId}`, GSI1SKPrefix: 'REQUEST#' });
 
-export type EntityType = 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING' | 'ACTIVITY' | 'WORKSTATION' | 'NOMINATION' | 'CAMPAIGN';
+export type EntityType =
+  'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING' | 'ACTIVITY' | 'WORKSTATION' | 'NOMINATION' | 'CAMPAIGN' | 'PARTNER';
 
 /**
  * The `entity` attribute of every kind of item. A main item and its index items carry their entity type
@@ -64,6 +65,7 @@ export const Entity = {
   WORKSTATION: 'WORKSTATION',
   NOMINATION: 'NOMINATION',
   CAMPAIGN: 'CAMPAIGN',
+  PARTNER: 'PARTNER',
   MEMBER: 'MEMBER',
   MEMBERSHIP_REQUEST: 'MEMBERSHIP_REQUEST',
   NEED_EVENT: 'NEED_EVENT',
@@ -78,6 +80,7 @@ export const Entity = {
   DELIVERY: 'DELIVERY',
   IDEMPOTENCY: 'IDEMPOTENCY',
   PERSONAL_DATA_READ: 'PERSONAL_DATA_READ',
+  QUOTA: 'QUOTA',
 } as const satisfies { [T in EntityType]: T } & Record<string, string>;
 export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 
@@ -98,6 +101,7 @@ export const indexDimensions = {
   WORKSTATION: ['kind'],
   NOMINATION: ['org', 'category', 'status'],
   CAMPAIGN: [],
+  PARTNER: [],
 } as const satisfies Record<EntityType, readonly string[]>;
 
 /**
@@ -125,6 +129,8 @@ export const indexFamilies: { [T in EntityType]: ReadonlyArray<ReadonlyArray<(ty
   NOMINATION: [['org', 'category', 'status']],
   // One partition of all campaigns (no dimensions), sorted by start date.
   CAMPAIGN: [[]],
+  // One partition of all partner platforms (a handful), sorted by id.
+  PARTNER: [[]],
 };
 
 export type Dimension<T extends EntityType> = (typeof indexDimensions)[T][number];
@@ -228,8 +234,10 @@ export const pairingFollowUpPrefix = (pairingId: string) => ({ PK: `PAIRING#${pa
 export const connectionKey = (connectionId: string): Key => ({ PK: `CONN#${connectionId}`, SK: '#CONN' });
 /** A subscription lives in its connection's partition; GSI1 indexes it by whom it listens for. */
 export const subscriptionKey = (connectionId: string, subscriptionId: string): Key => ({ PK: `CONN#${connectionId}`, SK: `SUB#${subscriptionId}` });
-export type SubscriptionTarget = { kind: 'EXPERT'; expertId: string } | { kind: 'ORG'; organizationId: string } | { kind: 'ALL' };
-const targetValue = (t: SubscriptionTarget) => (t.kind === 'EXPERT' ? `EXPERT#${t.expertId}` : t.kind === 'ORG' ? `ORG#${t.organizationId}` : 'ALL');
+export type SubscriptionTarget =
+  { kind: 'EXPERT'; expertId: string } | { kind: 'ORG'; organizationId: string } | { kind: 'PARTNER'; partnerId: string } | { kind: 'ALL' };
+const targetValue = (t: SubscriptionTarget) =>
+  t.kind === 'EXPERT' ? `EXPERT#${t.expertId}` : t.kind === 'ORG' ? `ORG#${t.organizationId}` : t.kind === 'PARTNER' ? `PARTNER#${t.partnerId}` : 'ALL';
 export const subscriptionGsi1 = (target: SubscriptionTarget, connectionId: string, subscriptionId: string) => ({
   GSI1PK: `SUBTO#${targetValue(target)}`,
   GSI1SK: `${connectionId}#${subscriptionId}`,
@@ -241,6 +249,11 @@ export const deliveryKey = (needId: string, openedAt: string, connectionId: stri
   PK: `DELIVERY#${needId}#${openedAt}`,
   SK: `${connectionId}#${subscriptionId}`,
 });
+/**
+ * A partner platform's request counter for one fixed window (`windowStart`, epoch seconds), in the partner's partition;
+ * it expires by TTL (`expiresAt`) soon after its window ends.
+ */
+export const partnerQuotaKey = (partnerId: string, windowStart: number): Key => ({ PK: `PARTNER#${partnerId}`, SK: `QUOTA#${windowStart}` });
 /** A user's access record (disabled account, revoked roles), checked for every subscription delivery. */
 export const userAccessKey = (userId: string): Key => ({ PK: `USER#${userId}`, SK: '#ACCESS' });
 

@@ -166,6 +166,8 @@ export function createSubscriptionService(
       expert = await ctx.repos.experts.get(expertId);
       if (!expert) return refuse(new AppError(ErrorCode.NOT_FOUND, `Expert ${expertId} not found`, { field: 'expertId' }));
       target = { kind: 'EXPERT', expertId };
+    } else if (audience.kind === 'PARTNER') {
+      target = { kind: 'PARTNER', partnerId: audience.partnerId };
     } else {
       target = audience.kind === 'ALL' ? { kind: 'ALL' } : { kind: 'ORG', organizationId: audience.kind === 'ORG' ? (audience.organizationId ?? '') : '' };
     }
@@ -201,6 +203,7 @@ export function createSubscriptionService(
     if (expert === undefined || !decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) return false;
     const audience = matchAudience(principal);
     if (target.kind === 'ALL') return audience.kind === 'ALL';
+    if (target.kind === 'PARTNER') return audience.kind === 'PARTNER' && audience.partnerId === target.partnerId;
     return target.kind === 'EXPERT' || (audience.kind === 'ORG' && audience.organizationId === target.organizationId);
   }
 
@@ -318,7 +321,10 @@ export function createSubscriptionService(
     const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
     const orgIds = [...new Set([...experts.values()].flatMap((e) => e.scopeOrganizationIds))];
     const targets: SubscriptionTarget[] = [...experts.keys()].map((expertId) => ({ kind: 'EXPERT', expertId }) as const);
+    // A partner platform listens for the experts it owns (the partner id on the expert's record).
+    const partnerIds = [...new Set([...experts.values()].flatMap((e) => (e.partnerId ? [e.partnerId] : [])))];
     targets.push(...orgIds.map((organizationId) => ({ kind: 'ORG', organizationId }) as const), { kind: 'ALL' });
+    targets.push(...partnerIds.map((partnerId) => ({ kind: 'PARTNER', partnerId }) as const));
     const lists = await Promise.all(targets.map((t) => connections.subscribersOf(t)));
     // Each subscription with the matches it listens for (a subscription has one target, so it is in one list).
     const candidates: Array<{ sub: SubscriptionRecord; matches: Array<{ match: NeedMatchRecord; expert: ExpertRecord }> }> = [];
@@ -329,7 +335,12 @@ export function createSubscriptionService(
           const expert = experts.get(match.expertId);
           if (!expert) return [];
           const listens =
-            target.kind === 'ALL' || (target.kind === 'EXPERT' ? target.expertId === expert.id : expert.scopeOrganizationIds.includes(target.organizationId));
+            target.kind === 'ALL' ||
+            (target.kind === 'EXPERT'
+              ? target.expertId === expert.id
+              : target.kind === 'PARTNER'
+                ? expert.partnerId === target.partnerId
+                : expert.scopeOrganizationIds.includes(target.organizationId));
           return listens && match.score >= sub.minScore ? [{ match, expert }] : [];
         });
         if (listened.length) candidates.push({ sub, matches: listened });

@@ -2,6 +2,8 @@ import { userAccessKey, Entity } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store } from '../data/store.js';
 import type { Principal, Role } from '../auth/principal.js';
+import { partnerMayCall } from '../domain/partners.js';
+import type { PartnerRepository } from './partners.js';
 
 /** What the province has set about a user: disabled, or roles revoked. Absent means full access. */
 export interface UserAccessRecord {
@@ -13,11 +15,12 @@ export interface UserAccessRecord {
   erasedAt?: string;
 }
 
-/** User access records, read in batches (one BatchGetItem for all recipients of an event). */
+/** User access records and partner standings, read in batches (one BatchGetItem for all recipients of an event). */
 export class AccessRepository {
   constructor(
     private readonly store: Store,
     private readonly loader: ItemLoader,
+    private readonly partners: PartnerRepository,
   ) {}
 
   async get(userId: string): Promise<UserAccessRecord | undefined> {
@@ -34,14 +37,22 @@ export class AccessRepository {
   /**
    * The principal as it stands now: null when disabled, otherwise without its revoked roles. A revoked EXPERT
    * role also drops the expert id, which the policy honours without the role (dispatched, serving, team leader);
-   * the person still reaches its own record through its user id.
+   * the person still reaches its own record through its user id. A partner platform's token is null unless its
+   * partner record exists and is ACTIVE (suspended and revoked partners are refused at once, not at token expiry),
+   * and takes the record's preferred language. The access record and the partner record are read in the same tick
+   * through the request's loader: one BatchGetItem.
    */
   async effective(principal: Principal): Promise<Principal | null> {
-    if (!principal.userId) return principal;
-    const access = await this.get(principal.userId);
-    if (!access) return principal;
+    const partnerId = principal.partnerId;
+    const [access, partner] = await Promise.all([
+      principal.userId ? this.get(principal.userId) : undefined,
+      partnerId ? this.partners.get(partnerId) : undefined,
+    ]);
+    if (partnerId && !partnerMayCall(partner?.status)) return null;
+    const current = partner ? { ...principal, preferredLanguage: partner.preferredLanguage ?? principal.preferredLanguage } : principal;
+    if (!access) return current;
     if (access.disabled) return null;
-    const roles = principal.roles.filter((r) => !access.revokedRoles.includes(r));
-    return { ...principal, roles, expertId: access.revokedRoles.includes('EXPERT') ? null : principal.expertId };
+    const roles = current.roles.filter((r) => !access.revokedRoles.includes(r));
+    return { ...current, roles, expertId: access.revokedRoles.includes('EXPERT') ? null : current.expertId };
   }
 }

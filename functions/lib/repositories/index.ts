@@ -15,6 +15,7 @@ import { PairingRepository } from './pairings.js';
 import { IdempotencyRepository } from './idempotency.js';
 import { PersonalDataRepository } from './personalData.js';
 import { SearchRepository } from './search.js';
+import { PartnerRepository } from './partners.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -33,17 +34,19 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   personalData: PersonalDataRepository;
   search: SearchRepository;
+  partners: PartnerRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
 export function createRepositories(store: Store): Repositories {
   const loader = createItemLoader(store);
+  const partners = new PartnerRepository(store, loader);
   return {
     organizations: new OrganizationRepository(store, loader),
     teams: new TeamRepository(store, loader),
     experts: new ExpertRepository(store, loader),
     needs: new NeedRepository(store, loader),
-    access: new AccessRepository(store, loader),
+    access: new AccessRepository(store, loader, partners),
     activities: new ActivityRepository(store, loader),
     governance: new GovernanceRepository(store),
     workstations: new WorkstationRepository(store, loader),
@@ -54,5 +57,6 @@ export function createRepositories(store: Store): Repositories {
     idempotency: new IdempotencyRepository(store),
     personalData: new PersonalDataRepository(store),
     search: new SearchRepository(store),
+    partners,
   };
 }
