@@ -154,6 +154,16 @@ describe('Traditional Chinese (issue 11, item 5)', () => {
       const matches = ok(await app.gql(`query ($id: ID!) { need(id: $id) { matches { expert { id } } } }`, { id: traditional }, tree.admin)).need.matches;
       expect(matches.map((m: Data) => m.expert.id)).toContain(expertId);
     });
+
+    it('matches a Simplified need to an expert whose keywords are Traditional, on that keyword', async () => {
+      const input = makeExpertInput({ name: '陳大文', keywords: ['龍眼', '水肥一體化'], domains: ['AQUACULTURE'], regionCode: '440103' });
+      const hongKong = ok(await app.gql(REGISTER_EXPERT, { input }, await app.token({ roles: ['EXPERT'] }))).registerExpert.expert.id;
+      const id = await openNeed({ title: '龙眼鱼塘综合种养', keywords: ['龙眼'], domains: ['AQUACULTURE'] });
+      const query = `query ($id: ID!) { need(id: $id) { matches { expert { id } reasons { factor score detail } } } }`;
+      const match = ok(await app.gql(query, { id }, tree.admin)).need.matches.find((m: Data) => m.expert.id === hongKong);
+      expect(match?.reasons.find((r: Data) => r.factor === 'KEYWORD')).toMatchObject({ score: expect.any(Number), detail: expect.stringContaining('龙眼') });
+      expect(match?.reasons.find((r: Data) => r.factor === 'KEYWORD')?.score).toBeGreaterThan(0);
+    });
   });
 
   describe('Subscriptions', () => {
