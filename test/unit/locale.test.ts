@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localeOfTag, localizeData, negotiateLocale, parseAcceptLanguage, variantOf, isChineseText } from '../../functions/lib/domain/locale.js';
 import { toSimplified, traditionalConverter } from '../../functions/lib/domain/text.js';
+import { MAX_ACCEPT_LANGUAGE_LENGTH, acceptLanguageFrom } from '../../functions/lib/realtime/protocol.js';
 
 describe('Function: parseAcceptLanguage', () => {
   it('orders ranges by quality, keeping the written order among equals', () => {
@@ -160,5 +161,22 @@ describe('Function: toSimplified', () => {
 
   it('leaves Simplified and Latin text as it is', async () => {
     expect(await toSimplified('荔枝园 Lychee IoT 138')).toBe('荔枝园 Lychee IoT 138');
+  });
+});
+
+describe('Function: acceptLanguageFrom', () => {
+  it("reads connection_init's acceptLanguage (or an Accept-Language key), trimmed and cut to a bounded length", () => {
+    expect(acceptLanguageFrom({ authorization: 'Bearer x', acceptLanguage: ' zh-HK;q=0.9, en;q=0.5 ' })).toBe('zh-HK;q=0.9, en;q=0.5');
+    expect(acceptLanguageFrom({ 'Accept-Language': 'zh-TW' })).toBe('zh-TW');
+    expect(acceptLanguageFrom({ acceptLanguage: 'zh-MO,'.repeat(100) })?.length).toBe(MAX_ACCEPT_LANGUAGE_LENGTH);
+  });
+
+  it('reads nothing from a payload without one, or with one that is not a string', () => {
+    expect([
+      acceptLanguageFrom(null),
+      acceptLanguageFrom({}),
+      acceptLanguageFrom({ acceptLanguage: ['zh-HK'] }),
+      acceptLanguageFrom({ acceptLanguage: ' ' }),
+    ]).toEqual([null, null, null, null]);
   });
 });
