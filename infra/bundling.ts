@@ -7,8 +7,8 @@ const require = createRequire(import.meta.url);
 /**
  * Packages installed next to the bundle instead of inlined: jieba is a native (napi-rs) module whose `.node` binary
  * esbuild cannot inline, and whose dictionary it reads from its package folder at run time; opencc-js and
- * pinyin-pro are large dictionaries (~660 KB minified) that only text writes and searches load (dynamic imports),
- * so a cold start does not even parse them.
+ * pinyin-pro are large dictionaries (~660 KB minified) that only text writes, searches and Traditional Chinese
+ * responses load (dynamic imports), so a cold start does not even parse them.
  */
 export const SHIPPED_MODULES = ['@node-rs/jieba', 'opencc-js', 'pinyin-pro'];
 

@@ -7,6 +7,7 @@ import { executableSchema } from './schema.js';
 import { findOverlongId, limitPlugins, limitRules, parseOptions } from './validation.js';
 import { ErrorCode, createFormatError } from './errors.js';
 import { idempotencyPlugin } from './idempotency.js';
+import { localePlugin } from './localePlugin.js';
 import type { Context } from './context.js';
 
 /** Codes of requests refused because of what the client sent (malformed, over a limit, invalid input). */
@@ -56,6 +57,8 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       ...limitPlugins,
       // Mutations sent with an Idempotency-Key header run once; retries replay the stored response.
       idempotencyPlugin(),
+      // After the idempotency plugin: responses are stored as executed (Simplified) and converted per request.
+      localePlugin(),
       ApolloServerPluginLandingPageDisabled(),
       {
         async requestDidStart({ contextValue }) {

@@ -7,6 +7,7 @@
  * searched: a cold start that reads no text (most requests) never pays for them.
  */
 import { DOMAINS } from '../vocabulary.js';
+import type { ScriptVariant } from './locale.js';
 
 /** Most terms one entity is indexed under (one index item each; the title's terms first, then keywords, then description). */
 export const MAX_TERMS_PER_ENTITY = 24;
@@ -201,24 +202,75 @@ export function compareHits(a: { score: number; createdAt: string; id: string },
 }
 
 let loading: Promise<TextAnalyzer> | undefined;
+let simplifying: Promise<(text: string) => string> | undefined;
+
+/** Traditional → Mainland Simplified, loaded on first use and kept (opencc-js's t2cn tables only, ~110 KB). */
+export function simplifier(): Promise<(text: string) => string> {
+  simplifying ??= (async () => {
+    const opencc = await import('opencc-js/t2cn');
+    // Hong Kong and Taiwan variants and phrases both become Mainland Simplified.
+    const fromHongKong = opencc.Converter({ from: 'hk', to: 'cn' });
+    const fromTaiwan = opencc.Converter({ from: 'twp', to: 'cn' });
+    return (text: string) => fromTaiwan(fromHongKong(text));
+  })();
+  return simplifying;
+}
+
+/**
+ * The Simplified form of a text written in Traditional (Hong Kong or Taiwan forms), other text as it is, exactly as the
+ * search analyser normalizes it (so stored text and its search terms agree):
+ * how text a partner writes is stored (keywords, affiliation, bio; names are stored as given, their search terms are
+ * Simplified) and how a Traditional keyword finds its Simplified record.
+ */
+export async function toSimplified(text: string): Promise<string> {
+  return (await simplifier())(text);
+}
+
+type OpenCC = typeof import('opencc-js/cn2t');
+let fromSimplified: Promise<{ opencc: OpenCC; s2t: (text: string) => string }> | undefined;
+const traditional = new Map<ScriptVariant, Promise<(text: string) => string>>();
+
+/** A dictionary set of opencc-js's preset; missing would be a broken install, not a request's fault. */
+function dictionaries(groups: OpenCC['Locale']['from'], name: string): NonNullable<OpenCC['Locale']['from'][string]> {
+  const found = groups[name];
+  if (!found) throw new Error(`opencc-js has no ${name} dictionaries`);
+  return found;
+}
+
+/**
+ * Mainland Simplified → Traditional of a variant (`hk`: Hong Kong forms, for zh-HK and zh-MO; `tw`: Taiwan forms), loaded
+ * on the first response that asks for one and kept per variant. Only Traditional requests pay for it: the Simplified →
+ * Traditional phrase table (~1 MB) is parsed and built once (~200 ms) and shared by both variants, whose own tables are small.
+ */
+export function traditionalConverter(variant: ScriptVariant): Promise<(text: string) => string> {
+  let converter = traditional.get(variant);
+  if (!converter) {
+    fromSimplified ??= import('opencc-js/cn2t').then((opencc) => ({ opencc, s2t: opencc.ConverterFactory(dictionaries(opencc.Locale.from, 'cn')) }));
+    converter = fromSimplified.then(({ opencc, s2t }) => {
+      const toVariant = opencc.ConverterFactory(dictionaries(opencc.Locale.to, variant));
+      return (text: string) => toVariant(s2t(text));
+    });
+    traditional.set(variant, converter);
+    // A failed load (a broken install) is tried again by the next request rather than kept.
+    converter.catch(() => traditional.delete(variant));
+  }
+  return converter;
+}
 
 /** The real analyser, loaded on first use (jieba with its dictionary and ours, opencc, pinyin-pro) and kept. */
 export function textAnalyzer(): Promise<TextAnalyzer> {
   loading ??= (async () => {
-    const [{ Jieba }, { dict }, opencc, { pinyin }] = await Promise.all([
+    const [{ Jieba }, { dict }, simplified, { pinyin }] = await Promise.all([
       import('@node-rs/jieba'),
       import('@node-rs/jieba/dict.js'),
-      import('opencc-js/t2cn'),
+      simplifier(),
       import('pinyin-pro'),
     ]);
     const jieba = Jieba.withDict(dict);
     jieba.loadDict(new TextEncoder().encode(DOMAIN_DICTIONARY.map((w) => `${w} 2000 n`).join('\n')));
-    // Hong Kong and Taiwan variants and phrases both become Mainland Simplified.
-    const fromHongKong = opencc.Converter({ from: 'hk', to: 'cn' });
-    const fromTaiwan = opencc.Converter({ from: 'twp', to: 'cn' });
     return createTextAnalyzer({
       cutForSearch: (text) => jieba.cutForSearch(text, true),
-      toSimplified: (text) => fromTaiwan(fromHongKong(text)),
+      toSimplified: simplified,
       pinyinSyllables: (name, pattern) => pinyin(name, { pattern, toneType: 'none', type: 'array', surname: 'head', v: true }),
     });
   })();

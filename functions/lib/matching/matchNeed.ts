@@ -1,4 +1,6 @@
 import { rankExperts } from '../domain/matching.js';
+import { isChineseText } from '../domain/locale.js';
+import { simplifier } from '../domain/text.js';
 import { regionLineage } from '../regions/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { ExpertRecord } from '../repositories/experts.js';
@@ -36,7 +38,10 @@ export async function findCandidates(repos: Pick<Repositories, 'experts'>, need:
 /** Scores the candidates, stores the top matches (idempotent by rank) and returns them. */
 export async function matchAndStore(repos: Pick<Repositories, 'experts' | 'needs'>, need: NeedRecord, limit = MATCH_LIMIT): Promise<NeedMatchRecord[]> {
   const candidates = await findCandidates(repos, need);
-  const ranked = rankExperts(need, candidates, limit).map((m) => ({
+  // Keywords an expert wrote in Traditional (龍眼) are compared in Simplified, as the need's terms are (龙眼).
+  const simplify = candidates.some((e) => e.keywords.some(isChineseText)) ? await simplifier() : null;
+  const comparable = simplify ? candidates.map((e) => ({ ...e, keywords: e.keywords.map(simplify) })) : candidates;
+  const ranked = rankExperts(need, comparable, limit).map((m) => ({
     needId: need.id,
     expertId: m.expert.id,
     score: m.score,

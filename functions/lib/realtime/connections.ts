@@ -15,6 +15,8 @@ export interface ConnectionRecord {
   /** Seconds since the epoch when the token used at connection_init expires. */
   tokenExpiresAt: number | null;
   connectedAt: string;
+  /** The `acceptLanguage` of connection_init's payload (an Accept-Language value), absent when none was given. */
+  acceptLanguage?: string | null;
 }
 
 export interface SubscriptionRecord {
@@ -27,6 +29,8 @@ export interface SubscriptionRecord {
   minScore: number;
   principal: Principal;
   tokenExpiresAt: number | null;
+  /** The connection's `acceptLanguage`: with the principal's preference, the language each `next` is written in. */
+  acceptLanguage?: string | null;
 }
 
 const ttl = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
@@ -45,9 +49,11 @@ export class ConnectionRepository {
     return item as ConnectionRecord | undefined;
   }
 
-  /** Records connection_init: acknowledged with the principal, or only that it was received (refused). */
-  async markInit(connectionId: string, principal: Principal | null, tokenExpiresAt: number | null): Promise<void> {
-    await this.store.updateItem(connectionKey(connectionId), { set: { initReceived: true, acknowledged: principal !== null, principal, tokenExpiresAt } });
+  /** Records connection_init: acknowledged with the principal (and the language asked for), or only that it was received (refused). */
+  async markInit(connectionId: string, principal: Principal | null, tokenExpiresAt: number | null, acceptLanguage: string | null = null): Promise<void> {
+    await this.store.updateItem(connectionKey(connectionId), {
+      set: { initReceived: true, acknowledged: principal !== null, principal, tokenExpiresAt, acceptLanguage },
+    });
   }
 
   /** Adds a subscription; false when the id is already in use on this connection. */

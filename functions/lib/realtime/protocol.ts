@@ -83,3 +83,12 @@ export function tokenFrom(payload: Record<string, unknown> | null): string | nul
   if (typeof value !== 'string' || !value.trim()) return null;
   return /^Bearer\s/i.test(value) ? value.trim() : `Bearer ${value.trim()}`;
 }
+
+/** Longest `acceptLanguage` kept from connection_init (an Accept-Language value; longer ones are cut, see parseAcceptLanguage). */
+export const MAX_ACCEPT_LANGUAGE_LENGTH = 256;
+
+/** The language a client asks for in connection_init's payload (`acceptLanguage`, as an Accept-Language header's value), or null. */
+export function acceptLanguageFrom(payload: Record<string, unknown> | null): string | null {
+  const value = payload?.acceptLanguage ?? payload?.['Accept-Language'] ?? payload?.['accept-language'];
+  return typeof value === 'string' && value.trim() ? value.trim().slice(0, MAX_ACCEPT_LANGUAGE_LENGTH) : null;
+}

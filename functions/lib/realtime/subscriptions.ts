@@ -18,7 +18,9 @@ import { checkDocument, coerceVariables, findOverlongId } from '../validation.js
 import { inRequestScope } from '../logging.js';
 import { ConnectionRepository, type SubscriptionRecord } from './connections.js';
 import { GoneError, type ConnectionGateway } from './gateway.js';
-import { ackMessage, completeMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
+import { acceptLanguageFrom, ackMessage, completeMessage, decide, errorMessage, nextMessage, tokenFrom } from './protocol.js';
+import { localizeData, negotiateLocale, variantOf } from '../domain/locale.js';
+import { traditionalConverter } from '../domain/text.js';
 import { DEFAULT_DELIVERY_LIMITS, deliveryBudget, deliveryOverBudget, estimateDeliveryCost, overBudget, type DeliveryLimits } from './budget.js';
 
 /** The one subscription field. */
@@ -120,7 +122,7 @@ export function createSubscriptionService(
         if (!(error instanceof AppError) || error.code === ErrorCode.SERVICE_UNAVAILABLE) throw error;
       }
     }
-    await connections.markInit(connectionId, principal, principal?.expiresAt ?? null);
+    await connections.markInit(connectionId, principal, principal?.expiresAt ?? null, acceptLanguageFrom(payload));
     if (!principal || principal.kind === 'ANONYMOUS') return gateway.close(connectionId, CloseCode.Forbidden, 'Forbidden');
     await gateway.send(connectionId, ackMessage());
   }
@@ -132,6 +134,7 @@ export function createSubscriptionService(
     payload: SubscribePayload,
     principal: Principal,
     requestId: string,
+    acceptLanguage: string | null,
   ): Promise<SubscriptionRecord | GraphQLFormattedError[]> {
     const checked = checkDocument(schema, payload.query);
     if (!checked.ok) return checked.errors.map(format);
@@ -183,6 +186,7 @@ export function createSubscriptionService(
       minScore: args.minScore ?? 0,
       principal,
       tokenExpiresAt: principal.expiresAt,
+      acceptLanguage,
     };
   }
 
@@ -233,7 +237,7 @@ export function createSubscriptionService(
         // The access record may have changed since connection_init: a disabled user is closed out, revoked roles are gone.
         const principal = await createRepositories(deps.store).access.effective(connection.principal as Principal);
         if (!principal) return refuseDisabled(connectionId);
-        const prepared = await prepare(connectionId, decision.id, decision.payload, principal, requestId);
+        const prepared = await prepare(connectionId, decision.id, decision.payload, principal, requestId, connection.acceptLanguage ?? null);
         if (Array.isArray(prepared)) {
           tallyFormatted(tally, prepared);
           return gateway.send(connectionId, errorMessage(decision.id, prepared));
@@ -421,10 +425,10 @@ export function createSubscriptionService(
           }
           const errors = result.errors?.map(format);
           if (errors) tallyFormatted(tally, errors);
-          await gateway.send(
-            sub.connectionId,
-            nextMessage(sub.subscriptionId, { ...(result.data !== undefined && { data: result.data }), ...(errors && { errors }) }),
-          );
+          // Written in the subscriber's language as an HTTP response would be (localePlugin): connectionParams, else preference.
+          const variant = variantOf(negotiateLocale(sub.acceptLanguage, principal.preferredLanguage).locale);
+          const data = variant && result.data ? localizeData(result.data, await traditionalConverter(variant)) : result.data;
+          await gateway.send(sub.connectionId, nextMessage(sub.subscriptionId, { ...(data !== undefined && { data }), ...(errors && { errors }) }));
           delivered += 1;
         } catch (error) {
           if (error instanceof GoneError) {
