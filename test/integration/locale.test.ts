@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
-import { NEED_STEPS, REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, ok, type OrgTree } from '../support/fixtures.js';
+import {
+  NEED_STEPS,
+  REGISTER_EXPERT,
+  SUBMIT_NEED,
+  createOrgTree,
+  createPartnerRecord,
+  makeExpertInput,
+  makeNeedInput,
+  ok,
+  type OrgTree,
+} from '../support/fixtures.js';
 
 const NEEDS = `query ($id: ID!) {
   needs(first: 10) {
@@ -40,6 +50,7 @@ describe('Traditional Chinese (issue 11, item 5)', () => {
     app = await createTestApp();
     tree = await createOrgTree(app);
     requester = await app.token({ roles: ['REQUESTER'] });
+    await createPartnerRecord(app, tree.admin, 'hk-expert-platform', { preferredLanguage: 'zh-HK' });
     partner = await app.token({ roles: ['PARTNER'], partner: 'hk-expert-platform', scope: 'needs.read experts.write' });
     const input = makeExpertInput({ name: '黄植保', keywords: ['荔枝', '病虫害'], affiliation: '华南农业大学', organizationId: tree.liwan });
     expertId = ok(await app.gql(REGISTER_EXPERT, { input }, await app.token({ roles: ['EXPERT'] }))).registerExpert.expert.id;
@@ -198,5 +209,13 @@ describe('Traditional Chinese (issue 11, item 5)', () => {
     const read = await app.gql(NEEDS, { id: needId }, partner, { 'accept-language': 'zh-HK' });
     expect(needOf(ok(read))).toMatchObject({ id: needId, title: TITLE_HK, status: 'OPEN' });
     expect(read.headers['content-language']).toBe('zh-HK');
+  });
+
+  it("writes in the partner record's preferred language without a header, and in Simplified when the header asks for it", async () => {
+    const preferred = await app.gql(NEEDS, { id: needId }, partner);
+    expect(needOf(ok(preferred))).toMatchObject({ id: needId, title: TITLE_HK });
+    expect(preferred.headers['content-language']).toBe('zh-HK');
+    const simplified = await app.gql(NEEDS, { id: needId }, partner, { 'accept-language': 'zh-CN' });
+    expect(needOf(ok(simplified))).toMatchObject({ id: needId, title: TITLE });
   });
 });

@@ -120,3 +120,21 @@ export function makeActivityInput(organizationId: string, overrides: Record<stri
     ...overrides,
   };
 }
+
+export const CREATE_PARTNER = `mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id status preferredLanguage version } } }`;
+
+/** Creates an ACTIVE partner record (the province admin's act) so that tokens with `partner: clientId` are let in. */
+export async function createPartnerRecord(app: TestApp, provinceAdminToken: string, clientId: string, overrides: Record<string, unknown> = {}): Promise<Data> {
+  const input = {
+    clientId,
+    nameHant: '香港專家平台',
+    nameHans: '香港专家平台',
+    nameEn: 'Hong Kong Expert Platform',
+    regionCode: '81',
+    contactName: '陳主任',
+    contactEmail: 'partners@hk.example',
+    consentTermsVersion: '2026-11',
+    ...overrides,
+  };
+  return ok(await app.gql(CREATE_PARTNER, { input }, provinceAdminToken)).createPartner.partner as Data;
+}
