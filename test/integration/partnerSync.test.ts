@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
 import { NEED_STEPS, SUBMIT_NEED, createOrgTree, errorOf, makeNeedInput, ok, type OrgTree } from '../support/fixtures.js';
+import { seedPartnerExperts } from '../../infra/local/seed.js';
 
 const SYNC = `mutation ($input: SyncPartnerExpertsInput!) {
   syncPartnerExperts(input: $input) { results { externalId status field reason expert { id name origin version } } }
@@ -289,5 +290,27 @@ describe('Partner expert sync (issue 11)', () => {
     await app.settle();
     const after = ok(await app.gql(MATCHES, { first: 50 }, tokens.hk)).partnerMatches.edges as Data[];
     expect(after.map((e) => e.node.need.id)).not.toContain(submitted.id);
+  }, 120_000);
+
+  it('seeds the Hong Kong and Macao partners’ experts through the sync, and the seeded lychee need matches a Hong Kong one', async () => {
+    // A table of its own: the bulk tests' 500 Hong Kong agronomists would crowd the seeded ones out of the candidates.
+    const app = await createTestApp();
+    const tree = await createOrgTree(app);
+    const run = async (claims: Parameters<TestApp['token']>[0], query: string, variables: Record<string, unknown>) =>
+      ok(await app.gql(query, variables, await app.token(claims)));
+    expect(await seedPartnerExperts(run)).toBe(7);
+    // Seeding again changes nothing (the sync is idempotent).
+    expect(await seedPartnerExperts(run)).toBe(7);
+    const hk = await app.token({ roles: ['PARTNER'], partner: 'hk-expert-platform', scope: 'experts.write needs.read' });
+    const listed = ok(await app.gql(LIST, { first: 10 }, hk)).partnerExperts.edges as Data[];
+    expect(listed.map((e) => e.node.externalId)).toEqual(['HKEP-001', 'HKEP-002', 'HKEP-003', 'HKEP-004']);
+    const requester = await app.token({ roles: ['REQUESTER'] });
+    const input = makeNeedInput({ title: '荔枝园病虫害绿色防控', keywords: ['荔枝', '病虫害防治'], regionCode: '440103001' });
+    const submitted = ok(await app.gql(SUBMIT_NEED, { input }, requester)).submitNeed.need;
+    const admin = await app.token({ roles: ['ORG_ADMIN'], org: tree.liwan });
+    ok(await app.gql(NEED_STEPS.REVIEW, { input: { id: submitted.id, version: submitted.version, approve: true } }, admin));
+    await app.settle();
+    const matches = ok(await app.gql(MATCHES, { first: 50 }, hk)).partnerMatches.edges as Data[];
+    expect(matches.filter((e) => e.node.need.id === submitted.id).map((e) => e.node.expert.externalId)).toContain('HKEP-001');
   }, 120_000);
 });
