@@ -134,6 +134,9 @@ describe('Partner expert sync (issue 11)', () => {
   }, 300_000);
 
   it('rejects a bad row with its field and reason while the rest land, in input order', async () => {
+    const [taken] = await sync(tokens.hk as string, [item('R-0')]);
+    expect(taken?.status).toBe('CREATED');
+    const takenPhone = (await app.gql(ONE, { externalId: 'R-0' }, tokens.hk)).data?.partnerExpert.phone as string;
     const results = await sync(tokens.hk as string, [
       item('R-1'),
       item('R-2', { domains: ['NOT_A_DOMAIN'] }),
@@ -143,6 +146,7 @@ describe('Partner expert sync (issue 11)', () => {
       item('R-6'),
       item('R-DUP'),
       item('R-DUP'),
+      item('R-7', { phone: takenPhone }),
     ]);
     expect(results.map((r) => [r.status, r.field])).toEqual([
       ['CREATED', null],
@@ -153,7 +157,9 @@ describe('Partner expert sync (issue 11)', () => {
       ['CREATED', null],
       ['REJECTED', 'externalId'],
       ['REJECTED', 'externalId'],
+      ['REJECTED', 'phone'],
     ]);
+    expect(results[8]?.reason).toMatch(/already registered/);
     expect(results[1]?.reason).toMatch(/Unknown domain/);
     expect(results[1]?.expert).toBeNull();
     expect(results[0]?.externalId).toBe('R-1');

@@ -230,8 +230,9 @@ export class PartnerExpertService {
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== ErrorCode.CONFLICT || attempt >= SYNC_ATTEMPTS) throw error;
         const fresh = await repos.partnerExperts.link(partnerId, item.externalId);
-        // Still no link: the conflict was the item's own (a phone number taken by another expert), unless it was a race.
-        if (!fresh && !error.retryable) throw error;
+        // A phone number taken by another expert is the item's own conflict; a race shows as a new link or version.
+        const race = error.retryable || error.field === 'externalId' || error.field === 'version' || (fresh && fresh.expertId !== link?.expertId);
+        if (!race) throw error;
         link = fresh;
         current = fresh ? await repos.experts.getFresh(fresh.expertId) : undefined;
       }
