@@ -275,6 +275,11 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     counts.memberships += 1;
   });
 
+  // The partner platforms (a partner's token is refused until its record exists), then their synced experts, before
+  // the needs, so the approved ones match some of the partners' experts too.
+  counts.partners += await seedPartners(run, admin);
+  await seedPartnerExperts(run);
+
   // Needs from a demo requester (the runner's sample REQUESTER token): some approved (matched), one dispatched.
   const requester: TokenClaims = { sub: 'demo-requester', roles: ['REQUESTER'] };
   const NEEDS: Array<[string, string, string, string[], string[], string]> = [
@@ -409,8 +414,6 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     counts.activities += 1;
   }
 
-  counts.partners += await seedPartners(run, admin);
-
   return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
 }
 
@@ -447,6 +450,64 @@ const CREATE_PARTNER = `mutation ($input: CreatePartnerInput!) { createPartner(i
 /** Creates the Hong Kong and the Macao partner platform (as the province); returns how many. */
 async function seedPartners(run: Executor, admin: TokenClaims): Promise<number> {
   for (const input of SEED_PARTNERS) await run(admin, CREATE_PARTNER, { input });
-  // Each partner's synced experts are seeded here (through syncPartnerExperts, as each partner's own token).
   return SEED_PARTNERS.length;
+}
+
+const SYNC_PARTNER_EXPERTS = `mutation ($input: SyncPartnerExpertsInput!) {
+  syncPartnerExperts(input: $input) { results { externalId status field reason } }
+}`;
+
+/** Synced experts of the two seeded partner platforms (Traditional Chinese names, as the platforms hold them). */
+const PARTNER_EXPERTS: Record<string, Array<Record<string, unknown>>> = {
+  'hk-expert-platform': [
+    ['HKEP-001', '陳嘉樂', 'SENIOR_AGRONOMIST', ['AGRICULTURE'], ['荔枝', '病蟲害防治', '果樹栽培'], '香港大學', '+85251230001'],
+    ['HKEP-002', '李詠詩', 'PROFESSOR', ['AGRICULTURE', 'BIOTECHNOLOGY'], ['土壤改良', '植物病理'], '香港中文大學', '+85251230002'],
+    ['HKEP-003', '黃志偉', 'CHIEF_PHYSICIAN', ['MEDICINE'], ['慢病管理', '老年醫學'], '瑪麗醫院', '+85251230003'],
+    ['HKEP-004', '張雅琪', 'RESEARCH_FELLOW', ['BIOTECHNOLOGY', 'MEDICINE'], ['生物醫藥', '基因檢測'], '香港科技大學', '+85251230004'],
+  ].map(([externalId, name, title, domains, keywords, affiliation, phone]) => ({
+    externalId,
+    name,
+    title,
+    domains,
+    keywords,
+    affiliation,
+    phone,
+    languages: ['CANTONESE', 'ENGLISH', 'MANDARIN'],
+    serviceRegionCodes: ['4401', '4403', '4406'],
+    email: `${String(externalId).toLowerCase()}@hk-expert-platform.example`,
+    consent: { listed: true, contactable: externalId !== 'HKEP-004', termsVersion: '2026-11' },
+  })),
+  'mo-expert-platform': [
+    ['MOEP-001', '何嘉欣', 'PROFESSOR', ['AQUACULTURE', 'AGRICULTURE'], ['對蝦養殖', '水質調控'], '澳門大學', '+85328120001'],
+    ['MOEP-002', '梁家輝', 'SENIOR_ENGINEER', ['ENVIRONMENT'], ['污水處理', '生態修復'], '澳門科技大學', '+85328120002'],
+    ['MOEP-003', '歐陽美玲', 'CHIEF_PHYSICIAN', ['TRADITIONAL_CHINESE_MEDICINE', 'MEDICINE'], ['中醫藥', '慢病管理'], '澳門鏡湖醫院', '+85328120003'],
+  ].map(([externalId, name, title, domains, keywords, affiliation, phone]) => ({
+    externalId,
+    name,
+    title,
+    domains,
+    keywords,
+    affiliation,
+    phone,
+    languages: ['CANTONESE', 'PORTUGUESE', 'MANDARIN'],
+    serviceRegionCodes: ['4404', '4408', '4401', '4419'],
+    consent: { listed: true, contactable: true, termsVersion: '2026-11' },
+  })),
+};
+
+/**
+ * Syncs a few experts for each seeded partner platform through the partner's own sync (a partner token with the
+ * `experts.write` scope); the partner records themselves are seeded separately. Returns how many experts landed.
+ */
+export async function seedPartnerExperts(run: Executor): Promise<number> {
+  let landed = 0;
+  for (const [partner, experts] of Object.entries(PARTNER_EXPERTS)) {
+    const claims: TokenClaims = { sub: partner, roles: ['PARTNER'], partner, scope: 'experts.write needs.read' };
+    const data = await run(claims, SYNC_PARTNER_EXPERTS, { input: { experts } });
+    const results = (data.syncPartnerExperts as { results: Array<{ externalId: string; status: string; reason: string | null }> }).results;
+    const refused = results.filter((r) => r.status === 'REJECTED');
+    if (refused.length > 0) throw new Error(`seed: partner experts rejected: ${JSON.stringify(refused)}`);
+    landed += results.length;
+  }
+  return landed;
 }

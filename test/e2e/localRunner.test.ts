@@ -52,7 +52,8 @@ describe('Local runner (npm start)', () => {
     // The first 50 experts each accepted an invitation to one sub-team: seeded memberships are ACTIVE.
     const members = corps.subTeams.edges.map((e: { node: { members: { totalCount: number } } }) => e.node.members.totalCount);
     expect(members.reduce((a: number, b: number) => a + b, 0)).toBe(50);
-    expect(body.data?.experts.edges).toHaveLength(60);
+    // 60 registered experts and the 7 the two seeded partner platforms synced (issue 11).
+    expect(body.data?.experts.edges).toHaveLength(60 + 7);
   });
 
   it('seeds the Hong Kong and the Macao partner platform and prints a token for each, which reads its own record', async () => {
@@ -140,12 +141,13 @@ describe('Local runner (npm start)', () => {
     expect(first.url).not.toBe(runner.url);
     const admin = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], env)).stdout.trim();
     const count = async (url: string) => (await post(url, '{ experts(first: 100) { edges { node { id } } } }', {}, admin)).body.data?.experts.edges.length;
-    expect(await count(first.url)).toBe(3);
+    // 3 registered experts and the 7 the two seeded partner platforms synced (issue 11).
+    expect(await count(first.url)).toBe(3 + 7);
     expect(await first.stop()).toBe(0);
     const second = await startRunner(['--data-dir', dataDir, '--quiet'], env);
     try {
       expect(second.output()).toContain('using the existing table');
-      expect(await count(second.url)).toBe(3);
+      expect(await count(second.url)).toBe(3 + 7);
     } finally {
       await second.stop();
     }

@@ -26,6 +26,9 @@ const RECORDS = [
 /** Values: public reference data and parts of an entity, read with it (a field returning one needs no row of its own). */
 const VALUES = [
   'Region',
+  // Parts of a partner's expert and of a sync's payload (issue 11).
+  'PartnerExpertConsent',
+  'PartnerExpertSyncResult',
   'SearchHit',
   'SearchHighlight',
   'Domain',

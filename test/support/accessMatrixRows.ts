@@ -112,6 +112,24 @@ const personal = (clear: Caller[], base: Expectation = SIGNED_IN): Expectation =
   Object.fromEntries(Object.entries(base).map(([c, o]) => [c, o !== 'ok' ? o : clear.includes(c as Caller) ? 'clear' : 'masked'])) as Expectation;
 const ADMINS: Caller[] = ['adminOwn', 'adminParent', 'province'];
 
+/** Partner operations: a PARTNER token with the operation's OAuth scope only (the matrix's partner token has no scope). */
+const PARTNER_SCOPED = outcomes('FORBIDDEN');
+/** One expert as a partner would sync it (the refused callers' shared input). */
+const PARTNER_EXPERT_ITEM = {
+  externalId: 'MX-1',
+  name: '矩阵港澳拒绝',
+  title: 'PROFESSOR',
+  domains: ['AGRICULTURE'],
+  languages: ['CANTONESE'],
+  phone: '+85261234567',
+  consent: { listed: true, contactable: true, termsVersion: '2026-01' },
+};
+const PARTNER_EXPERT_LITERAL =
+  '{ externalId: "MX-1", name: "矩阵港澳拒绝", title: PROFESSOR, domains: ["AGRICULTURE"], languages: [CANTONESE], phone: "+85261234567", ' +
+  'consent: { listed: true, contactable: true, termsVersion: "2026-01" } }';
+/** Hong Kong experts of the pool, as the province lists them (a refused sync or removal leaves them as they were). */
+const HK_EXPERTS = '{ experts(filter: { origin: HONG_KONG }, first: 100) { edges { node { id name } } } }';
+
 // ---- Queries and fields ------------------------------------------------------------------------
 
 /** Queries, entity-returning fields and personal-data scalars. */
@@ -296,6 +314,27 @@ export const readRows: ReadRow[] = [
     query: (w) => proof(w, 'entries { activity { id } }'),
     probe: (d) => nodes(d.proofOfService)[0]?.entries?.[0]?.activity,
     expect: EXPERT_AND_ADMINS,
+  },
+
+  // Partner platforms (issue 11): refused to all but a partner token with the scope (the matrix's partner has none).
+  {
+    field: 'Query.partnerExperts',
+    query: () => '{ partnerExperts(first: 100) { edges { node { id } } } }',
+    probe: (d) => d.partnerExperts,
+    expect: PARTNER_SCOPED,
+  },
+  { field: 'Query.partnerExpert', query: () => '{ partnerExpert(externalId: "MX-1") { id } }', probe: (d) => d.partnerExpert, expect: PARTNER_SCOPED },
+  {
+    field: 'Query.partnerMatches',
+    query: () => '{ partnerMatches(first: 100) { edges { node { score need { id } expert { id } } } } }',
+    probe: (d) => d.partnerMatches,
+    expect: PARTNER_SCOPED,
+  },
+  {
+    field: 'PartnerExpertSyncResult.expert',
+    query: () => `mutation { syncPartnerExperts(input: { experts: [${PARTNER_EXPERT_LITERAL}] }) { results { status expert { id } } } }`,
+    probe: (d) => d.syncPartnerExperts?.results?.[0]?.expert,
+    expect: PARTNER_SCOPED,
   },
 
   // Expert
@@ -966,6 +1005,20 @@ export const mutationRows: MutationRow[] = [
     state: async (w) => Promise.all(REFUSED_ERASERS.map((sub) => asProvince(w, `{ userAccess(userId: "${sub}") { disabled revokedRoles } }`))),
     expect: outcomes('FORBIDDEN', { anonymous: 'UNAUTHENTICATED', requester: 'ok', otherRequester: 'ok', expertSelf: 'ok', expertOther: 'ok' }),
     standIn: fresh.standIn,
+  },
+  // Partner platforms (issue 11): the matrix's partner token carries no OAuth scope, so it is refused like everyone else
+  // (test/integration/partnerSync.test.ts covers a scoped partner's own and another partner's experts).
+  {
+    field: 'Mutation.syncPartnerExperts',
+    input: async () => ({ experts: [PARTNER_EXPERT_ITEM] }),
+    state: listed(() => HK_EXPERTS, PARTNER_EXPERT_ITEM.name),
+    expect: PARTNER_SCOPED,
+  },
+  {
+    field: 'Mutation.removePartnerExpert',
+    input: async () => ({ externalId: 'MX-1' }),
+    state: async (w) => asProvince(w, HK_EXPERTS),
+    expect: PARTNER_SCOPED,
   },
 ];
 

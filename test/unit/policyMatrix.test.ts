@@ -28,6 +28,8 @@ const WHO = Object.keys(principals) as Who[];
 const liwanPath = ['gd', 'gz', 'liwan'];
 /** Expert e1, member of a Liwan team: Liwan and its ancestors are in its scope. */
 const expert: ExpertScope = { id: 'e1', userId: 'u-e1', scopeOrganizationIds: ['gd', 'gz', 'liwan'] };
+/** An expert synced by partner hk (no user, no organization), consenting to be contacted. */
+const hkExpert: ExpertScope = { id: 'e-hk', userId: null, scopeOrganizationIds: [], partnerId: 'hk', consent: { contactable: true } };
 const need = (overrides: Partial<NeedScope> = {}): NeedScope => ({
   organizationPath: liwanPath,
   requesterUserId: 'u-r',
@@ -64,7 +66,16 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'expert.read': [['the pool', { type: 'expert.read' }, 'U A A A A A A A A A A A']],
   'expert.register': [['oneself', { type: 'expert.register' }, 'U A A A A A A A A A A F']],
   'expert.update': [['e1', { type: 'expert.update', expert }, 'U F F A F F A A F F A F']],
-  'expert.readPersonalData': [['e1', { type: 'expert.readPersonalData', expert }, 'U F F A F F A A F F A F']],
+  'expert.readPersonalData': [
+    ['e1', { type: 'expert.readPersonalData', expert }, 'U F F A F F A A F F A F'],
+    ['a Hong Kong expert of partner hk', { type: 'expert.readPersonalData', expert: hkExpert }, 'U F F F F F F F F F A A'],
+  ],
+  'expert.readContact': [
+    ['e1', { type: 'expert.readContact', expert }, 'U F F A F F A A F F A F'],
+    ['of partner hk, contactable', { type: 'expert.readContact', expert: hkExpert }, 'U F F F F F F F F F A A'],
+    ['of partner hk, not contactable', { type: 'expert.readContact', expert: { ...hkExpert, consent: { contactable: false } } }, 'U F F F F F F F F F F A'],
+    ['of partner mo', { type: 'expert.readContact', expert: { ...hkExpert, partnerId: 'mo' } }, 'U F F F F F F F F F A F'],
+  ],
   'need.submit': [['for Liwan', { type: 'need.submit', organizationPath: liwanPath }, 'U A A F F F A A F F A F']],
   'need.read': [
     ['a published need', { type: 'need.read', need: need() }, 'U A F A A A A A A A A A'],

@@ -20,6 +20,7 @@ export type Action =
   | { type: 'expert.register' }
   | { type: 'expert.update'; expert: ExpertScope }
   | { type: 'expert.readPersonalData'; expert: ExpertScope }
+  | { type: 'expert.readContact'; expert: ExpertScope }
   | { type: 'need.submit'; organizationPath: string[] }
   | { type: 'need.read'; need: NeedScope }
   | { type: 'need.link'; need: NeedScope }
@@ -62,7 +63,12 @@ export interface ExpertScope {
   scopeOrganizationIds: string[];
   /** The partner platform that synced the expert and owns its record; absent (or null) for mainland experts. */
   partnerId?: string | null;
+  /** What its partner attests the expert consented to. */
+  consent?: { contactable: boolean };
 }
+
+/** True when the principal is the partner platform that owns the expert. */
+export const isOwningPartner = (p: Principal, e: ExpertScope): boolean => p.kind === 'PARTNER' && p.partnerId !== null && e.partnerId === p.partnerId;
 
 /** What the policy needs to know of a need. */
 export interface NeedScope {
@@ -224,8 +230,16 @@ export function decide(p: Principal, action: Action): Decision {
       return isSelf(p, action.expert) ? allow : deny('Only the expert itself may join, answer an invitation to or leave a team');
     case 'expert.register':
       return p.kind === 'USER' && p.userId ? allow : deny('Only a signed-in person may register as an expert');
+    case 'expert.readContact': {
+      // Cross-border personal data: without consent to be contacted, no one outside the owning partner reads it.
+      if (isOwningPartner(p, action.expert)) return allow;
+      const base = decide(p, { type: 'expert.readPersonalData', expert: action.expert });
+      if (!base.allowed) return base;
+      return action.expert.consent?.contactable === false ? deny('The expert has not consented to be contacted outside its partner platform') : allow;
+    }
     case 'expert.update':
     case 'expert.readPersonalData':
+      if (action.type === 'expert.readPersonalData' && isOwningPartner(p, action.expert)) return allow;
       if (isSelf(p, action.expert)) return allow;
       if (hasRole(p, 'PROVINCE_ADMIN')) return allow;
       return hasRole(p, 'ORG_ADMIN') && p.organizationId !== null && action.expert.scopeOrganizationIds.includes(p.organizationId)

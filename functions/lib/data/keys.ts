@@ -81,6 +81,8 @@ export const Entity = {
   IDEMPOTENCY: 'IDEMPOTENCY',
   PERSONAL_DATA_READ: 'PERSONAL_DATA_READ',
   QUOTA: 'QUOTA',
+  PARTNER_EXPERT: 'PARTNER_EXPERT',
+  PARTNER_MATCH: 'PARTNER_MATCH',
 } as const satisfies { [T in EntityType]: T } & Record<string, string>;
 export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 
@@ -285,6 +287,29 @@ export const personalDataReadPrefix = (expertId: string) => ({ PK: `EXPERT#${exp
 export const idempotencyKey = (caller: string, key: string): Key => ({ PK: `IDEMPOTENCY#${caller}`, SK: `KEY#${key}` });
 /** All idempotency records of one caller (erased with its account: they hold its responses). */
 export const idempotencyPrefix = (caller: string) => ({ PK: `IDEMPOTENCY#${caller}`, SKPrefix: 'KEY#' });
+
+/**
+ * A partner platform's expert by its own id: the uniqueness guard of (partner, externalId), written with a condition in the
+ * expert's creating transaction, holding the expert's id and the content hash of what the partner last synced. The
+ * partition lists a partner's experts (by externalId).
+ */
+export const partnerExpertKey = (partnerId: string, externalId: string): Key => ({ PK: `PARTNER#${partnerId}`, SK: `EXTERNAL#${externalId}` });
+export const partnerExpertPrefix = (partnerId: string) => ({ PK: `PARTNER#${partnerId}`, SKPrefix: 'EXTERNAL#' });
+/**
+ * A match of a partner's expert, in the expert's partition (so its removal finds them), indexed on GSI1 under the
+ * partner while the need is open (the partner's matched needs, newest first) and under another prefix once it is not.
+ */
+export const partnerMatchKey = (expertId: string, needId: string): Key => ({ PK: `EXPERT#${expertId}`, SK: `PMATCH#${needId}` });
+export const partnerMatchItemsPrefix = (expertId: string) => ({ PK: `EXPERT#${expertId}`, SKPrefix: 'PMATCH#' });
+export const partnerMatchGsi1 = (partnerId: string, openedAt: string, needId: string, expertId: string) => ({
+  GSI1PK: `PARTNER#${partnerId}`,
+  GSI1SK: `MATCH#${openedAt}#${needId}#${expertId}`,
+});
+export const partnerPastMatchGsi1 = (partnerId: string, needId: string, expertId: string) => ({
+  GSI1PK: `PARTNER#${partnerId}`,
+  GSI1SK: `PASTMATCH#${needId}#${expertId}`,
+});
+export const partnerMatchesPrefix = (partnerId: string) => ({ GSI1PK: `PARTNER#${partnerId}`, GSI1SKPrefix: 'MATCH#' });
 
 /** A key as one string (map keys, DataLoader cache keys). */
 export const keyString = (k: Key): string => `${k.PK}\u0000${k.SK}`;

@@ -47,6 +47,7 @@ export async function matchAndStore(repos: Pick<Repositories, 'experts' | 'needs
     score: m.score,
     rank: m.rank,
     reasons: m.reasons,
+    ...(m.expert.partnerId && { partnerId: m.expert.partnerId }),
   }));
   await repos.needs.putMatches(need, ranked);
   return ranked;

@@ -16,6 +16,7 @@ import { IdempotencyRepository } from './idempotency.js';
 import { PersonalDataRepository } from './personalData.js';
 import { SearchRepository } from './search.js';
 import { PartnerRepository } from './partners.js';
+import { PartnerExpertRepository } from './partnerExperts.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -35,6 +36,7 @@ export interface Repositories {
   personalData: PersonalDataRepository;
   search: SearchRepository;
   partners: PartnerRepository;
+  partnerExperts: PartnerExpertRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -58,5 +60,6 @@ export function createRepositories(store: Store): Repositories {
     personalData: new PersonalDataRepository(store),
     search: new SearchRepository(store),
     partners,
+    partnerExperts: new PartnerExpertRepository(store),
   };
 }

@@ -11,6 +11,11 @@ import {
   needHistoryPrefix,
   needMatchKey,
   needMatchPrefix,
+  partnerMatchGsi1,
+  partnerMatchItemsPrefix,
+  partnerMatchKey,
+  partnerMatchesPrefix,
+  partnerPastMatchGsi1,
   timeSortKey,
   type Dimension,
   type Dimensions,
@@ -101,6 +106,8 @@ export interface NeedMatchRecord {
   score: number;
   rank: number;
   reasons: MatchReasonRecord[];
+  /** The partner platform owning the matched expert, if any (its match is also listed under the partner). */
+  partnerId?: string;
 }
 
 export interface NeedFilter {
@@ -194,6 +201,16 @@ export function planNeedQuery(filter: NeedFilter) {
   };
 }
 
+/** A match of a partner's expert as listed under the partner: in its open list while `open`, among its past matches otherwise. */
+function partnerMatchItem(need: Pick<NeedRecord, 'id' | 'openedAt'>, m: NeedMatchRecord, partnerId: string, open: boolean): Record<string, unknown> {
+  return {
+    ...partnerMatchKey(m.expertId, need.id),
+    ...(open && need.openedAt ? partnerMatchGsi1(partnerId, need.openedAt, need.id, m.expertId) : partnerPastMatchGsi1(partnerId, need.id, m.expertId)),
+    entity: Entity.PARTNER_MATCH,
+    ...m,
+  };
+}
+
 /** Needs, their index items, history and stored matches. */
 export class NeedRepository extends EntityStore<NeedRecord> {
   constructor(store: Store, loader: ItemLoader) {
@@ -247,7 +264,8 @@ export class NeedRepository extends EntityStore<NeedRecord> {
 
   /**
    * Stores ranked matches (overwriting by rank, so a redelivered event writes the same items) with
-   * inbox keys on GSI1 while the need is open (past-match keys otherwise). BatchWriteItem, 25 items a request.
+   * inbox keys on GSI1 while the need is open (past-match keys otherwise). A match of a partner's expert is written
+   * a second time, under the partner (see `partnerMatchItem`). BatchWriteItem, 25 items a request.
    */
   async putMatches(need: Pick<NeedRecord, 'id' | 'openedAt'>, matches: NeedMatchRecord[]): Promise<number> {
     const items = matches.map((m) => ({
@@ -256,7 +274,8 @@ export class NeedRepository extends EntityStore<NeedRecord> {
       entity: Entity.NEED_MATCH,
       ...m,
     }));
-    return this.store.batchWrite({ put: items });
+    const partnerItems = matches.flatMap((m) => (m.partnerId ? [partnerMatchItem(need, m, m.partnerId, Boolean(need.openedAt))] : []));
+    return this.store.batchWrite({ put: [...items, ...partnerItems] });
   }
 
   /**
@@ -272,6 +291,22 @@ export class NeedRepository extends EntityStore<NeedRecord> {
         return this.store.updateItem(key, { set: { ...gsi } });
       }),
     );
+    // Matches of partners' experts move the same way in the partners' lists (the item is written whole: it may predate the partner index).
+    const partnerItems = matches.flatMap((m) => (m.partnerId ? [partnerMatchItem(need, m, m.partnerId, visible)] : []));
+    if (partnerItems.length > 0) await this.store.batchWrite({ put: partnerItems });
+  }
+
+  /** One page of the open needs matched to a partner's experts, newest first (one Query on GSI1). */
+  async partnerMatches(partnerId: string, args: PageArgs): Promise<Page<NeedMatchRecord>> {
+    const { GSI1PK, GSI1SKPrefix } = partnerMatchesPrefix(partnerId);
+    const page = await this.store.queryPage({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1, args, descending: true });
+    return { hasNextPage: page.hasNextPage, items: page.keys.map(({ item, cursor }) => ({ node: recordOf<NeedMatchRecord>(item), cursor })) };
+  }
+
+  /** Keys of the partner-list items of an expert's matches (removed with a partner's expert). */
+  async partnerMatchKeysOf(expertId: string): Promise<Key[]> {
+    const { PK, SKPrefix } = partnerMatchItemsPrefix(expertId);
+    return (await this.store.queryAll(PK, SKPrefix)).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
   }
 
   /** One page of an expert's matches: open ones (its inbox, newest first) or those of needs no longer open. */

@@ -15,6 +15,7 @@ import { subscriptionResolvers } from './subscription.js';
 import { privacyResolvers } from './privacy.js';
 import { searchResolvers } from './search.js';
 import { partnerResolvers } from './partner.js';
+import { partnerExpertResolvers } from './partnerExperts.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -33,4 +34,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'privacy', resolvers: privacyResolvers },
   { name: 'search', resolvers: searchResolvers },
   { name: 'partner', resolvers: partnerResolvers },
+  { name: 'partnerExperts', resolvers: partnerExpertResolvers },
 ]);

@@ -36,12 +36,12 @@ export class ExpertService {
 
   /**
    * The expert's phone: whole for the expert and the admins of its organizations, masked (138****1234) for
-   * everyone else. A read in full by someone other than the expert is an audit log line and an audit item the
+   * everyone else; a partner's expert without consent to be contacted: whole for its partner only (`expert.readContact`). A read in full by someone other than the expert is an audit log line and an audit item the
    * expert sees in `myData` (one per expert and request); no audit item written, no phone.
    */
   async phone(expert: ExpertRecord): Promise<string> {
     const { principal, logger } = this.ctx;
-    if (!allows(principal, { type: 'expert.readPersonalData', expert })) return maskPhone(expert.phone);
+    if (!allows(principal, { type: 'expert.readContact', expert })) return maskPhone(expert.phone);
     logger.info('audit: personal data read', { audit: true, field: 'Expert.phone', expertId: expert.id, principal: principal.userId, roles: principal.roles });
     if (!isSelf(principal, expert)) {
       const at = this.ctx.now();
@@ -141,8 +141,8 @@ export class ExpertService {
   }
 }
 
-/** An expert's search terms (see `expertIndexedText`). */
-async function expertSearchTerms(e: Pick<ExpertRecord, 'name' | 'keywords' | 'affiliation' | 'bio'>) {
+/** An expert's search terms (see `expertIndexedText`); partner sync writes them the same way. */
+export async function expertSearchTerms(e: Pick<ExpertRecord, 'name' | 'keywords' | 'affiliation' | 'bio'>) {
   return (await textAnalyzer()).indexTerms(expertIndexedText(e));
 }
 

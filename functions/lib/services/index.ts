@@ -12,6 +12,7 @@ import { PoolService } from './pools.js';
 import { PrivacyService } from './privacy.js';
 import { SearchService } from './search.js';
 import { PartnerService } from './partners.js';
+import { PartnerExpertService } from './partnerExperts.js';
 
 /**
  * The application services of one request: one module per capability, each method one use case
@@ -32,6 +33,7 @@ export interface Services {
   privacy: PrivacyService;
   search: SearchService;
   partners: PartnerService;
+  partnerExperts: PartnerExpertService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -49,6 +51,7 @@ export function createServices(ctx: ServiceContext): Services {
     privacy: new PrivacyService(ctx),
     search: new SearchService(ctx),
     partners: new PartnerService(ctx),
+    partnerExperts: new PartnerExpertService(ctx),
   };
 }
 
