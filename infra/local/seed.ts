@@ -355,12 +355,12 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
   // Governance: the 2019 campaign with two plans filed, a workstation, and two completed activities with hours.
   const campaign = await run(
     admin,
-    'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { id } }',
+    'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { campaign { id } } }',
     {},
   );
-  const campaignId = (campaign.createCampaign as { id: string }).id;
+  const campaignId = (campaign.createCampaign as { campaign: { id: string } }).campaign.id;
   for (const org of [assoc['44'], assoc['4401']]) {
-    await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }', {
+    await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { plan { late } } }', {
       input: { campaignId, organizationId: org, content: '实施方案：组建科技志愿者队伍，开展五大行动。' },
     });
   }
@@ -394,17 +394,17 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     });
     const activity = (created.createActivity as { activity: { id: string; version: number } }).activity;
     for (const expertId of expertIds.slice(0, 3))
-      await run(admin, 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { totalHours } } }', {
+      await run(admin, 'mutation ($input: SignUpActivityInput!) { signUpActivity(input: $input) { participation { totalHours } } }', {
         input: { activityId: activity.id, expertId },
       });
-    await run(admin, 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id } } }', {
+    await run(admin, 'mutation ($input: StartActivityInput!) { startActivity(input: $input) { activity { id } } }', {
       input: { id: activity.id, version: activity.version },
     });
     for (const [k, expertId] of expertIds.slice(0, 3).entries()) {
-      await run(admin, 'mutation ($input: ParticipationInput!) { checkIn(input: $input) { participation { totalHours } } }', {
+      await run(admin, 'mutation ($input: CheckInInput!) { checkIn(input: $input) { participation { totalHours } } }', {
         input: { activityId: activity.id, expertId, at: '2026-11-10T09:00:00+08:00' },
       });
-      await run(admin, 'mutation ($input: ParticipationInput!) { checkOut(input: $input) { participation { totalHours } } }', {
+      await run(admin, 'mutation ($input: CheckOutInput!) { checkOut(input: $input) { participation { totalHours } } }', {
         input: { activityId: activity.id, expertId, at: `2026-11-10T${11 + (k % 2)}:${k === 2 ? '50' : '20'}:00+08:00` },
       });
     }

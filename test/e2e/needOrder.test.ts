@@ -76,13 +76,13 @@ describe('A full order over HTTP against the local runner', () => {
     const expertToken = await token('--role', 'EXPERT', '--expert', best.expert.id);
 
     expectOk(await step('dispatchNeed', 'DispatchNeedInput', { expertIds: [best.expert.id] }, gzAdmin), 'dispatchNeed', 'DISPATCHED');
-    expect((await step('acceptNeed', 'NeedStepInput', {}, requester)).body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
-    expectOk(await step('acceptNeed', 'NeedStepInput', {}, expertToken), 'acceptNeed', 'ACCEPTED');
-    expectOk(await step('startNeedService', 'NeedStepInput', {}, expertToken), 'startNeedService', 'IN_SERVICE');
+    expect((await step('acceptNeed', 'AcceptNeedInput', {}, requester)).body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expectOk(await step('acceptNeed', 'AcceptNeedInput', {}, expertToken), 'acceptNeed', 'ACCEPTED');
+    expectOk(await step('startNeedService', 'StartNeedServiceInput', {}, expertToken), 'startNeedService', 'IN_SERVICE');
     expectOk(await step('completeNeed', 'CompleteNeedInput', { outcome: '开展技术培训2场，制定修剪方案' }, expertToken), 'completeNeed', 'COMPLETED');
     expect((await step('rateNeed', 'RateNeedInput', { stars: 5 }, expertToken)).body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
     expectOk(await step('rateNeed', 'RateNeedInput', { stars: 5, comment: '解决了问题' }, requester), 'rateNeed', 'RATED');
-    expect((await step('closeNeed', 'ReasonedNeedStepInput', { reason: 'x' }, gzAdmin)).body.errors?.[0]?.extensions.code).toBe('INVALID_TRANSITION');
+    expect((await step('closeNeed', 'CloseNeedInput', { reason: 'x' }, gzAdmin)).body.errors?.[0]?.extensions.code).toBe('INVALID_TRANSITION');
 
     const history = await post(runner.url, `{ need(id: "${need.id}") { history { action to } } }`, {}, requester);
     expect(history.body.data?.need.history.map((h: { action: string }) => h.action)).toEqual([

@@ -61,7 +61,8 @@ const PERSONAL_SCALAR = /phone|contactname|idnumber|actorid|recordedby/i;
 const ROW_TIMEOUT_MS = 180_000;
 
 const objectTypes = () => Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
-const isEntity = (t: GraphQLObjectType): boolean => 'id' in t.getFields() || RECORDS.includes(t.name);
+/** Values keep no row of their own even with an id (a region's and a domain's id is their code, for client caches). */
+const isEntity = (t: GraphQLObjectType): boolean => !VALUES.includes(t.name) && ('id' in t.getFields() || RECORDS.includes(t.name));
 /** An entity, or a connection whose edges' nodes are entities. */
 function returnsEntity(type: GraphQLObjectType): boolean {
   if (isEntity(type)) return true;

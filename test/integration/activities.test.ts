@@ -3,11 +3,12 @@ import { createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, createOrgTree, errorOf, makeExpertInput, ok, type OrgTree, makeActivityInput } from '../support/fixtures.js';
 
 const CREATE = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version status } } }';
-const STEP = (name: string) => `mutation ($input: ActivityStepInput!) { ${name}(input: $input) { activity { id version status } } }`;
+const STEP = (name: string) =>
+  `mutation ($input: ${name.charAt(0).toUpperCase() + name.slice(1)}Input!) { ${name}(input: $input) { activity { id version status } } }`;
 const COMPLETE = 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id version status beneficiaries } } }';
 const PART = (name: string) =>
-  `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { creditedHours manualHours totalHours checkInAt checkOutAt } } }`;
-const MANUAL = 'mutation ($input: ManualHoursInput!) { recordManualHours(input: $input) { participation { creditedHours manualHours totalHours } } }';
+  `mutation ($input: ${name.charAt(0).toUpperCase() + name.slice(1)}Input!) { ${name}(input: $input) { participation { creditedHours manualHours totalHours checkInAt checkOutAt } } }`;
+const MANUAL = 'mutation ($input: RecordManualHoursInput!) { recordManualHours(input: $input) { participation { creditedHours manualHours totalHours } } }';
 const REPORT = `query ($org: ID!, $quarter: Quarter!) { quarterlyReport(organizationId: $org, quarter: $quarter) {
   dueDate figures { total { activities volunteers serviceHours beneficiaries } byAction { action activities } needsReceived needsResolved }
   byChild { organization { id } figures { total { activities serviceHours } } } submitted { narrative figures { total { activities } } } } }`;
@@ -183,13 +184,17 @@ describe('Activities, hours, reports, plans and recognition', () => {
 
   it('lists overdue plans and late reports on either side of the deadline', async () => {
     const campaign = ok(
-      await app.gql('mutation { createCampaign(input: { name: "科技志愿服务行动", startDate: "2026-09-15" }) { id planDueDate } }', {}, tree.admin),
-    ).createCampaign;
+      await app.gql(
+        'mutation { createCampaign(input: { name: "科技志愿服务行动", startDate: "2026-09-15" }) { campaign { id planDueDate } } }',
+        {},
+        tree.admin,
+      ),
+    ).createCampaign.campaign;
     expect(campaign.planDueDate).toBe('2026-10-15');
     const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
     ok(
       await app.gql(
-        'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }',
+        'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { plan { late } } }',
         { input: { campaignId: campaign.id, organizationId: tree.liwan, content: '实施方案' } },
         gzAdmin,
       ),
@@ -203,7 +208,7 @@ describe('Activities, hours, reports, plans and recognition', () => {
 
     ok(
       await app.gql(
-        'mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { submitted { narrative } } }',
+        'mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { quarterlyReport { submitted { narrative } } } }',
         { input: { organizationId: tree.shamian, quarter: '2026Q3', narrative: '第三季度工作总结' } },
         gzAdmin,
       ),
@@ -211,7 +216,7 @@ describe('Activities, hours, reports, plans and recognition', () => {
     expect(
       errorOf(
         await app.gql(
-          'mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { quarter } }',
+          'mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { quarterlyReport { quarter } } }',
           { input: { organizationId: tree.shamian, quarter: '2026Q3', narrative: 'again' } },
           gzAdmin,
         ),
@@ -231,11 +236,11 @@ describe('Activities, hours, reports, plans and recognition', () => {
     const gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
     const submitted = ok(
       await app.gql(
-        'mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { submitted { figures { total { activities } } } } }',
+        'mutation ($input: SubmitQuarterlyReportInput!) { submitQuarterlyReport(input: $input) { quarterlyReport { submitted { figures { total { activities } } } } } }',
         { input: { organizationId: tree.liwan, quarter: '2026Q4', narrative: '第四季度' } },
         gzAdmin,
       ),
-    ).submitQuarterlyReport.submitted;
+    ).submitQuarterlyReport.quarterlyReport.submitted;
     const frozen = submitted.figures.total.activities;
     await runActivity(tree.liwan, '440103', { a: 30 });
     const report = ok(await app.gql(REPORT, { org: tree.liwan, quarter: '2026Q4' }, tree.admin)).quarterlyReport;
@@ -274,20 +279,20 @@ describe('Activities, hours, reports, plans and recognition', () => {
 
     const nomination = ok(
       await app.gql(
-        'mutation ($input: NominateInput!) { nominate(input: $input) { id version eligibility { eligible criteria { name required actual met } } } }',
+        'mutation ($input: NominateInput!) { nominate(input: $input) { nomination { id version eligibility { eligible criteria { name required actual met } } } } }',
         { input: { organizationId: tree.guangzhou, category: 'PERSON', expertId: experts.a?.id, citation: '长期扎根社区开展科普服务。' } },
         tree.admin,
       ),
-    ).nominate;
+    ).nominate.nomination;
     expect(nomination.eligibility.eligible).toBe(false);
     expect(nomination.eligibility.criteria.find((c: { name: string }) => c.name === 'activities')).toMatchObject({ required: 10, met: false });
     const awarded = ok(
       await app.gql(
-        'mutation ($input: AwardInput!) { award(input: $input) { status } }',
+        'mutation ($input: AwardInput!) { award(input: $input) { nomination { status } } }',
         { input: { id: nomination.id, version: nomination.version } },
         tree.admin,
       ),
-    ).award;
+    ).award.nomination;
     expect(awarded.status).toBe('AWARDED');
     const list = ok(await app.gql(`{ nominations(organizationId: "${tree.province}", status: AWARDED) { edges { node { id } } } }`, {}, tree.admin)).nominations
       .edges;

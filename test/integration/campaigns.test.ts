@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { createOrgTree, errorOf, ok, type OrgTree } from '../support/fixtures.js';
 
-const CREATE = 'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id name startDate planDueDate } }';
+const CREATE = 'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id name startDate planDueDate } } }';
 const LIST = `query ($first: Int, $after: String) {
   campaigns(first: $first, after: $after) { edges { cursor node { id name startDate planDueDate } } pageInfo { hasNextPage endCursor } }
 }`;
@@ -32,7 +32,7 @@ describe('Query: campaigns', () => {
       ['2026 行动', '2026-09-15'],
       ['2023 行动', '2023-03-01'],
     ] as const) {
-      created[startDate.slice(0, 4)] = ok(await app.gql(CREATE, { input: { name, startDate } }, tree.admin)).createCampaign;
+      created[startDate.slice(0, 4)] = ok(await app.gql(CREATE, { input: { name, startDate } }, tree.admin)).createCampaign.campaign;
     }
   });
 

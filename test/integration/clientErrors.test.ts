@@ -53,7 +53,7 @@ describe('Client mistakes', () => {
     it('names the field of an overlong id in a variable, inside an input object or in a list', async () => {
       const viaVariable = await app.gql('query ($id: ID!) { need(id: $id) { id } }', { id: longId });
       expect(errorOf(viaVariable)).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
-      const inInput = await app.gql('mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id } } }', {
+      const inInput = await app.gql('mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { team { id } } }', {
         input: { teamId: randomUUID(), expertId: longId },
       });
       expect(errorOf(inInput)).toEqual({ code: 'BAD_USER_INPUT', field: 'expertId' });
@@ -78,7 +78,8 @@ describe('Client mistakes', () => {
     it('refuses proofOfService from after to, naming `to`', async () => {
       const logged = app.logs.length;
       const res = await app.gql(`{ proofOfService(expertId: "${randomUUID()}", from: "2026-12-31", to: "2026-01-01") { person } }`, {}, admin);
-      expect(res.data).toBeNull();
+      // proofOfService is nullable (a refused or invalid field nulls only itself).
+      expect(res.data).toEqual({ proofOfService: null });
       expect(errorOf(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
       expectWarnedOnly(logged);
     });

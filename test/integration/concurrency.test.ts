@@ -22,7 +22,7 @@ import { entityKey } from '../../functions/lib/data/keys.js';
 const { REVIEW, DISPATCH, ACCEPT, GRAB } = NEED_STEPS;
 const LEAVE = 'mutation ($input: LeaveTeamInput!) { leaveTeam(input: $input) { team { id } } }';
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id } } }';
-const SIGN_UP = 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { signedUpAt } } }';
+const SIGN_UP = 'mutation ($input: SignUpActivityInput!) { signUpActivity(input: $input) { participation { signedUpAt } } }';
 
 /** How a batch of parallel answers came out: successes, and the error codes (with field) of the others. */
 const tally = (results: GraphqlResponse[]) => ({

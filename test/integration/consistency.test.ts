@@ -18,7 +18,7 @@ import {
 import { entityKey, memberKey, participationKey, type Key } from '../../functions/lib/data/keys.js';
 
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }';
-const SIGN_UP = 'mutation ($input: ParticipationInput!) { signUpActivity(input: $input) { participation { signedUpAt } } }';
+const SIGN_UP = 'mutation ($input: SignUpActivityInput!) { signUpActivity(input: $input) { participation { signedUpAt } } }';
 
 /**
  * The consistency checker of the fault tests (test/support/consistency.ts) must see what a half-written

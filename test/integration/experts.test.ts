@@ -205,4 +205,4 @@ describe('Talent pool', () => {
   });
 });
 
-const REMOVE_MEMBER_Q = `mutation ($input: TeamMemberInput!) { removeTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
+const REMOVE_MEMBER_Q = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;

@@ -142,8 +142,10 @@ describe('Exposure through nested fields, region filters and masking', () => {
       ok(await app.gql(DISPATCH, { input: { id: need.id, version: need.version, expertIds: [expert.id] } }, gzAdmin));
       const q = `{ need(id: "${need.id}") { dispatchedExperts { id phone matchedNeeds { edges { node { rank } } } } } }`;
       const res = await app.gql(q, {}, requester);
-      expect(res.data?.need).toBeNull();
+      // matchedNeeds is nullable: the refusal nulls that field alone (it used to null the whole need).
+      expect(res.data?.need.dispatchedExperts).toEqual([{ id: expert.id, phone: expect.stringMatching(/^137\*{4}\d{4}$/), matchedNeeds: null }]);
       expect(errorOf(res)?.code).toBe('FORBIDDEN');
+      expect(res.errors?.[0]?.path).toEqual(['need', 'dispatchedExperts', 0, 'matchedNeeds']);
       const phone = ok(await app.gql(`{ need(id: "${need.id}") { dispatchedExperts { id phone } } }`, {}, requester)).need.dispatchedExperts;
       expect(phone).toEqual([{ id: expert.id, phone: expect.stringMatching(/^137\*{4}\d{4}$/) }]);
     });
@@ -190,8 +192,9 @@ describe('Exposure through nested fields, region filters and masking', () => {
 
   describe('Organization.plan, contact names and history actors (item 8)', () => {
     it('refuses the plan anonymously (UNAUTHENTICATED) and outside the subtree (FORBIDDEN), and shows it to its admins', async () => {
-      const campaign = ok(await app.gql('mutation { createCampaign(input: { name: "行动", startDate: "2026-09-15" }) { id } }', {}, tree.admin)).createCampaign;
-      const SUBMIT_PLAN = 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }';
+      const campaign = ok(await app.gql('mutation { createCampaign(input: { name: "行动", startDate: "2026-09-15" }) { campaign { id } } }', {}, tree.admin))
+        .createCampaign.campaign;
+      const SUBMIT_PLAN = 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { plan { late } } }';
       ok(await app.gql(SUBMIT_PLAN, { input: { campaignId: campaign.id, organizationId: tree.liwan, content: '荔湾实施方案' } }, gzAdmin));
       const q = `{ organization(id: "${tree.liwan}") { name plan(campaignId: "${campaign.id}") { content organization { id } } } }`;
 

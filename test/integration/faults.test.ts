@@ -106,8 +106,9 @@ describe('Faults: a frozen database (SIGSTOP) that comes back (SIGCONT)', () => 
 const { REVIEW, DISPATCH, ACCEPT } = NEED_STEPS;
 const LEAVE = 'mutation ($input: LeaveTeamInput!) { leaveTeam(input: $input) { team { id } } }';
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }';
-const START_ACTIVITY = 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id version } } }';
-const PARTICIPATE = (name: string) => `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { checkInAt } } }`;
+const START_ACTIVITY = 'mutation ($input: StartActivityInput!) { startActivity(input: $input) { activity { id version } } }';
+const PARTICIPATE = (name: string) =>
+  `mutation ($input: ${name.charAt(0).toUpperCase() + name.slice(1)}Input!) { ${name}(input: $input) { participation { checkInAt } } }`;
 
 /** One answer the writers got: what they sent, the HTTP status and error codes, and when. */
 interface Outcome {

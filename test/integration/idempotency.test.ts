@@ -19,9 +19,9 @@ import { quarterOf } from '../../functions/lib/domain/service.js';
 const RECEIVED = `query ($org: ID!, $quarter: Quarter!) { quarterlyReport(organizationId: $org, quarter: $quarter) { figures { needsReceived } } }`;
 const MY_NEEDS = '{ myNeeds(first: 50) { edges { node { id title } } } }';
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version status } } }';
-const START_ACTIVITY = 'mutation ($input: ActivityStepInput!) { startActivity(input: $input) { activity { id version status } } }';
+const START_ACTIVITY = 'mutation ($input: StartActivityInput!) { startActivity(input: $input) { activity { id version status } } }';
 const PART = (name: string) =>
-  `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { creditedHours totalHours checkInAt checkOutAt } } }`;
+  `mutation ($input: ${name.charAt(0).toUpperCase() + name.slice(1)}Input!) { ${name}(input: $input) { participation { creditedHours totalHours checkInAt checkOutAt } } }`;
 
 const withKey = (key: string) => ({ 'idempotency-key': key });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

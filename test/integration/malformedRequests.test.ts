@@ -58,7 +58,7 @@ const OPERATIONS = [
   'query ($n: Int, $a: String) { organizations(first: $n, after: $a) { edges { cursor } } }',
   'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id } } }',
   'mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id } } }',
-  'mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id } } }',
+  'mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { team { id } } }',
   'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }',
   ...PERSONAL_READS,
 ];

@@ -37,8 +37,10 @@ const DELETE = `mutation ($input: DeleteMyAccountInput!) { deleteMyAccount(input
   userId expertId erasedAt expertItems teamMemberships pendingMemberships matches participationsAnonymised needsAnonymised idempotencyRecords dataReads } }`;
 const CONFIRM = { input: { confirm: 'DELETE MY ACCOUNT' } };
 const { REVIEW, WITHDRAW } = NEED_STEPS;
-const PART = (name: string) => `mutation ($input: ParticipationInput!) { ${name}(input: $input) { participation { totalHours } } }`;
-const STEP = (name: string) => `mutation ($input: ActivityStepInput!) { ${name}(input: $input) { activity { id version status } } }`;
+const PART = (name: string) =>
+  `mutation ($input: ${name.charAt(0).toUpperCase() + name.slice(1)}Input!) { ${name}(input: $input) { participation { totalHours } } }`;
+const STEP = (name: string) =>
+  `mutation ($input: ${name.charAt(0).toUpperCase() + name.slice(1)}Input!) { ${name}(input: $input) { activity { id version status } } }`;
 const COMPLETE = 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id status } } }';
 const REPORT = `query ($org: ID!) { quarterlyReport(organizationId: $org, quarter: "2026Q4") { figures { total { activities volunteers serviceHours beneficiaries } } } }`;
 const ID_NUMBER = '11010519491231002X';

@@ -4,7 +4,7 @@ import { SUBMIT_NEED, createOrgTree, errorOf, makeNeedInput, ok, type OrgTree, m
 
 const CREATE_ACTIVITY = `mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id startAt } } }`;
 const CREATE_PROJECT = `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id startDate } } }`;
-const CREATE_CAMPAIGN = `mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id startDate planDueDate } }`;
+const CREATE_CAMPAIGN = `mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id startDate planDueDate } } }`;
 
 const activityInput = (tree: OrgTree, overrides: Record<string, unknown> = {}) =>
   makeActivityInput(tree.liwan, {
@@ -34,7 +34,7 @@ describe('Scalars: Date, DateTime and Quarter', () => {
   it('refuses an impossible date literal written in the document, naming the argument or input field', async () => {
     const res = await app.gql(`{ proofOfService(expertId: "x", from: "2026-02-30", to: "2026-03-31") { totalHours } }`, {}, tree.admin);
     expect(errorOf(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
-    const nested = await app.gql(`mutation { createCampaign(input: { name: "x", startDate: "2026-13-01" }) { id } }`, {}, tree.admin);
+    const nested = await app.gql(`mutation { createCampaign(input: { name: "x", startDate: "2026-13-01" }) { campaign { id } } }`, {}, tree.admin);
     expect(errorOf(nested)).toEqual({ code: 'BAD_USER_INPUT', field: 'startDate' });
   });
 
@@ -53,7 +53,7 @@ describe('Scalars: Date, DateTime and Quarter', () => {
     expect(errorOf(project)).toEqual({ code: 'BAD_USER_INPUT', field: 'startDate' });
 
     const leap = ok(await app.gql(CREATE_CAMPAIGN, { input: { name: '2028 campaign', startDate: '2028-02-29' } }, tree.admin));
-    expect(leap.createCampaign).toMatchObject({ startDate: '2028-02-29', planDueDate: '2028-03-29' });
+    expect(leap.createCampaign.campaign).toMatchObject({ startDate: '2028-02-29', planDueDate: '2028-03-29' });
   });
 
   it('stores a date-time with an offset as the UTC instant it denotes', async () => {

@@ -112,7 +112,7 @@ describe('Team membership and the expert scope', () => {
 
     it('keeps addTeamMember as an invitation: the payload shows the phone masked and the scope is unchanged', async () => {
       const expertId = await register({ organizationId: tree.guangzhou });
-      const query = `mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { members { totalCount } } expert { phone } membership { status } } }`;
+      const query = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { team { members { totalCount } } expert { phone } membership { status } } }`;
       const added = ok(await app.gql(query, { input: { teamId: szTeam, expertId } }, szAdmin)).addTeamMember;
       expect(added.expert.phone).toMatch(MASKED);
       expect(added.membership).toEqual({ status: 'PENDING_INVITATION' });

@@ -124,8 +124,9 @@ const CREATE_TEAM = 'mutation ($input: CreateTeamInput!) { createTeam(input: $in
 const INVITE = 'mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status } } }';
 const APPLY = 'mutation ($input: ApplyToTeamInput!) { applyToTeam(input: $input) { membership { status } } }';
 const CREATE_ACTIVITY = 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }';
-const ACTIVITY_STEP = (m: string) => `mutation ($input: ActivityStepInput!) { ${m}(input: $input) { activity { id version } } }`;
-const PARTICIPATE = (m: string) => `mutation ($input: ParticipationInput!) { ${m}(input: $input) { participation { totalHours } } }`;
+const ACTIVITY_STEP = (m: string) => `mutation ($input: ${m.charAt(0).toUpperCase() + m.slice(1)}Input!) { ${m}(input: $input) { activity { id version } } }`;
+const PARTICIPATE = (m: string) =>
+  `mutation ($input: ${m.charAt(0).toUpperCase() + m.slice(1)}Input!) { ${m}(input: $input) { participation { totalHours } } }`;
 const UPDATE_ORG = 'mutation ($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }';
 const CREATE_ORG = 'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id version } } }';
 
@@ -233,7 +234,7 @@ export async function seedWorld(app: TestApp): Promise<World> {
   ).createActivity.activity;
   await as(own, PARTICIPATE('signUpActivity'), { activityId: created.id, expertId });
   const started = (await as(own, ACTIVITY_STEP('startActivity'), { id: created.id, version: created.version })).startActivity.activity;
-  await as(own, 'mutation ($input: ManualHoursInput!) { recordManualHours(input: $input) { participation { totalHours } } }', {
+  await as(own, 'mutation ($input: RecordManualHoursInput!) { recordManualHours(input: $input) { participation { totalHours } } }', {
     activityId: created.id,
     expertId,
     hours: 2,
@@ -287,14 +288,14 @@ export async function seedWorld(app: TestApp): Promise<World> {
       contactPhone: '13866660004',
     })
   ).createTechnology.technology.id as string;
-  const CREATE_CAMPAIGN = 'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }';
-  const campaign = (await as(tree.admin, CREATE_CAMPAIGN, { name: '矩阵行动', startDate: '2026-09-15' })).createCampaign.id as string;
-  await as(own, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { late } }', {
+  const CREATE_CAMPAIGN = 'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }';
+  const campaign = (await as(tree.admin, CREATE_CAMPAIGN, { name: '矩阵行动', startDate: '2026-09-15' })).createCampaign.campaign.id as string;
+  await as(own, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { plan { late } } }', {
     campaignId: campaign,
     organizationId: tree.liwan,
     content: '荔湾方案',
   });
-  const NOMINATE = 'mutation ($input: NominateInput!) { nominate(input: $input) { id } }';
+  const NOMINATE = 'mutation ($input: NominateInput!) { nominate(input: $input) { nomination { id } } }';
   await as(own, NOMINATE, { organizationId: tree.liwan, category: 'PERSON', expertId, citation: '服务百小时' });
   await as(own, NOMINATE, { organizationId: tree.liwan, category: 'TEAM', teamId: team, citation: '先进队伍' });
   // Liwan's admin reads the subject's phone in full: an audit line in the subject's myData.dataReads.
@@ -456,7 +457,8 @@ export const fresh = {
   },
   nomination: async (w: World): Promise<{ id: string; version: number }> => {
     const input = { organizationId: w.tree.liwan, category: 'CASE', caseTitle: `矩阵案例${w.serial()}`, citation: '典型案例' };
-    return ok(await w.app.gql('mutation ($input: NominateInput!) { nominate(input: $input) { id version } }', { input }, w.tokens.adminOwn)).nominate;
+    return ok(await w.app.gql('mutation ($input: NominateInput!) { nominate(input: $input) { nomination { id version } } }', { input }, w.tokens.adminOwn))
+      .nominate.nomination;
   },
   /**
    * A stand-in for `caller` when the cell's target is the caller itself (deleteMyAccount): a new requester,
@@ -473,8 +475,8 @@ export const fresh = {
   },
   campaign: async (w: World): Promise<string> => {
     const input = { name: `矩阵临时行动${w.serial()}`, startDate: '2026-09-15' };
-    return ok(await w.app.gql('mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }', { input }, w.tokens.province)).createCampaign
-      .id;
+    return ok(await w.app.gql('mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }', { input }, w.tokens.province))
+      .createCampaign.campaign.id;
   },
 };
 

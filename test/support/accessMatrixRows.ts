@@ -1,5 +1,6 @@
 import type { Data } from './testApp.js';
 import { makeActivityInput, makeExpertInput, makeNeedInput, nextPhone, ok } from './fixtures.js';
+import { planNodeId, quarterlyReportNodeId } from '../../functions/lib/domain/nodeIds.js';
 import {
   EXPERT_AND_ADMINS,
   MANAGERS,
@@ -129,6 +130,37 @@ const PARTNER_EXPERT_LITERAL =
   'consent: { listed: true, contactable: true, termsVersion: "2026-01" } }';
 /** Hong Kong experts of the pool, as the province lists them (a refused sync or removal leaves them as they were). */
 const HK_EXPERTS = '{ experts(filter: { origin: HONG_KONG }, first: 100) { edges { node { id name } } } }';
+/** The objects `node`/`nodes` fetch in the matrix: each with the expectation of its own root query (or listing field). */
+const NODE_TARGETS: Array<{ type: string; id: (w: World) => string; expect: Expectation }> = [
+  { type: 'Organization', id: (w) => w.tree.liwan, expect: PUBLIC },
+  { type: 'Campaign', id: (w) => w.campaign, expect: PUBLIC },
+  { type: 'Region', id: () => '440103', expect: PUBLIC },
+  { type: 'Domain', id: () => 'AGRICULTURE', expect: PUBLIC },
+  { type: 'Expert', id: (w) => w.expert.id, expect: SIGNED_IN },
+  { type: 'Team', id: (w) => w.team, expect: SIGNED_IN },
+  { type: 'Need', id: (w) => w.needSubmitted.id, expect: UNPUBLISHED_READERS },
+  { type: 'Activity', id: (w) => w.activity, expect: SIGNED_IN },
+  { type: 'Technology', id: (w) => w.technology, expect: SIGNED_IN },
+  { type: 'Project', id: (w) => w.project, expect: SIGNED_IN },
+  { type: 'Pairing', id: (w) => w.pairing, expect: SIGNED_IN },
+  { type: 'Workstation', id: (w) => w.workstation, expect: SIGNED_IN },
+  { type: 'Plan', id: (w) => planNodeId(w.campaign, w.tree.liwan), expect: MANAGERS },
+  { type: 'QuarterlyReport', id: (w) => quarterlyReportNodeId(w.tree.liwan, '2026Q4'), expect: MANAGERS },
+];
+
+/** One `node` and one `nodes` row per Node type. */
+function nodeRows(): ReadRow[] {
+  return NODE_TARGETS.flatMap(({ type, id, expect }) => [
+    { field: 'Query.node', variant: `a ${type}`, query: (w: World) => `{ node(id: "${id(w)}") { __typename id } }`, probe: (d: Data) => d.node, expect },
+    {
+      field: 'Query.nodes',
+      variant: `a ${type}`,
+      query: (w: World) => `{ nodes(ids: ["${id(w)}"]) { __typename id } }`,
+      probe: (d: Data) => (d.nodes as unknown[] | undefined)?.[0],
+      expect,
+    },
+  ]);
+}
 
 // ---- Queries and fields ------------------------------------------------------------------------
 
@@ -268,6 +300,9 @@ export const readRows: ReadRow[] = [
     probe: (d, w) => find(d.workstations, w.workstation),
     expect: SIGNED_IN,
   },
+
+  // node and nodes: each type under the rule of its own root query (or of the field that lists it)
+  ...nodeRows(),
 
   // Activity, its participations, proofs of service
   {

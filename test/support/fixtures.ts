@@ -7,8 +7,8 @@ export const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) {
 export const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id name version organization { id } } } }`;
 export const REGISTER_EXPERT = `mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id name phone version } } }`;
 export const UPDATE_EXPERT = `mutation ($input: UpdateExpertInput!) { updateExpert(input: $input) { expert { id name version domains { code } phone } } }`;
-export const ADD_MEMBER = `mutation ($input: TeamMemberInput!) { addTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
-export const REMOVE_MEMBER = `mutation ($input: TeamMemberInput!) { removeTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
+export const ADD_MEMBER = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
+export const REMOVE_MEMBER = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { id members { totalCount } } expert { id } } }`;
 export const INVITE_MEMBER = `mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status expert { id phone } } } }`;
 export const RESPOND_INVITATION = `mutation ($input: RespondToTeamInvitationInput!) {
   respondToTeamInvitation(input: $input) { membership { status team { id members { totalCount } } expert { id version } } }
@@ -82,15 +82,15 @@ export const needStep = (mutation: string, inputType: string) => `mutation ($inp
 export const NEED_STEPS = {
   REVIEW: needStep('reviewNeed', 'ReviewNeedInput'),
   DISPATCH: needStep('dispatchNeed', 'DispatchNeedInput'),
-  ACCEPT: needStep('acceptNeed', 'NeedStepInput'),
-  DECLINE: needStep('declineNeed', 'NeedStepInput'),
-  GRAB: needStep('grabNeed', 'NeedStepInput'),
-  START: needStep('startNeedService', 'NeedStepInput'),
+  ACCEPT: needStep('acceptNeed', 'AcceptNeedInput'),
+  DECLINE: needStep('declineNeed', 'DeclineNeedInput'),
+  GRAB: needStep('grabNeed', 'GrabNeedInput'),
+  START: needStep('startNeedService', 'StartNeedServiceInput'),
   COMPLETE: needStep('completeNeed', 'CompleteNeedInput'),
   RATE: needStep('rateNeed', 'RateNeedInput'),
-  RATE_DESCRIPTION: needStep('rateNeedDescription', 'RateNeedInput'),
-  CLOSE: needStep('closeNeed', 'ReasonedNeedStepInput'),
-  WITHDRAW: needStep('withdrawNeed', 'ReasonedNeedStepInput'),
+  RATE_DESCRIPTION: needStep('rateNeedDescription', 'RateNeedDescriptionInput'),
+  CLOSE: needStep('closeNeed', 'CloseNeedInput'),
+  WITHDRAW: needStep('withdrawNeed', 'WithdrawNeedInput'),
 } as const;
 
 /** submitNeed input with sensible defaults: a technology need in Shamian, Liwan. */

@@ -49,8 +49,24 @@ describe('toConnection', () => {
       { node: 1, cursor: 'a' },
       { node: 2, cursor: 'b' },
     ];
-    expect(toConnection({ items, hasNextPage: true }).pageInfo).toEqual({ hasNextPage: true, endCursor: 'b' });
-    expect(toConnection({ items, hasNextPage: false }).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(toConnection({ items, hasNextPage: true }).pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: 'a', endCursor: 'b' });
+    expect(toConnection({ items, hasNextPage: false }).pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: 'a', endCursor: null });
     expect(toConnection({ items: [], hasNextPage: false }).edges).toEqual([]);
+  });
+
+  it('sets hasPreviousPage when the page was asked for after a cursor, and startCursor to the first edge (null when empty)', () => {
+    const items = [{ node: 1, cursor: 'c' }];
+    expect(toConnection({ items, hasNextPage: false }, { after: 'b' }).pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: true,
+      startCursor: 'c',
+      endCursor: null,
+    });
+    expect(toConnection({ items: [], hasNextPage: false }, { after: null }).pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: null,
+      endCursor: null,
+    });
   });
 });

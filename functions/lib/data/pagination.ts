@@ -53,12 +53,27 @@ export class CursorCodec {
   }
 }
 
-/** The GraphQL connection shape for a page. `endCursor` is null on the last page: there is nothing after it. */
-export function toConnection<E extends { cursor: string }>(page: { items: E[]; hasNextPage: boolean; totalCount?: number }) {
+/**
+ * The GraphQL connection shape for a page (Relay cursor connections, forward pagination only).
+ * `startCursor` is the first edge's cursor (null when the page is empty); `endCursor` is the last edge's
+ * cursor only when there is a next page (null on the last page: there is nothing after it);
+ * `hasPreviousPage` is true when the page was asked for `after` a cursor, as the Relay spec allows a
+ * server to answer for forward pagination (whether anything lies before the cursor is not looked up).
+ */
+export function toConnection<E extends { cursor: string }>(
+  page: { items: E[]; hasNextPage: boolean; totalCount?: number },
+  args: Pick<PageArgs, 'after'> = {},
+) {
+  const first = page.items.at(0);
   const last = page.items.at(-1);
   return {
     edges: page.items,
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.hasNextPage && last ? last.cursor : null },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: first ? first.cursor : null,
+      endCursor: page.hasNextPage && last ? last.cursor : null,
+    },
     ...(page.totalCount !== undefined && { totalCount: page.totalCount }),
   };
 }

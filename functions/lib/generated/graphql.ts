@@ -45,6 +45,17 @@ export type Scalars = {
   Quarter: { input: string; output: string; }
 };
 
+export type AcceptNeedInput = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+export type AcceptNeedPayload = {
+  __typename?: 'AcceptNeedPayload';
+  need: Need;
+};
+
 /** Whether an account may be used. */
 export type AccountStatus =
   | 'ACTIVE'
@@ -75,7 +86,7 @@ export type ActionFigures = {
 };
 
 /** A service activity under one of the five actions. */
-export type Activity = {
+export type Activity = Node & {
   __typename?: 'Activity';
   action: Action;
   beneficiaries?: Maybe<Scalars['Int']['output']>;
@@ -89,7 +100,7 @@ export type Activity = {
   needs: Array<Need>;
   organization: Organization;
   outcome?: Maybe<Scalars['String']['output']>;
-  participants: Array<Participation>;
+  participants?: Maybe<Array<Participation>>;
   plannedVolunteers: Scalars['Int']['output'];
   region: Region;
   startAt: Scalars['DateTime']['output'];
@@ -124,21 +135,11 @@ export type ActivityFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
-export type ActivityPayload = {
-  __typename?: 'ActivityPayload';
-  activity: Activity;
-};
-
 export type ActivityStatus =
   | 'CANCELLED'
   | 'COMPLETED'
   | 'ONGOING'
   | 'PLANNED';
-
-export type ActivityStepInput = {
-  id: Scalars['ID']['input'];
-  version: Scalars['Int']['input'];
-};
 
 export type AddPairingFollowUpInput = {
   /** ISO date of the visit, not in the future. */
@@ -146,6 +147,24 @@ export type AddPairingFollowUpInput = {
   figures?: InputMaybe<Array<FigureInput>>;
   outcome: Scalars['String']['input'];
   pairingId: Scalars['ID']['input'];
+};
+
+export type AddPairingFollowUpPayload = {
+  __typename?: 'AddPairingFollowUpPayload';
+  pairing: Pairing;
+};
+
+export type AddTeamMemberInput = {
+  expertId: Scalars['ID']['input'];
+  teamId: Scalars['ID']['input'];
+};
+
+export type AddTeamMemberPayload = {
+  __typename?: 'AddTeamMemberPayload';
+  expert: Expert;
+  /** The invitation it created. */
+  membership?: Maybe<TeamMembership>;
+  team: Team;
 };
 
 export type ApplyToTeamInput = {
@@ -173,8 +192,13 @@ export type AwardInput = {
   version: Scalars['Int']['input'];
 };
 
+export type AwardPayload = {
+  __typename?: 'AwardPayload';
+  nomination: Nomination;
+};
+
 /** A campaign whose units file implementation plans (实施方案) within a month of its start. */
-export type Campaign = {
+export type Campaign = Node & {
   __typename?: 'Campaign';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
@@ -194,10 +218,57 @@ export type CampaignEdge = {
   node: Campaign;
 };
 
+export type CancelActivityInput = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type CancelActivityPayload = {
+  __typename?: 'CancelActivityPayload';
+  activity: Activity;
+};
+
+export type CheckInInput = {
+  activityId: Scalars['ID']['input'];
+  /** When it happened (admins only, e.g. a paper sign-in sheet); now by default. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Admins record for a volunteer; a volunteer for itself when omitted. */
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CheckInPayload = {
+  __typename?: 'CheckInPayload';
+  participation: Participation;
+};
+
+export type CheckOutInput = {
+  activityId: Scalars['ID']['input'];
+  /** When it happened (admins only, e.g. a paper sign-in sheet); now by default. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Admins record for a volunteer; a volunteer for itself when omitted. */
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CheckOutPayload = {
+  __typename?: 'CheckOutPayload';
+  participation: Participation;
+};
+
 export type ChildFigures = {
   __typename?: 'ChildFigures';
   figures: QuarterFigures;
   organization: Organization;
+};
+
+export type CloseNeedInput = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type CloseNeedPayload = {
+  __typename?: 'CloseNeedPayload';
+  need: Need;
 };
 
 export type CompleteActivityInput = {
@@ -207,10 +278,20 @@ export type CompleteActivityInput = {
   version: Scalars['Int']['input'];
 };
 
+export type CompleteActivityPayload = {
+  __typename?: 'CompleteActivityPayload';
+  activity: Activity;
+};
+
 export type CompleteNeedInput = {
   id: Scalars['ID']['input'];
   outcome: Scalars['String']['input'];
   version: Scalars['Int']['input'];
+};
+
+export type CompleteNeedPayload = {
+  __typename?: 'CompleteNeedPayload';
+  need: Need;
 };
 
 export type CreateActivityInput = {
@@ -232,9 +313,19 @@ export type CreateActivityInput = {
   workstationId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type CreateActivityPayload = {
+  __typename?: 'CreateActivityPayload';
+  activity: Activity;
+};
+
 export type CreateCampaignInput = {
   name: Scalars['String']['input'];
   startDate: Scalars['Date']['input'];
+};
+
+export type CreateCampaignPayload = {
+  __typename?: 'CreateCampaignPayload';
+  campaign: Campaign;
 };
 
 export type CreateOrganizationInput = {
@@ -264,6 +355,11 @@ export type CreatePairingInput = {
   regionCode: Scalars['ID']['input'];
   talents?: InputMaybe<Array<TalentInput>>;
   teamId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreatePairingPayload = {
+  __typename?: 'CreatePairingPayload';
+  pairing: Pairing;
 };
 
 export type CreatePartnerInput = {
@@ -305,6 +401,11 @@ export type CreateProjectInput = {
   title: Scalars['String']['input'];
 };
 
+export type CreateProjectPayload = {
+  __typename?: 'CreateProjectPayload';
+  project: Project;
+};
+
 export type CreateTeamInput = {
   actions: Array<Action>;
   description?: InputMaybe<Scalars['String']['input']>;
@@ -337,6 +438,11 @@ export type CreateTechnologyInput = {
   transferModes: Array<TransferMode>;
 };
 
+export type CreateTechnologyPayload = {
+  __typename?: 'CreateTechnologyPayload';
+  technology: Technology;
+};
+
 export type CreateWorkstationInput = {
   host: WorkstationHostInput;
   kind: WorkstationKind;
@@ -346,12 +452,28 @@ export type CreateWorkstationInput = {
   residentExpertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+export type CreateWorkstationPayload = {
+  __typename?: 'CreateWorkstationPayload';
+  workstation: Workstation;
+};
+
 export type Criterion = {
   __typename?: 'Criterion';
   actual: Scalars['Float']['output'];
   met: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   required: Scalars['Float']['output'];
+};
+
+export type DeclineNeedInput = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+export type DeclineNeedPayload = {
+  __typename?: 'DeclineNeedPayload';
+  need: Need;
 };
 
 export type DeleteMyAccountInput = {
@@ -387,12 +509,19 @@ export type DispatchNeedInput = {
   version: Scalars['Int']['input'];
 };
 
+export type DispatchNeedPayload = {
+  __typename?: 'DispatchNeedPayload';
+  need: Need;
+};
+
 /** A discipline domain (学科领域) of the controlled vocabulary. */
-export type Domain = {
+export type Domain = Node & {
   __typename?: 'Domain';
   code: Scalars['ID']['output'];
   /** English label */
   en: Scalars['String']['output'];
+  /** The domain code (the same as `code`), so clients can normalize domains by id. */
+  id: Scalars['ID']['output'];
   /** Chinese label */
   zh: Scalars['String']['output'];
 };
@@ -404,7 +533,7 @@ export type Eligibility = {
 };
 
 /** A volunteer or expert in the talent pool (人才库). The ID number is stored, never returned. */
-export type Expert = {
+export type Expert = Node & {
   __typename?: 'Expert';
   affiliation?: Maybe<Scalars['String']['output']>;
   availability: Availability;
@@ -419,7 +548,7 @@ export type Expert = {
   keywords: Array<Scalars['String']['output']>;
   languages: Array<Language>;
   /** The expert's inbox: open needs it matched, newest first (the expert, its admins and partner). */
-  matchedNeeds: NeedMatchConnection;
+  matchedNeeds?: Maybe<NeedMatchConnection>;
   /** How many open assignments the expert takes at once. */
   maxOpenAssignments: Scalars['Int']['output'];
   name: Scalars['String']['output'];
@@ -431,13 +560,13 @@ export type Expert = {
   /** The consent the owning partner attested (only the owning partner reads it). */
   partnerConsent?: Maybe<PartnerExpertConsent>;
   /** The expert's pending invitations and applications (the expert itself). */
-  pendingMemberships: TeamMembershipConnection;
+  pendingMemberships?: Maybe<TeamMembershipConnection>;
   /** Masked (138****1234) except to the expert and the admins of its organizations. */
   phone?: Maybe<Scalars['String']['output']>;
   /** Where the expert is based. */
   region: Region;
   /** Hours by provenance and the star level (the expert and its admins). */
-  serviceRecord: ServiceRecord;
+  serviceRecord?: Maybe<ServiceRecord>;
   /** Where the expert is willing to serve. */
   serviceRegions: Array<Region>;
   teams: TeamConnection;
@@ -526,6 +655,17 @@ export type FigureInput = {
   value: Scalars['Float']['input'];
 };
 
+export type GrabNeedInput = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+export type GrabNeedPayload = {
+  __typename?: 'GrabNeedPayload';
+  need: Need;
+};
+
 /** The enterprise (or cooperative) a pairing helps (帮扶一家企业). */
 export type HelpedEnterprise = {
   __typename?: 'HelpedEnterprise';
@@ -586,13 +726,6 @@ export type LeaveTeamPayload = {
   team: Team;
 };
 
-export type ManualHoursInput = {
-  activityId: Scalars['ID']['input'];
-  expertId: Scalars['ID']['input'];
-  hours: Scalars['Float']['input'];
-  note: Scalars['String']['input'];
-};
-
 /** Why an expert (or technology) scored as it did. */
 export type MatchFactor =
   | 'AVAILABILITY'
@@ -614,37 +747,37 @@ export type MatchReason = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** 接单: a dispatched expert (or the team's leader) accepts. */
-  acceptNeed: NeedPayload;
+  acceptNeed: AcceptNeedPayload;
   /** Records a follow-up visit (跟踪回访) of a pairing. */
-  addPairingFollowUp: PairingPayload;
+  addPairingFollowUp: AddPairingFollowUpPayload;
   /**
    * Invites the expert (admins of the team's organization subtree); it joins only when it accepts. Same as inviteTeamMember.
    * @deprecated It only invites now; use inviteTeamMember.
    */
-  addTeamMember: TeamMemberPayload;
+  addTeamMember: AddTeamMemberPayload;
   /** The expert applies to join; an admin of the team's organization subtree reviews it. */
   applyToTeam: ApplyToTeamPayload;
-  award: Nomination;
-  cancelActivity: ActivityPayload;
-  checkIn: ParticipationPayload;
-  checkOut: ParticipationPayload;
-  closeNeed: NeedPayload;
+  award: AwardPayload;
+  cancelActivity: CancelActivityPayload;
+  checkIn: CheckInPayload;
+  checkOut: CheckOutPayload;
+  closeNeed: CloseNeedPayload;
   /** Completes the activity and adds its figures to the quarterly counters of its organization and every ancestor, in one transaction. */
-  completeActivity: ActivityPayload;
-  completeNeed: NeedPayload;
-  createActivity: ActivityPayload;
-  createCampaign: Campaign;
+  completeActivity: CompleteActivityPayload;
+  completeNeed: CompleteNeedPayload;
+  createActivity: CreateActivityPayload;
+  createCampaign: CreateCampaignPayload;
   createOrganization: CreateOrganizationPayload;
-  createPairing: PairingPayload;
+  createPairing: CreatePairingPayload;
   /** Registers a partner platform under its OAuth client id (PROVINCE_ADMIN). */
   createPartner: CreatePartnerPayload;
-  createProject: ProjectPayload;
+  createProject: CreateProjectPayload;
   createTeam: CreateTeamPayload;
   /** Lists a technology (admins of the organization's subtree). */
-  createTechnology: TechnologyPayload;
-  createWorkstation: WorkstationPayload;
+  createTechnology: CreateTechnologyPayload;
+  createWorkstation: CreateWorkstationPayload;
   /** A dispatched expert declines; with nobody left the need returns to OPEN. */
-  declineNeed: NeedPayload;
+  declineNeed: DeclineNeedPayload;
   /**
    * Erases the signed-in person's account: the expert record and its index items, memberships, matches and inbox,
    * idempotency records and audit lines are deleted; participations and posted needs are anonymised (hours and
@@ -653,64 +786,64 @@ export type Mutation = {
    */
   deleteMyAccount: DeleteMyAccountPayload;
   /** 派单: dispatch to experts and/or a team (again to re-dispatch). */
-  dispatchNeed: NeedPayload;
+  dispatchNeed: DispatchNeedPayload;
   /** 抢单: a matched expert takes an open need. */
-  grabNeed: NeedPayload;
+  grabNeed: GrabNeedPayload;
   /** Invites an expert (admins of the team's organization subtree); widens nothing until the expert accepts. */
   inviteTeamMember: InviteTeamMemberPayload;
   /** The expert leaves a team; the team's organizations leave its scope. */
   leaveTeam: LeaveTeamPayload;
-  nominate: Nomination;
+  nominate: NominatePayload;
   /** 评单: the requester rates the service, 1–5 stars. */
-  rateNeed: NeedPayload;
+  rateNeed: RateNeedPayload;
   /** A serving expert rates how well the need was described (does not change the status). */
-  rateNeedDescription: NeedPayload;
+  rateNeedDescription: RateNeedDescriptionPayload;
   /** SUSPENDED → ACTIVE (PROVINCE_ADMIN). */
   reactivatePartner: ReactivatePartnerPayload;
-  recordManualHours: ParticipationPayload;
+  recordManualHours: RecordManualHoursPayload;
   /** Self sign-up into the talent pool by a signed-in user (one expert record per user). */
   registerExpert: RegisterExpertPayload;
   /** Removes one of the calling partner platform's experts (scope experts.write). */
   removePartnerExpert: RemovePartnerExpertPayload;
   /** Removes a member (admins of the team's organization subtree); the team's organizations leave the expert's scope. */
-  removeTeamMember: TeamMemberPayload;
+  removeTeamMember: RemoveTeamMemberPayload;
   /** The expert accepts (joins) or declines an invitation. */
   respondToTeamInvitation: RespondToTeamInvitationPayload;
   /** 审核: approve (OPEN, matched) or reject with a reason. */
-  reviewNeed: NeedPayload;
+  reviewNeed: ReviewNeedPayload;
   /** Approves (the expert joins) or rejects an application (admins of the team's organization subtree). */
   reviewTeamApplication: ReviewTeamApplicationPayload;
   /** ACTIVE or SUSPENDED → REVOKED (PROVINCE_ADMIN), for good: any later change of status is INVALID_TRANSITION. */
   revokePartner: RevokePartnerPayload;
   /** Disable a user or revoke roles (PROVINCE_ADMIN). Takes effect on the user's next request; its open subscriptions end at the next event. */
   setUserAccess: SetUserAccessPayload;
-  signUpActivity: ParticipationPayload;
-  startActivity: ActivityPayload;
-  startNeedService: NeedPayload;
+  signUpActivity: SignUpActivityPayload;
+  startActivity: StartActivityPayload;
+  startNeedService: StartNeedServicePayload;
   /** 点单: a requester posts a need, or an admin records one from a survey. */
-  submitNeed: NeedPayload;
-  submitPlan: Plan;
-  submitQuarterlyReport: QuarterlyReport;
+  submitNeed: SubmitNeedPayload;
+  submitPlan: SubmitPlanPayload;
+  submitQuarterlyReport: SubmitQuarterlyReportPayload;
   /** ACTIVE → SUSPENDED (PROVINCE_ADMIN): its tokens are refused from the next request on and its open subscriptions end. */
   suspendPartner: SuspendPartnerPayload;
   /** Creates or updates the calling partner platform's experts by externalId; idempotent (scope experts.write). */
   syncPartnerExperts: SyncPartnerExpertsPayload;
   updateExpert: UpdateExpertPayload;
   updateOrganization: UpdateOrganizationPayload;
-  updatePairing: PairingPayload;
+  updatePairing: UpdatePairingPayload;
   /** Changes a partner's names, contact, terms, quota or language (PROVINCE_ADMIN). */
   updatePartner: UpdatePartnerPayload;
-  updateProject: ProjectPayload;
+  updateProject: UpdateProjectPayload;
   updateTeam: UpdateTeamPayload;
-  updateTechnology: TechnologyPayload;
-  updateWorkstation: WorkstationPayload;
-  withdrawNeed: NeedPayload;
+  updateTechnology: UpdateTechnologyPayload;
+  updateWorkstation: UpdateWorkstationPayload;
+  withdrawNeed: WithdrawNeedPayload;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationAcceptNeedArgs = {
-  input: NeedStepInput;
+  input: AcceptNeedInput;
 };
 
 
@@ -722,7 +855,7 @@ export type MutationAddPairingFollowUpArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationAddTeamMemberArgs = {
-  input: TeamMemberInput;
+  input: AddTeamMemberInput;
 };
 
 
@@ -740,25 +873,25 @@ export type MutationAwardArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationCancelActivityArgs = {
-  input: ActivityStepInput;
+  input: CancelActivityInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationCheckInArgs = {
-  input: ParticipationInput;
+  input: CheckInInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationCheckOutArgs = {
-  input: ParticipationInput;
+  input: CheckOutInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationCloseNeedArgs = {
-  input: ReasonedNeedStepInput;
+  input: CloseNeedInput;
 };
 
 
@@ -830,7 +963,7 @@ export type MutationCreateWorkstationArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationDeclineNeedArgs = {
-  input: NeedStepInput;
+  input: DeclineNeedInput;
 };
 
 
@@ -848,7 +981,7 @@ export type MutationDispatchNeedArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationGrabNeedArgs = {
-  input: NeedStepInput;
+  input: GrabNeedInput;
 };
 
 
@@ -878,7 +1011,7 @@ export type MutationRateNeedArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationRateNeedDescriptionArgs = {
-  input: RateNeedInput;
+  input: RateNeedDescriptionInput;
 };
 
 
@@ -890,7 +1023,7 @@ export type MutationReactivatePartnerArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationRecordManualHoursArgs = {
-  input: ManualHoursInput;
+  input: RecordManualHoursInput;
 };
 
 
@@ -908,7 +1041,7 @@ export type MutationRemovePartnerExpertArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationRemoveTeamMemberArgs = {
-  input: TeamMemberInput;
+  input: RemoveTeamMemberInput;
 };
 
 
@@ -944,19 +1077,19 @@ export type MutationSetUserAccessArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationSignUpActivityArgs = {
-  input: ParticipationInput;
+  input: SignUpActivityInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationStartActivityArgs = {
-  input: ActivityStepInput;
+  input: StartActivityInput;
 };
 
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationStartNeedServiceArgs = {
-  input: NeedStepInput;
+  input: StartNeedServiceInput;
 };
 
 
@@ -1040,7 +1173,7 @@ export type MutationUpdateWorkstationArgs = {
 
 /** Every mutation takes one `input` and returns a payload. */
 export type MutationWithdrawNeedArgs = {
-  input: ReasonedNeedStepInput;
+  input: WithdrawNeedInput;
 };
 
 /** The signed-in person's account as the API holds it. */
@@ -1198,7 +1331,7 @@ export type MyParticipationEdge = {
 };
 
 /** A need (需求) posted by a requester or collected by an association in a survey. */
-export type Need = {
+export type Need = Node & {
   __typename?: 'Need';
   acceptedExperts: Array<Expert>;
   createdAt: Scalars['DateTime']['output'];
@@ -1217,7 +1350,7 @@ export type Need = {
   /** Languages the service should be given in; empty means any. */
   languages: Array<Language>;
   /** Top matching experts, ranked, stored when the need opened. */
-  matches: Array<NeedMatch>;
+  matches?: Maybe<Array<NeedMatch>>;
   /** Technologies from the technology pool that fit the need, ranked (read from the pool by domain). */
   matchingTechnologies: Array<TechnologyMatch>;
   /** The association responsible for the need (reviews and dispatches it). */
@@ -1313,7 +1446,8 @@ export type NeedKind =
 export type NeedMatch = {
   __typename?: 'NeedMatch';
   expert: Expert;
-  need: Need;
+  /** Null when the caller may no longer read the need (Query.need's rule), with the error. */
+  need?: Maybe<Need>;
   rank: Scalars['Int']['output'];
   reasons: Array<MatchReason>;
   /** In [0, 1]. */
@@ -1330,11 +1464,6 @@ export type NeedMatchEdge = {
   __typename?: 'NeedMatchEdge';
   cursor: Scalars['String']['output'];
   node: NeedMatch;
-};
-
-export type NeedPayload = {
-  __typename?: 'NeedPayload';
-  need: Need;
 };
 
 /** The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单. */
@@ -1360,10 +1489,13 @@ export type NeedStatus =
   /** 已撤回 — withdrawn by the requester */
   | 'WITHDRAWN';
 
-export type NeedStepInput = {
-  id: Scalars['ID']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-  version: Scalars['Int']['input'];
+/**
+ * An object with an identity (Relay Global Object Identification): its `id` is unique across all types and
+ * stable, and `node(id:)` fetches it again. Ids are not type-prefixed: entity ids are the ones the API has
+ * always returned, a region's id is its code, a domain's its code.
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
 };
 
 export type NominateInput = {
@@ -1375,8 +1507,13 @@ export type NominateInput = {
   teamId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type NominatePayload = {
+  __typename?: 'NominatePayload';
+  nomination: Nomination;
+};
+
 /** A nomination for recognition. */
-export type Nomination = {
+export type Nomination = Node & {
   __typename?: 'Nomination';
   caseTitle?: Maybe<Scalars['String']['output']>;
   category: NominationCategory;
@@ -1417,7 +1554,7 @@ export type NominationStatus =
   | 'NOMINATED';
 
 /** An association, society or other unit. Names, kinds and regions are public. */
-export type Organization = {
+export type Organization = Node & {
   __typename?: 'Organization';
   /** Organizations directly under this one. */
   children: OrganizationConnection;
@@ -1435,7 +1572,7 @@ export type Organization = {
   plan?: Maybe<Plan>;
   region: Region;
   /** Top-level volunteer teams (队伍) of this organization (signed-in callers). */
-  teams: TeamConnection;
+  teams?: Maybe<TeamConnection>;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
 };
@@ -1503,11 +1640,18 @@ export type Origin =
   /** 内地 — mainland */
   | 'MAINLAND';
 
-/** Relay page information. `endCursor` is null on the last page. */
+/**
+ * Relay page information (forward pagination with `first`/`after`). `startCursor` is the first edge's cursor
+ * (null on an empty page); `endCursor` is the last edge's cursor, and null on the last page (nothing follows);
+ * `hasPreviousPage` is true when the page was asked for `after` a cursor (the Relay spec lets forward-only
+ * connections answer so).
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -1515,7 +1659,7 @@ export type PageInfo = {
  * one team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in
  * (引进一批人才) and one industry developed (发展一个产业).
  */
-export type Pairing = {
+export type Pairing = Node & {
   __typename?: 'Pairing';
   /** Always RURAL_REVITALIZATION. */
   action: Action;
@@ -1568,11 +1712,6 @@ export type PairingFollowUp = {
   recordedBy?: Maybe<Scalars['ID']['output']>;
 };
 
-export type PairingPayload = {
-  __typename?: 'PairingPayload';
-  pairing: Pairing;
-};
-
 /** A volunteer's participation: sign-up, check-in/out and hours, recorded by the organizing organization. */
 export type Participation = {
   __typename?: 'Participation';
@@ -1590,24 +1729,11 @@ export type Participation = {
   totalHours: Scalars['Float']['output'];
 };
 
-export type ParticipationInput = {
-  activityId: Scalars['ID']['input'];
-  /** When it happened (admins only, e.g. a paper sign-in sheet); now by default. */
-  at?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Admins record for a volunteer; a volunteer for itself when omitted. */
-  expertId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-export type ParticipationPayload = {
-  __typename?: 'ParticipationPayload';
-  participation: Participation;
-};
-
 /**
  * An expert platform in Hong Kong or Macao (港澳科技专家平台) that syncs its experts and learns of matched needs,
  * machine to machine. Its id is its OAuth client id (the client-credentials client of its tokens).
  */
-export type Partner = {
+export type Partner = Node & {
   __typename?: 'Partner';
   /** The version of the consent terms the partner attests its experts agreed to. */
   consentTermsVersion: Scalars['String']['output'];
@@ -1749,10 +1875,13 @@ export type PersonalDataReadEdge = {
   node: PersonalDataRead;
 };
 
-export type Plan = {
+/** An organization's implementation plan for a campaign. */
+export type Plan = Node & {
   __typename?: 'Plan';
   campaign: Campaign;
   content: Scalars['String']['output'];
+  /** Made of the campaign's and the organization's ids (`Plan:<campaignId>:<organizationId>`); opaque to clients. */
+  id: Scalars['ID']['output'];
   late: Scalars['Boolean']['output'];
   organization: Organization;
   submittedAt: Scalars['DateTime']['output'];
@@ -1777,7 +1906,7 @@ export type PrincipalKind =
   | 'USER';
 
 /** A service project (项目库) of one of the five actions, linking needs, experts and a team. */
-export type Project = {
+export type Project = Node & {
   __typename?: 'Project';
   action: Action;
   createdAt: Scalars['DateTime']['output'];
@@ -1819,11 +1948,6 @@ export type ProjectFilter = {
   organizationId?: InputMaybe<Scalars['ID']['input']>;
   regionCode?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<ProjectStatus>;
-};
-
-export type ProjectPayload = {
-  __typename?: 'ProjectPayload';
-  project: Project;
 };
 
 /** Where a service project stands. */
@@ -1868,11 +1992,13 @@ export type QuarterFigures = {
 };
 
 /** A quarterly report (按季度报送): the organization's whole subtree, kept at write time. */
-export type QuarterlyReport = {
+export type QuarterlyReport = Node & {
   __typename?: 'QuarterlyReport';
   byChild: Array<ChildFigures>;
   dueDate: Scalars['Date']['output'];
   figures: QuarterFigures;
+  /** Made of the organization's id and the quarter (`QuarterlyReport:<organizationId>:<quarter>`); opaque to clients. */
+  id: Scalars['ID']['output'];
   organization: Organization;
   quarter: Scalars['Quarter']['output'];
   submitted?: Maybe<SubmittedReport>;
@@ -1880,7 +2006,7 @@ export type QuarterlyReport = {
 
 export type Query = {
   __typename?: 'Query';
-  activities: ActivityConnection;
+  activities?: Maybe<ActivityConnection>;
   activity?: Maybe<Activity>;
   campaign?: Maybe<Campaign>;
   /** Campaigns, newest start date first (public, like `campaign`): how to find a campaign's id. */
@@ -1888,44 +2014,52 @@ export type Query = {
   /** The discipline vocabulary. */
   domains: Array<Domain>;
   expert?: Maybe<Expert>;
-  experts: ExpertConnection;
+  experts?: Maybe<ExpertConnection>;
   /** Organizations of the subtree that have not submitted the quarter's report after its end + 15 days. */
-  lateReports: Array<Organization>;
+  lateReports?: Maybe<Array<Organization>>;
   /** The caller (anonymous without a token). */
   me: Principal;
   /** Everything held about the signed-in person (a signed-in user; partners and anonymous callers have none). */
-  myData: MyData;
+  myData?: Maybe<MyData>;
   /** The caller's own needs (requesters), newest first. */
-  myNeeds: NeedConnection;
+  myNeeds?: Maybe<NeedConnection>;
   /** The calling partner platform's own record (a partner token). */
-  myPartner: Partner;
+  myPartner?: Maybe<Partner>;
   need?: Maybe<Need>;
   /** Admins: their organization subtree (a region or organization filter only narrows it). Experts and partners: published (OPEN) needs. */
-  needs: NeedConnection;
-  nominations: NominationConnection;
+  needs?: Maybe<NeedConnection>;
+  /**
+   * The object with this id, whatever its type, or null when there is none. Read under exactly the rules of the
+   * type's own query (`need(id:)`, `expert(id:)`, `organization(id:)`, …): what that query refuses, `node` refuses
+   * the same way.
+   */
+  node?: Maybe<Node>;
+  /** The objects with these ids (at most 100), in order; an unknown or refused one is null with its own error. */
+  nodes: Array<Maybe<Node>>;
+  nominations?: Maybe<NominationConnection>;
   organization?: Maybe<Organization>;
   organizations: OrganizationConnection;
   /** Organizations of the subtree with no plan for the campaign after its due date (as of `asOf`, default today). */
-  overduePlans: Array<Organization>;
+  overduePlans?: Maybe<Array<Organization>>;
   pairing?: Maybe<Pairing>;
   /** "6个1" pairings, in region order (signed-in callers). */
-  pairings: PairingConnection;
+  pairings?: Maybe<PairingConnection>;
   /** One partner platform (PROVINCE_ADMIN, or the partner itself). */
   partner?: Maybe<Partner>;
   /** One of the calling partner platform's experts by its externalId; another partner's is NOT_FOUND (scope experts.write). */
-  partnerExpert: Expert;
+  partnerExpert?: Maybe<Expert>;
   /** The calling partner platform's experts, by externalId (scope experts.write). */
-  partnerExperts: ExpertConnection;
+  partnerExperts?: Maybe<ExpertConnection>;
   /** Open needs matched to the calling partner platform's experts, newest first (scope needs.read). */
-  partnerMatches: PartnerMatchConnection;
+  partnerMatches?: Maybe<PartnerMatchConnection>;
   /** Partner platforms by id (PROVINCE_ADMIN). */
-  partners: PartnerConnection;
+  partners?: Maybe<PartnerConnection>;
   project?: Maybe<Project>;
   /** The project pool (项目库), in region order (signed-in callers). */
-  projects: ProjectConnection;
+  projects?: Maybe<ProjectConnection>;
   /** Proofs of service for an expert, one per recording organization, for activities started in [from, to]. */
-  proofOfService: Array<ProofOfService>;
-  quarterlyReport: QuarterlyReport;
+  proofOfService?: Maybe<Array<ProofOfService>>;
+  quarterlyReport?: Maybe<QuarterlyReport>;
   /** One region by code; null when unknown. */
   region?: Maybe<Region>;
   /** Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao). */
@@ -1937,15 +2071,15 @@ export type Query = {
    * `organizations` and `teams`; regionCode keeps to a
    * region subtree. Signed-in callers only.
    */
-  search: SearchConnection;
+  search?: Maybe<SearchConnection>;
   team?: Maybe<Team>;
   /** The technology pool (技术库), in region order (signed-in callers). */
-  technologies: TechnologyConnection;
+  technologies?: Maybe<TechnologyConnection>;
   technology?: Maybe<Technology>;
   /** A user's access record (PROVINCE_ADMIN). */
   userAccess?: Maybe<UserAccess>;
   workstation?: Maybe<Workstation>;
-  workstations: WorkstationConnection;
+  workstations?: Maybe<WorkstationConnection>;
 };
 
 
@@ -2007,6 +2141,16 @@ export type QueryNeedsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NeedFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -2155,11 +2299,28 @@ export type QueryWorkstationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type RateNeedDescriptionInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  stars: Scalars['Int']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type RateNeedDescriptionPayload = {
+  __typename?: 'RateNeedDescriptionPayload';
+  need: Need;
+};
+
 export type RateNeedInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   stars: Scalars['Int']['input'];
   version: Scalars['Int']['input'];
+};
+
+export type RateNeedPayload = {
+  __typename?: 'RateNeedPayload';
+  need: Need;
 };
 
 export type Rating = {
@@ -2179,18 +2340,26 @@ export type ReactivatePartnerPayload = {
   partner: Partner;
 };
 
-export type ReasonedNeedStepInput = {
-  id: Scalars['ID']['input'];
-  reason: Scalars['String']['input'];
-  version: Scalars['Int']['input'];
+export type RecordManualHoursInput = {
+  activityId: Scalars['ID']['input'];
+  expertId: Scalars['ID']['input'];
+  hours: Scalars['Float']['input'];
+  note: Scalars['String']['input'];
+};
+
+export type RecordManualHoursPayload = {
+  __typename?: 'RecordManualHoursPayload';
+  participation: Participation;
 };
 
 /** An administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82). */
-export type Region = {
+export type Region = Node & {
   __typename?: 'Region';
   children: Array<Region>;
   /** Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district). */
   code: Scalars['ID']['output'];
+  /** The division code (the same as `code`), so clients can normalize regions by id. */
+  id: Scalars['ID']['output'];
   level: RegionLevel;
   name: Scalars['String']['output'];
   parent?: Maybe<Region>;
@@ -2242,6 +2411,17 @@ export type RemovePartnerExpertPayload = {
   externalId: Scalars['String']['output'];
   /** The id the removed expert had. */
   removedExpertId: Scalars['ID']['output'];
+};
+
+export type RemoveTeamMemberInput = {
+  expertId: Scalars['ID']['input'];
+  teamId: Scalars['ID']['input'];
+};
+
+export type RemoveTeamMemberPayload = {
+  __typename?: 'RemoveTeamMemberPayload';
+  expert: Expert;
+  team: Team;
 };
 
 export type Requester = {
@@ -2298,6 +2478,11 @@ export type ReviewNeedInput = {
   /** Required when rejecting. */
   reason?: InputMaybe<Scalars['String']['input']>;
   version: Scalars['Int']['input'];
+};
+
+export type ReviewNeedPayload = {
+  __typename?: 'ReviewNeedPayload';
+  need: Need;
 };
 
 export type ReviewTeamApplicationInput = {
@@ -2402,6 +2587,40 @@ export type SetUserAccessPayload = {
   access: UserAccess;
 };
 
+export type SignUpActivityInput = {
+  activityId: Scalars['ID']['input'];
+  /** When it happened (admins only, e.g. a paper sign-in sheet); now by default. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Admins record for a volunteer; a volunteer for itself when omitted. */
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SignUpActivityPayload = {
+  __typename?: 'SignUpActivityPayload';
+  participation: Participation;
+};
+
+export type StartActivityInput = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type StartActivityPayload = {
+  __typename?: 'StartActivityPayload';
+  activity: Activity;
+};
+
+export type StartNeedServiceInput = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+export type StartNeedServicePayload = {
+  __typename?: 'StartNeedServicePayload';
+  need: Need;
+};
+
 export type SubmitNeedInput = {
   description: Scalars['String']['input'];
   desiredFrom?: InputMaybe<Scalars['Date']['input']>;
@@ -2419,16 +2638,31 @@ export type SubmitNeedInput = {
   urgency?: InputMaybe<Urgency>;
 };
 
+export type SubmitNeedPayload = {
+  __typename?: 'SubmitNeedPayload';
+  need: Need;
+};
+
 export type SubmitPlanInput = {
   campaignId: Scalars['ID']['input'];
   content: Scalars['String']['input'];
   organizationId: Scalars['ID']['input'];
 };
 
+export type SubmitPlanPayload = {
+  __typename?: 'SubmitPlanPayload';
+  plan: Plan;
+};
+
 export type SubmitQuarterlyReportInput = {
   narrative: Scalars['String']['input'];
   organizationId: Scalars['ID']['input'];
   quarter: Scalars['Quarter']['input'];
+};
+
+export type SubmitQuarterlyReportPayload = {
+  __typename?: 'SubmitQuarterlyReportPayload';
+  quarterlyReport: QuarterlyReport;
 };
 
 export type SubmittedReport = {
@@ -2492,7 +2726,7 @@ export type TalentInput = {
 };
 
 /** A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队. */
-export type Team = {
+export type Team = Node & {
   __typename?: 'Team';
   /** The actions the team focuses on. */
   actions: Array<Action>;
@@ -2505,7 +2739,7 @@ export type Team = {
   organization: Organization;
   parentTeam?: Maybe<Team>;
   /** Pending invitations and applications (the admins of the team's organization subtree). */
-  pendingMembers: TeamMembershipConnection;
+  pendingMembers?: Maybe<TeamMembershipConnection>;
   subTeams: TeamConnection;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
@@ -2559,19 +2793,6 @@ export type TeamMemberEdge = {
   node: Expert;
 };
 
-export type TeamMemberInput = {
-  expertId: Scalars['ID']['input'];
-  teamId: Scalars['ID']['input'];
-};
-
-export type TeamMemberPayload = {
-  __typename?: 'TeamMemberPayload';
-  expert: Expert;
-  /** The invitation that `addTeamMember` created (null for `removeTeamMember`). */
-  membership?: Maybe<TeamMembership>;
-  team: Team;
-};
-
 /** An invitation, an application or a membership. */
 export type TeamMembership = {
   __typename?: 'TeamMembership';
@@ -2607,7 +2828,7 @@ export type TeamMembershipStatus =
   | 'REJECTED';
 
 /** A technology or research result offered for transfer or application (技术库). */
-export type Technology = {
+export type Technology = Node & {
   __typename?: 'Technology';
   /** Masked (李*) except to the admins of the listing organization's subtree. */
   contactName?: Maybe<Scalars['String']['output']>;
@@ -2668,11 +2889,6 @@ export type TechnologyMaturity =
   | 'PROTOTYPE'
   /** 实验室研究 — laboratory research */
   | 'RESEARCH';
-
-export type TechnologyPayload = {
-  __typename?: 'TechnologyPayload';
-  technology: Technology;
-};
 
 /** How a technology may be taken up (转化方式). */
 export type TransferMode =
@@ -2740,6 +2956,11 @@ export type UpdatePairingInput = {
   version: Scalars['Int']['input'];
 };
 
+export type UpdatePairingPayload = {
+  __typename?: 'UpdatePairingPayload';
+  pairing: Pairing;
+};
+
 export type UpdatePartnerInput = {
   consentTermsVersion?: InputMaybe<Scalars['String']['input']>;
   contactEmail?: InputMaybe<Scalars['String']['input']>;
@@ -2787,6 +3008,11 @@ export type UpdateProjectInput = {
   version: Scalars['Int']['input'];
 };
 
+export type UpdateProjectPayload = {
+  __typename?: 'UpdateProjectPayload';
+  project: Project;
+};
+
 export type UpdateTeamInput = {
   actions?: InputMaybe<Array<Action>>;
   description?: InputMaybe<Scalars['String']['input']>;
@@ -2819,11 +3045,21 @@ export type UpdateTechnologyInput = {
   version: Scalars['Int']['input'];
 };
 
+export type UpdateTechnologyPayload = {
+  __typename?: 'UpdateTechnologyPayload';
+  technology: Technology;
+};
+
 export type UpdateWorkstationInput = {
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
   residentExpertIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   version: Scalars['Int']['input'];
+};
+
+export type UpdateWorkstationPayload = {
+  __typename?: 'UpdateWorkstationPayload';
+  workstation: Workstation;
 };
 
 export type Urgency =
@@ -2862,8 +3098,19 @@ export type VenueKind =
   /** 工作站/服务站 */
   | 'WORKSTATION';
 
+export type WithdrawNeedInput = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+export type WithdrawNeedPayload = {
+  __typename?: 'WithdrawNeedPayload';
+  need: Need;
+};
+
 /** A workstation or service station hosted by an enterprise, park or village. */
-export type Workstation = {
+export type Workstation = Node & {
   __typename?: 'Workstation';
   createdAt: Scalars['DateTime']['output'];
   host: WorkstationHost;
@@ -2921,11 +3168,6 @@ export type WorkstationKind =
   | 'EXPERT_SERVICE'
   /** 学会服务站 — society service station */
   | 'SOCIETY_SERVICE';
-
-export type WorkstationPayload = {
-  __typename?: 'WorkstationPayload';
-  workstation: Workstation;
-};
 
 
 
@@ -3008,9 +3250,32 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ;
 };
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node:
+    | ( ActivityRecordModel )
+    | ( CampaignRecordModel )
+    | ( TermModel )
+    | ( ExpertRecordModel )
+    | ( NeedRecordModel )
+    | ( NominationRecordModel )
+    | ( OrganizationRecordModel )
+    | ( PairingRecordModel )
+    | ( Partner )
+    | ( PlanRecordModel )
+    | ( ProjectRecordModel )
+    | ( QuarterlyReportModelModel )
+    | ( RegionModel )
+    | ( TeamRecordModel )
+    | ( TechnologyRecordModel )
+    | ( WorkstationRecordModel )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AcceptNeedInput: AcceptNeedInput;
+  AcceptNeedPayload: ResolverTypeWrapper<Omit<AcceptNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   AccountStatus: AccountStatus;
   Action: Action;
   ActionFigures: ResolverTypeWrapper<ActionFigures>;
@@ -3018,39 +3283,60 @@ export type ResolversTypes = {
   ActivityConnection: ResolverTypeWrapper<Omit<ActivityConnection, 'edges'> & { edges: Array<ResolversTypes['ActivityEdge']> }>;
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
   ActivityFilter: ActivityFilter;
-  ActivityPayload: ResolverTypeWrapper<Omit<ActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
   ActivityStatus: ActivityStatus;
-  ActivityStepInput: ActivityStepInput;
   AddPairingFollowUpInput: AddPairingFollowUpInput;
+  AddPairingFollowUpPayload: ResolverTypeWrapper<Omit<AddPairingFollowUpPayload, 'pairing'> & { pairing: ResolversTypes['Pairing'] }>;
+  AddTeamMemberInput: AddTeamMemberInput;
+  AddTeamMemberPayload: ResolverTypeWrapper<Omit<AddTeamMemberPayload, 'expert' | 'membership' | 'team'> & { expert: ResolversTypes['Expert'], membership?: Maybe<ResolversTypes['TeamMembership']>, team: ResolversTypes['Team'] }>;
   ApplyToTeamInput: ApplyToTeamInput;
   ApplyToTeamPayload: ResolverTypeWrapper<Omit<ApplyToTeamPayload, 'membership'> & { membership: ResolversTypes['TeamMembership'] }>;
   Availability: Availability;
   AwardInput: AwardInput;
+  AwardPayload: ResolverTypeWrapper<Omit<AwardPayload, 'nomination'> & { nomination: ResolversTypes['Nomination'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Campaign: ResolverTypeWrapper<CampaignRecordModel>;
   CampaignConnection: ResolverTypeWrapper<Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversTypes['CampaignEdge']> }>;
   CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
+  CancelActivityInput: CancelActivityInput;
+  CancelActivityPayload: ResolverTypeWrapper<Omit<CancelActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
+  CheckInInput: CheckInInput;
+  CheckInPayload: ResolverTypeWrapper<Omit<CheckInPayload, 'participation'> & { participation: ResolversTypes['Participation'] }>;
+  CheckOutInput: CheckOutInput;
+  CheckOutPayload: ResolverTypeWrapper<Omit<CheckOutPayload, 'participation'> & { participation: ResolversTypes['Participation'] }>;
   ChildFigures: ResolverTypeWrapper<ChildFiguresModelModel>;
+  CloseNeedInput: CloseNeedInput;
+  CloseNeedPayload: ResolverTypeWrapper<Omit<CloseNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   CompleteActivityInput: CompleteActivityInput;
+  CompleteActivityPayload: ResolverTypeWrapper<Omit<CompleteActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
   CompleteNeedInput: CompleteNeedInput;
+  CompleteNeedPayload: ResolverTypeWrapper<Omit<CompleteNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   CreateActivityInput: CreateActivityInput;
+  CreateActivityPayload: ResolverTypeWrapper<Omit<CreateActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
   CreateCampaignInput: CreateCampaignInput;
+  CreateCampaignPayload: ResolverTypeWrapper<Omit<CreateCampaignPayload, 'campaign'> & { campaign: ResolversTypes['Campaign'] }>;
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: ResolverTypeWrapper<Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   CreatePairingInput: CreatePairingInput;
+  CreatePairingPayload: ResolverTypeWrapper<Omit<CreatePairingPayload, 'pairing'> & { pairing: ResolversTypes['Pairing'] }>;
   CreatePartnerInput: CreatePartnerInput;
   CreatePartnerPayload: ResolverTypeWrapper<CreatePartnerPayload>;
   CreateProjectInput: CreateProjectInput;
+  CreateProjectPayload: ResolverTypeWrapper<Omit<CreateProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: ResolverTypeWrapper<Omit<CreateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
   CreateTechnologyInput: CreateTechnologyInput;
+  CreateTechnologyPayload: ResolverTypeWrapper<Omit<CreateTechnologyPayload, 'technology'> & { technology: ResolversTypes['Technology'] }>;
   CreateWorkstationInput: CreateWorkstationInput;
+  CreateWorkstationPayload: ResolverTypeWrapper<Omit<CreateWorkstationPayload, 'workstation'> & { workstation: ResolversTypes['Workstation'] }>;
   Criterion: ResolverTypeWrapper<Criterion>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeclineNeedInput: DeclineNeedInput;
+  DeclineNeedPayload: ResolverTypeWrapper<Omit<DeclineNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   DeleteMyAccountInput: DeleteMyAccountInput;
   DeleteMyAccountPayload: ResolverTypeWrapper<ErasureModelModel>;
   DispatchNeedInput: DispatchNeedInput;
+  DispatchNeedPayload: ResolverTypeWrapper<Omit<DispatchNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   Domain: ResolverTypeWrapper<TermModel>;
   Eligibility: ResolverTypeWrapper<Eligibility>;
   Expert: ResolverTypeWrapper<ExpertRecordModel>;
@@ -3061,6 +3347,8 @@ export type ResolversTypes = {
   Figure: ResolverTypeWrapper<Figure>;
   FigureInput: FigureInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GrabNeedInput: GrabNeedInput;
+  GrabNeedPayload: ResolverTypeWrapper<Omit<GrabNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   HelpedEnterprise: ResolverTypeWrapper<HelpedEnterpriseRecordModel>;
   HelpedEnterpriseInput: HelpedEnterpriseInput;
   HostKind: HostKind;
@@ -3072,7 +3360,6 @@ export type ResolversTypes = {
   Language: Language;
   LeaveTeamInput: LeaveTeamInput;
   LeaveTeamPayload: ResolverTypeWrapper<Omit<LeaveTeamPayload, 'expert' | 'team'> & { expert: ResolversTypes['Expert'], team: ResolversTypes['Team'] }>;
-  ManualHoursInput: ManualHoursInput;
   MatchFactor: MatchFactor;
   MatchReason: ResolverTypeWrapper<MatchReason>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -3094,10 +3381,10 @@ export type ResolversTypes = {
   NeedMatch: ResolverTypeWrapper<NeedMatchRecordModel>;
   NeedMatchConnection: ResolverTypeWrapper<Omit<NeedMatchConnection, 'edges'> & { edges: Array<ResolversTypes['NeedMatchEdge']> }>;
   NeedMatchEdge: ResolverTypeWrapper<Omit<NeedMatchEdge, 'node'> & { node: ResolversTypes['NeedMatch'] }>;
-  NeedPayload: ResolverTypeWrapper<Omit<NeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   NeedStatus: NeedStatus;
-  NeedStepInput: NeedStepInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   NominateInput: NominateInput;
+  NominatePayload: ResolverTypeWrapper<Omit<NominatePayload, 'nomination'> & { nomination: ResolversTypes['Nomination'] }>;
   Nomination: ResolverTypeWrapper<NominationRecordModel>;
   NominationCategory: NominationCategory;
   NominationConnection: ResolverTypeWrapper<Omit<NominationConnection, 'edges'> & { edges: Array<ResolversTypes['NominationEdge']> }>;
@@ -3115,10 +3402,7 @@ export type ResolversTypes = {
   PairingEdge: ResolverTypeWrapper<Omit<PairingEdge, 'node'> & { node: ResolversTypes['Pairing'] }>;
   PairingFilter: PairingFilter;
   PairingFollowUp: ResolverTypeWrapper<PairingFollowUpRecordModel>;
-  PairingPayload: ResolverTypeWrapper<Omit<PairingPayload, 'pairing'> & { pairing: ResolversTypes['Pairing'] }>;
   Participation: ResolverTypeWrapper<ParticipationRecordModel>;
-  ParticipationInput: ParticipationInput;
-  ParticipationPayload: ResolverTypeWrapper<Omit<ParticipationPayload, 'participation'> & { participation: ResolversTypes['Participation'] }>;
   Partner: ResolverTypeWrapper<Partner>;
   PartnerConnection: ResolverTypeWrapper<PartnerConnection>;
   PartnerEdge: ResolverTypeWrapper<PartnerEdge>;
@@ -3140,7 +3424,6 @@ export type ResolversTypes = {
   ProjectConnection: ResolverTypeWrapper<Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversTypes['ProjectEdge']> }>;
   ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
   ProjectFilter: ProjectFilter;
-  ProjectPayload: ResolverTypeWrapper<Omit<ProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   ProjectStatus: ProjectStatus;
   ProofEntry: ResolverTypeWrapper<ProofEntryModelModel>;
   ProofOfService: ResolverTypeWrapper<ProofModelModel>;
@@ -3148,23 +3431,30 @@ export type ResolversTypes = {
   QuarterFigures: ResolverTypeWrapper<QuarterFigures>;
   QuarterlyReport: ResolverTypeWrapper<QuarterlyReportModelModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateNeedDescriptionInput: RateNeedDescriptionInput;
+  RateNeedDescriptionPayload: ResolverTypeWrapper<Omit<RateNeedDescriptionPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   RateNeedInput: RateNeedInput;
+  RateNeedPayload: ResolverTypeWrapper<Omit<RateNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   Rating: ResolverTypeWrapper<Rating>;
   ReactivatePartnerInput: ReactivatePartnerInput;
   ReactivatePartnerPayload: ResolverTypeWrapper<ReactivatePartnerPayload>;
-  ReasonedNeedStepInput: ReasonedNeedStepInput;
+  RecordManualHoursInput: RecordManualHoursInput;
+  RecordManualHoursPayload: ResolverTypeWrapper<Omit<RecordManualHoursPayload, 'participation'> & { participation: ResolversTypes['Participation'] }>;
   Region: ResolverTypeWrapper<RegionModel>;
   RegionLevel: RegionLevel;
   RegisterExpertInput: RegisterExpertInput;
   RegisterExpertPayload: ResolverTypeWrapper<Omit<RegisterExpertPayload, 'expert'> & { expert: ResolversTypes['Expert'] }>;
   RemovePartnerExpertInput: RemovePartnerExpertInput;
   RemovePartnerExpertPayload: ResolverTypeWrapper<RemovedPartnerExpertModelModel>;
+  RemoveTeamMemberInput: RemoveTeamMemberInput;
+  RemoveTeamMemberPayload: ResolverTypeWrapper<Omit<RemoveTeamMemberPayload, 'expert' | 'team'> & { expert: ResolversTypes['Expert'], team: ResolversTypes['Team'] }>;
   Requester: ResolverTypeWrapper<RequesterRecordModel>;
   RequesterInput: RequesterInput;
   RequesterKind: RequesterKind;
   RespondToTeamInvitationInput: RespondToTeamInvitationInput;
   RespondToTeamInvitationPayload: ResolverTypeWrapper<Omit<RespondToTeamInvitationPayload, 'membership'> & { membership: ResolversTypes['TeamMembership'] }>;
   ReviewNeedInput: ReviewNeedInput;
+  ReviewNeedPayload: ResolverTypeWrapper<Omit<ReviewNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   ReviewTeamApplicationInput: ReviewTeamApplicationInput;
   ReviewTeamApplicationPayload: ResolverTypeWrapper<Omit<ReviewTeamApplicationPayload, 'membership'> & { membership: ResolversTypes['TeamMembership'] }>;
   RevokePartnerInput: RevokePartnerInput;
@@ -3179,10 +3469,19 @@ export type ResolversTypes = {
   ServiceRecord: ResolverTypeWrapper<Omit<ServiceRecord, 'participations'> & { participations: Array<ResolversTypes['Participation']> }>;
   SetUserAccessInput: SetUserAccessInput;
   SetUserAccessPayload: ResolverTypeWrapper<Omit<SetUserAccessPayload, 'access'> & { access: ResolversTypes['UserAccess'] }>;
+  SignUpActivityInput: SignUpActivityInput;
+  SignUpActivityPayload: ResolverTypeWrapper<Omit<SignUpActivityPayload, 'participation'> & { participation: ResolversTypes['Participation'] }>;
+  StartActivityInput: StartActivityInput;
+  StartActivityPayload: ResolverTypeWrapper<Omit<StartActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
+  StartNeedServiceInput: StartNeedServiceInput;
+  StartNeedServicePayload: ResolverTypeWrapper<Omit<StartNeedServicePayload, 'need'> & { need: ResolversTypes['Need'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitNeedInput: SubmitNeedInput;
+  SubmitNeedPayload: ResolverTypeWrapper<Omit<SubmitNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   SubmitPlanInput: SubmitPlanInput;
+  SubmitPlanPayload: ResolverTypeWrapper<Omit<SubmitPlanPayload, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   SubmitQuarterlyReportInput: SubmitQuarterlyReportInput;
+  SubmitQuarterlyReportPayload: ResolverTypeWrapper<Omit<SubmitQuarterlyReportPayload, 'quarterlyReport'> & { quarterlyReport: ResolversTypes['QuarterlyReport'] }>;
   SubmittedReport: ResolverTypeWrapper<SubmittedReport>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SuspendPartnerInput: SuspendPartnerInput;
@@ -3196,8 +3495,6 @@ export type ResolversTypes = {
   TeamEdge: ResolverTypeWrapper<Omit<TeamEdge, 'node'> & { node: ResolversTypes['Team'] }>;
   TeamMemberConnection: ResolverTypeWrapper<Omit<TeamMemberConnection, 'edges'> & { edges: Array<ResolversTypes['TeamMemberEdge']> }>;
   TeamMemberEdge: ResolverTypeWrapper<Omit<TeamMemberEdge, 'node'> & { node: ResolversTypes['Expert'] }>;
-  TeamMemberInput: TeamMemberInput;
-  TeamMemberPayload: ResolverTypeWrapper<Omit<TeamMemberPayload, 'expert' | 'membership' | 'team'> & { expert: ResolversTypes['Expert'], membership?: Maybe<ResolversTypes['TeamMembership']>, team: ResolversTypes['Team'] }>;
   TeamMembership: ResolverTypeWrapper<TeamMembershipRecordModel>;
   TeamMembershipConnection: ResolverTypeWrapper<Omit<TeamMembershipConnection, 'edges'> & { edges: Array<ResolversTypes['TeamMembershipEdge']> }>;
   TeamMembershipEdge: ResolverTypeWrapper<Omit<TeamMembershipEdge, 'node'> & { node: ResolversTypes['TeamMembership'] }>;
@@ -3208,23 +3505,28 @@ export type ResolversTypes = {
   TechnologyFilter: TechnologyFilter;
   TechnologyMatch: ResolverTypeWrapper<Omit<TechnologyMatch, 'technology'> & { technology: ResolversTypes['Technology'] }>;
   TechnologyMaturity: TechnologyMaturity;
-  TechnologyPayload: ResolverTypeWrapper<Omit<TechnologyPayload, 'technology'> & { technology: ResolversTypes['Technology'] }>;
   TransferMode: TransferMode;
   UpdateExpertInput: UpdateExpertInput;
   UpdateExpertPayload: ResolverTypeWrapper<Omit<UpdateExpertPayload, 'expert'> & { expert: ResolversTypes['Expert'] }>;
   UpdateOrganizationInput: UpdateOrganizationInput;
   UpdateOrganizationPayload: ResolverTypeWrapper<Omit<UpdateOrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   UpdatePairingInput: UpdatePairingInput;
+  UpdatePairingPayload: ResolverTypeWrapper<Omit<UpdatePairingPayload, 'pairing'> & { pairing: ResolversTypes['Pairing'] }>;
   UpdatePartnerInput: UpdatePartnerInput;
   UpdatePartnerPayload: ResolverTypeWrapper<UpdatePartnerPayload>;
   UpdateProjectInput: UpdateProjectInput;
+  UpdateProjectPayload: ResolverTypeWrapper<Omit<UpdateProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: ResolverTypeWrapper<Omit<UpdateTeamPayload, 'team'> & { team: ResolversTypes['Team'] }>;
   UpdateTechnologyInput: UpdateTechnologyInput;
+  UpdateTechnologyPayload: ResolverTypeWrapper<Omit<UpdateTechnologyPayload, 'technology'> & { technology: ResolversTypes['Technology'] }>;
   UpdateWorkstationInput: UpdateWorkstationInput;
+  UpdateWorkstationPayload: ResolverTypeWrapper<Omit<UpdateWorkstationPayload, 'workstation'> & { workstation: ResolversTypes['Workstation'] }>;
   Urgency: Urgency;
   UserAccess: ResolverTypeWrapper<UserAccessRecordModel>;
   VenueKind: VenueKind;
+  WithdrawNeedInput: WithdrawNeedInput;
+  WithdrawNeedPayload: ResolverTypeWrapper<Omit<WithdrawNeedPayload, 'need'> & { need: ResolversTypes['Need'] }>;
   Workstation: ResolverTypeWrapper<WorkstationRecordModel>;
   WorkstationConnection: ResolverTypeWrapper<Omit<WorkstationConnection, 'edges'> & { edges: Array<ResolversTypes['WorkstationEdge']> }>;
   WorkstationEdge: ResolverTypeWrapper<Omit<WorkstationEdge, 'node'> & { node: ResolversTypes['Workstation'] }>;
@@ -3232,47 +3534,69 @@ export type ResolversTypes = {
   WorkstationHost: ResolverTypeWrapper<WorkstationHost>;
   WorkstationHostInput: WorkstationHostInput;
   WorkstationKind: WorkstationKind;
-  WorkstationPayload: ResolverTypeWrapper<Omit<WorkstationPayload, 'workstation'> & { workstation: ResolversTypes['Workstation'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AcceptNeedInput: AcceptNeedInput;
+  AcceptNeedPayload: Omit<AcceptNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   ActionFigures: ActionFigures;
   Activity: ActivityRecordModel;
   ActivityConnection: Omit<ActivityConnection, 'edges'> & { edges: Array<ResolversParentTypes['ActivityEdge']> };
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
   ActivityFilter: ActivityFilter;
-  ActivityPayload: Omit<ActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
-  ActivityStepInput: ActivityStepInput;
   AddPairingFollowUpInput: AddPairingFollowUpInput;
+  AddPairingFollowUpPayload: Omit<AddPairingFollowUpPayload, 'pairing'> & { pairing: ResolversParentTypes['Pairing'] };
+  AddTeamMemberInput: AddTeamMemberInput;
+  AddTeamMemberPayload: Omit<AddTeamMemberPayload, 'expert' | 'membership' | 'team'> & { expert: ResolversParentTypes['Expert'], membership?: Maybe<ResolversParentTypes['TeamMembership']>, team: ResolversParentTypes['Team'] };
   ApplyToTeamInput: ApplyToTeamInput;
   ApplyToTeamPayload: Omit<ApplyToTeamPayload, 'membership'> & { membership: ResolversParentTypes['TeamMembership'] };
   AwardInput: AwardInput;
+  AwardPayload: Omit<AwardPayload, 'nomination'> & { nomination: ResolversParentTypes['Nomination'] };
   Boolean: Scalars['Boolean']['output'];
   Campaign: CampaignRecordModel;
   CampaignConnection: Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['CampaignEdge']> };
   CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
+  CancelActivityInput: CancelActivityInput;
+  CancelActivityPayload: Omit<CancelActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
+  CheckInInput: CheckInInput;
+  CheckInPayload: Omit<CheckInPayload, 'participation'> & { participation: ResolversParentTypes['Participation'] };
+  CheckOutInput: CheckOutInput;
+  CheckOutPayload: Omit<CheckOutPayload, 'participation'> & { participation: ResolversParentTypes['Participation'] };
   ChildFigures: ChildFiguresModelModel;
+  CloseNeedInput: CloseNeedInput;
+  CloseNeedPayload: Omit<CloseNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   CompleteActivityInput: CompleteActivityInput;
+  CompleteActivityPayload: Omit<CompleteActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
   CompleteNeedInput: CompleteNeedInput;
+  CompleteNeedPayload: Omit<CompleteNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   CreateActivityInput: CreateActivityInput;
+  CreateActivityPayload: Omit<CreateActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
   CreateCampaignInput: CreateCampaignInput;
+  CreateCampaignPayload: Omit<CreateCampaignPayload, 'campaign'> & { campaign: ResolversParentTypes['Campaign'] };
   CreateOrganizationInput: CreateOrganizationInput;
   CreateOrganizationPayload: Omit<CreateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   CreatePairingInput: CreatePairingInput;
+  CreatePairingPayload: Omit<CreatePairingPayload, 'pairing'> & { pairing: ResolversParentTypes['Pairing'] };
   CreatePartnerInput: CreatePartnerInput;
   CreatePartnerPayload: CreatePartnerPayload;
   CreateProjectInput: CreateProjectInput;
+  CreateProjectPayload: Omit<CreateProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   CreateTeamInput: CreateTeamInput;
   CreateTeamPayload: Omit<CreateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
   CreateTechnologyInput: CreateTechnologyInput;
+  CreateTechnologyPayload: Omit<CreateTechnologyPayload, 'technology'> & { technology: ResolversParentTypes['Technology'] };
   CreateWorkstationInput: CreateWorkstationInput;
+  CreateWorkstationPayload: Omit<CreateWorkstationPayload, 'workstation'> & { workstation: ResolversParentTypes['Workstation'] };
   Criterion: Criterion;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeclineNeedInput: DeclineNeedInput;
+  DeclineNeedPayload: Omit<DeclineNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   DeleteMyAccountInput: DeleteMyAccountInput;
   DeleteMyAccountPayload: ErasureModelModel;
   DispatchNeedInput: DispatchNeedInput;
+  DispatchNeedPayload: Omit<DispatchNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   Domain: TermModel;
   Eligibility: Eligibility;
   Expert: ExpertRecordModel;
@@ -3282,6 +3606,8 @@ export type ResolversParentTypes = {
   Figure: Figure;
   FigureInput: FigureInput;
   Float: Scalars['Float']['output'];
+  GrabNeedInput: GrabNeedInput;
+  GrabNeedPayload: Omit<GrabNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   HelpedEnterprise: HelpedEnterpriseRecordModel;
   HelpedEnterpriseInput: HelpedEnterpriseInput;
   ID: Scalars['ID']['output'];
@@ -3290,7 +3616,6 @@ export type ResolversParentTypes = {
   InviteTeamMemberPayload: Omit<InviteTeamMemberPayload, 'membership'> & { membership: ResolversParentTypes['TeamMembership'] };
   LeaveTeamInput: LeaveTeamInput;
   LeaveTeamPayload: Omit<LeaveTeamPayload, 'expert' | 'team'> & { expert: ResolversParentTypes['Expert'], team: ResolversParentTypes['Team'] };
-  ManualHoursInput: ManualHoursInput;
   MatchReason: MatchReason;
   Mutation: Record<PropertyKey, never>;
   MyAccount: MyAccountModelModel;
@@ -3309,9 +3634,9 @@ export type ResolversParentTypes = {
   NeedMatch: NeedMatchRecordModel;
   NeedMatchConnection: Omit<NeedMatchConnection, 'edges'> & { edges: Array<ResolversParentTypes['NeedMatchEdge']> };
   NeedMatchEdge: Omit<NeedMatchEdge, 'node'> & { node: ResolversParentTypes['NeedMatch'] };
-  NeedPayload: Omit<NeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
-  NeedStepInput: NeedStepInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   NominateInput: NominateInput;
+  NominatePayload: Omit<NominatePayload, 'nomination'> & { nomination: ResolversParentTypes['Nomination'] };
   Nomination: NominationRecordModel;
   NominationConnection: Omit<NominationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NominationEdge']> };
   NominationEdge: Omit<NominationEdge, 'node'> & { node: ResolversParentTypes['Nomination'] };
@@ -3325,10 +3650,7 @@ export type ResolversParentTypes = {
   PairingEdge: Omit<PairingEdge, 'node'> & { node: ResolversParentTypes['Pairing'] };
   PairingFilter: PairingFilter;
   PairingFollowUp: PairingFollowUpRecordModel;
-  PairingPayload: Omit<PairingPayload, 'pairing'> & { pairing: ResolversParentTypes['Pairing'] };
   Participation: ParticipationRecordModel;
-  ParticipationInput: ParticipationInput;
-  ParticipationPayload: Omit<ParticipationPayload, 'participation'> & { participation: ResolversParentTypes['Participation'] };
   Partner: Partner;
   PartnerConnection: PartnerConnection;
   PartnerEdge: PartnerEdge;
@@ -3347,28 +3669,34 @@ export type ResolversParentTypes = {
   ProjectConnection: Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProjectEdge']> };
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
   ProjectFilter: ProjectFilter;
-  ProjectPayload: Omit<ProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   ProofEntry: ProofEntryModelModel;
   ProofOfService: ProofModelModel;
   Quarter: Scalars['Quarter']['output'];
   QuarterFigures: QuarterFigures;
   QuarterlyReport: QuarterlyReportModelModel;
   Query: Record<PropertyKey, never>;
+  RateNeedDescriptionInput: RateNeedDescriptionInput;
+  RateNeedDescriptionPayload: Omit<RateNeedDescriptionPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   RateNeedInput: RateNeedInput;
+  RateNeedPayload: Omit<RateNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   Rating: Rating;
   ReactivatePartnerInput: ReactivatePartnerInput;
   ReactivatePartnerPayload: ReactivatePartnerPayload;
-  ReasonedNeedStepInput: ReasonedNeedStepInput;
+  RecordManualHoursInput: RecordManualHoursInput;
+  RecordManualHoursPayload: Omit<RecordManualHoursPayload, 'participation'> & { participation: ResolversParentTypes['Participation'] };
   Region: RegionModel;
   RegisterExpertInput: RegisterExpertInput;
   RegisterExpertPayload: Omit<RegisterExpertPayload, 'expert'> & { expert: ResolversParentTypes['Expert'] };
   RemovePartnerExpertInput: RemovePartnerExpertInput;
   RemovePartnerExpertPayload: RemovedPartnerExpertModelModel;
+  RemoveTeamMemberInput: RemoveTeamMemberInput;
+  RemoveTeamMemberPayload: Omit<RemoveTeamMemberPayload, 'expert' | 'team'> & { expert: ResolversParentTypes['Expert'], team: ResolversParentTypes['Team'] };
   Requester: RequesterRecordModel;
   RequesterInput: RequesterInput;
   RespondToTeamInvitationInput: RespondToTeamInvitationInput;
   RespondToTeamInvitationPayload: Omit<RespondToTeamInvitationPayload, 'membership'> & { membership: ResolversParentTypes['TeamMembership'] };
   ReviewNeedInput: ReviewNeedInput;
+  ReviewNeedPayload: Omit<ReviewNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   ReviewTeamApplicationInput: ReviewTeamApplicationInput;
   ReviewTeamApplicationPayload: Omit<ReviewTeamApplicationPayload, 'membership'> & { membership: ResolversParentTypes['TeamMembership'] };
   RevokePartnerInput: RevokePartnerInput;
@@ -3381,10 +3709,19 @@ export type ResolversParentTypes = {
   ServiceRecord: Omit<ServiceRecord, 'participations'> & { participations: Array<ResolversParentTypes['Participation']> };
   SetUserAccessInput: SetUserAccessInput;
   SetUserAccessPayload: Omit<SetUserAccessPayload, 'access'> & { access: ResolversParentTypes['UserAccess'] };
+  SignUpActivityInput: SignUpActivityInput;
+  SignUpActivityPayload: Omit<SignUpActivityPayload, 'participation'> & { participation: ResolversParentTypes['Participation'] };
+  StartActivityInput: StartActivityInput;
+  StartActivityPayload: Omit<StartActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
+  StartNeedServiceInput: StartNeedServiceInput;
+  StartNeedServicePayload: Omit<StartNeedServicePayload, 'need'> & { need: ResolversParentTypes['Need'] };
   String: Scalars['String']['output'];
   SubmitNeedInput: SubmitNeedInput;
+  SubmitNeedPayload: Omit<SubmitNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   SubmitPlanInput: SubmitPlanInput;
+  SubmitPlanPayload: Omit<SubmitPlanPayload, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   SubmitQuarterlyReportInput: SubmitQuarterlyReportInput;
+  SubmitQuarterlyReportPayload: Omit<SubmitQuarterlyReportPayload, 'quarterlyReport'> & { quarterlyReport: ResolversParentTypes['QuarterlyReport'] };
   SubmittedReport: SubmittedReport;
   Subscription: Record<PropertyKey, never>;
   SuspendPartnerInput: SuspendPartnerInput;
@@ -3398,8 +3735,6 @@ export type ResolversParentTypes = {
   TeamEdge: Omit<TeamEdge, 'node'> & { node: ResolversParentTypes['Team'] };
   TeamMemberConnection: Omit<TeamMemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['TeamMemberEdge']> };
   TeamMemberEdge: Omit<TeamMemberEdge, 'node'> & { node: ResolversParentTypes['Expert'] };
-  TeamMemberInput: TeamMemberInput;
-  TeamMemberPayload: Omit<TeamMemberPayload, 'expert' | 'membership' | 'team'> & { expert: ResolversParentTypes['Expert'], membership?: Maybe<ResolversParentTypes['TeamMembership']>, team: ResolversParentTypes['Team'] };
   TeamMembership: TeamMembershipRecordModel;
   TeamMembershipConnection: Omit<TeamMembershipConnection, 'edges'> & { edges: Array<ResolversParentTypes['TeamMembershipEdge']> };
   TeamMembershipEdge: Omit<TeamMembershipEdge, 'node'> & { node: ResolversParentTypes['TeamMembership'] };
@@ -3408,27 +3743,35 @@ export type ResolversParentTypes = {
   TechnologyEdge: Omit<TechnologyEdge, 'node'> & { node: ResolversParentTypes['Technology'] };
   TechnologyFilter: TechnologyFilter;
   TechnologyMatch: Omit<TechnologyMatch, 'technology'> & { technology: ResolversParentTypes['Technology'] };
-  TechnologyPayload: Omit<TechnologyPayload, 'technology'> & { technology: ResolversParentTypes['Technology'] };
   UpdateExpertInput: UpdateExpertInput;
   UpdateExpertPayload: Omit<UpdateExpertPayload, 'expert'> & { expert: ResolversParentTypes['Expert'] };
   UpdateOrganizationInput: UpdateOrganizationInput;
   UpdateOrganizationPayload: Omit<UpdateOrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   UpdatePairingInput: UpdatePairingInput;
+  UpdatePairingPayload: Omit<UpdatePairingPayload, 'pairing'> & { pairing: ResolversParentTypes['Pairing'] };
   UpdatePartnerInput: UpdatePartnerInput;
   UpdatePartnerPayload: UpdatePartnerPayload;
   UpdateProjectInput: UpdateProjectInput;
+  UpdateProjectPayload: Omit<UpdateProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   UpdateTeamInput: UpdateTeamInput;
   UpdateTeamPayload: Omit<UpdateTeamPayload, 'team'> & { team: ResolversParentTypes['Team'] };
   UpdateTechnologyInput: UpdateTechnologyInput;
+  UpdateTechnologyPayload: Omit<UpdateTechnologyPayload, 'technology'> & { technology: ResolversParentTypes['Technology'] };
   UpdateWorkstationInput: UpdateWorkstationInput;
+  UpdateWorkstationPayload: Omit<UpdateWorkstationPayload, 'workstation'> & { workstation: ResolversParentTypes['Workstation'] };
   UserAccess: UserAccessRecordModel;
+  WithdrawNeedInput: WithdrawNeedInput;
+  WithdrawNeedPayload: Omit<WithdrawNeedPayload, 'need'> & { need: ResolversParentTypes['Need'] };
   Workstation: WorkstationRecordModel;
   WorkstationConnection: Omit<WorkstationConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkstationEdge']> };
   WorkstationEdge: Omit<WorkstationEdge, 'node'> & { node: ResolversParentTypes['Workstation'] };
   WorkstationFilter: WorkstationFilter;
   WorkstationHost: WorkstationHost;
   WorkstationHostInput: WorkstationHostInput;
-  WorkstationPayload: Omit<WorkstationPayload, 'workstation'> & { workstation: ResolversParentTypes['Workstation'] };
+};
+
+export type AcceptNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptNeedPayload'] = ResolversParentTypes['AcceptNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
 };
 
 export type ActionFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActionFigures'] = ResolversParentTypes['ActionFigures']> = {
@@ -3450,7 +3793,7 @@ export type ActivityResolvers<ContextType = Context, ParentType extends Resolver
   needs?: Resolver<Array<ResolversTypes['Need']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  participants?: Resolver<Array<ResolversTypes['Participation']>, ParentType, ContextType>;
+  participants?: Resolver<Maybe<Array<ResolversTypes['Participation']>>, ParentType, ContextType>;
   plannedVolunteers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
   startAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -3462,6 +3805,7 @@ export type ActivityResolvers<ContextType = Context, ParentType extends Resolver
   venueKind?: Resolver<ResolversTypes['VenueKind'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workstation?: Resolver<Maybe<ResolversTypes['Workstation']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ActivityConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityConnection'] = ResolversParentTypes['ActivityConnection']> = {
@@ -3474,12 +3818,22 @@ export type ActivityEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
 };
 
-export type ActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityPayload'] = ResolversParentTypes['ActivityPayload']> = {
-  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+export type AddPairingFollowUpPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddPairingFollowUpPayload'] = ResolversParentTypes['AddPairingFollowUpPayload']> = {
+  pairing?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
+};
+
+export type AddTeamMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddTeamMemberPayload'] = ResolversParentTypes['AddTeamMemberPayload']> = {
+  expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
+  membership?: Resolver<Maybe<ResolversTypes['TeamMembership']>, ParentType, ContextType>;
+  team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
 };
 
 export type ApplyToTeamPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApplyToTeamPayload'] = ResolversParentTypes['ApplyToTeamPayload']> = {
   membership?: Resolver<ResolversTypes['TeamMembership'], ParentType, ContextType>;
+};
+
+export type AwardPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AwardPayload'] = ResolversParentTypes['AwardPayload']> = {
+  nomination?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType>;
 };
 
 export type CampaignResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = {
@@ -3487,6 +3841,7 @@ export type CampaignResolvers<ContextType = Context, ParentType extends Resolver
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   planDueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CampaignConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignConnection'] = ResolversParentTypes['CampaignConnection']> = {
@@ -3499,21 +3854,69 @@ export type CampaignEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
 };
 
+export type CancelActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CancelActivityPayload'] = ResolversParentTypes['CancelActivityPayload']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type CheckInPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckInPayload'] = ResolversParentTypes['CheckInPayload']> = {
+  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
+};
+
+export type CheckOutPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckOutPayload'] = ResolversParentTypes['CheckOutPayload']> = {
+  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
+};
+
 export type ChildFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChildFigures'] = ResolversParentTypes['ChildFigures']> = {
   figures?: Resolver<ResolversTypes['QuarterFigures'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+};
+
+export type CloseNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseNeedPayload'] = ResolversParentTypes['CloseNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
+export type CompleteActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CompleteActivityPayload'] = ResolversParentTypes['CompleteActivityPayload']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type CompleteNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CompleteNeedPayload'] = ResolversParentTypes['CompleteNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
+export type CreateActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateActivityPayload'] = ResolversParentTypes['CreateActivityPayload']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type CreateCampaignPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCampaignPayload'] = ResolversParentTypes['CreateCampaignPayload']> = {
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
 };
 
 export type CreateOrganizationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateOrganizationPayload'] = ResolversParentTypes['CreateOrganizationPayload']> = {
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 };
 
+export type CreatePairingPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePairingPayload'] = ResolversParentTypes['CreatePairingPayload']> = {
+  pairing?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
+};
+
 export type CreatePartnerPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePartnerPayload'] = ResolversParentTypes['CreatePartnerPayload']> = {
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
 };
 
+export type CreateProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateProjectPayload'] = ResolversParentTypes['CreateProjectPayload']> = {
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+};
+
 export type CreateTeamPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateTeamPayload'] = ResolversParentTypes['CreateTeamPayload']> = {
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
+};
+
+export type CreateTechnologyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateTechnologyPayload'] = ResolversParentTypes['CreateTechnologyPayload']> = {
+  technology?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
+};
+
+export type CreateWorkstationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWorkstationPayload'] = ResolversParentTypes['CreateWorkstationPayload']> = {
+  workstation?: Resolver<ResolversTypes['Workstation'], ParentType, ContextType>;
 };
 
 export type CriterionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Criterion'] = ResolversParentTypes['Criterion']> = {
@@ -3531,6 +3934,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeclineNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeclineNeedPayload'] = ResolversParentTypes['DeclineNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
 export type DeleteMyAccountPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteMyAccountPayload'] = ResolversParentTypes['DeleteMyAccountPayload']> = {
   dataReads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -3545,10 +3952,16 @@ export type DeleteMyAccountPayloadResolvers<ContextType = Context, ParentType ex
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type DispatchNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DispatchNeedPayload'] = ResolversParentTypes['DispatchNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
 export type DomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Domain'] = ResolversParentTypes['Domain']> = {
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   en?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   zh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type EligibilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Eligibility'] = ResolversParentTypes['Eligibility']> = {
@@ -3567,17 +3980,17 @@ export type ExpertResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   keywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   languages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
-  matchedNeeds?: Resolver<ResolversTypes['NeedMatchConnection'], ParentType, ContextType, Partial<ExpertMatchedNeedsArgs>>;
+  matchedNeeds?: Resolver<Maybe<ResolversTypes['NeedMatchConnection']>, ParentType, ContextType, Partial<ExpertMatchedNeedsArgs>>;
   maxOpenAssignments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   openAssignments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   origin?: Resolver<ResolversTypes['Origin'], ParentType, ContextType>;
   partnerConsent?: Resolver<Maybe<ResolversTypes['PartnerExpertConsent']>, ParentType, ContextType>;
-  pendingMemberships?: Resolver<ResolversTypes['TeamMembershipConnection'], ParentType, ContextType, Partial<ExpertPendingMembershipsArgs>>;
+  pendingMemberships?: Resolver<Maybe<ResolversTypes['TeamMembershipConnection']>, ParentType, ContextType, Partial<ExpertPendingMembershipsArgs>>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
-  serviceRecord?: Resolver<ResolversTypes['ServiceRecord'], ParentType, ContextType>;
+  serviceRecord?: Resolver<Maybe<ResolversTypes['ServiceRecord']>, ParentType, ContextType>;
   serviceRegions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
   teams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, Partial<ExpertTeamsArgs>>;
   title?: Resolver<ResolversTypes['ExpertTitle'], ParentType, ContextType>;
@@ -3602,6 +4015,10 @@ export type FigureResolvers<ContextType = Context, ParentType extends ResolversP
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type GrabNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GrabNeedPayload'] = ResolversParentTypes['GrabNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
 export type HelpedEnterpriseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HelpedEnterprise'] = ResolversParentTypes['HelpedEnterprise']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
@@ -3623,62 +4040,62 @@ export type MatchReasonResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  acceptNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationAcceptNeedArgs, 'input'>>;
-  addPairingFollowUp?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationAddPairingFollowUpArgs, 'input'>>;
-  addTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationAddTeamMemberArgs, 'input'>>;
+  acceptNeed?: Resolver<ResolversTypes['AcceptNeedPayload'], ParentType, ContextType, RequireFields<MutationAcceptNeedArgs, 'input'>>;
+  addPairingFollowUp?: Resolver<ResolversTypes['AddPairingFollowUpPayload'], ParentType, ContextType, RequireFields<MutationAddPairingFollowUpArgs, 'input'>>;
+  addTeamMember?: Resolver<ResolversTypes['AddTeamMemberPayload'], ParentType, ContextType, RequireFields<MutationAddTeamMemberArgs, 'input'>>;
   applyToTeam?: Resolver<ResolversTypes['ApplyToTeamPayload'], ParentType, ContextType, RequireFields<MutationApplyToTeamArgs, 'input'>>;
-  award?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType, RequireFields<MutationAwardArgs, 'input'>>;
-  cancelActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationCancelActivityArgs, 'input'>>;
-  checkIn?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'input'>>;
-  checkOut?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationCheckOutArgs, 'input'>>;
-  closeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCloseNeedArgs, 'input'>>;
-  completeActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationCompleteActivityArgs, 'input'>>;
-  completeNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationCompleteNeedArgs, 'input'>>;
-  createActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationCreateActivityArgs, 'input'>>;
-  createCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
+  award?: Resolver<ResolversTypes['AwardPayload'], ParentType, ContextType, RequireFields<MutationAwardArgs, 'input'>>;
+  cancelActivity?: Resolver<ResolversTypes['CancelActivityPayload'], ParentType, ContextType, RequireFields<MutationCancelActivityArgs, 'input'>>;
+  checkIn?: Resolver<ResolversTypes['CheckInPayload'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'input'>>;
+  checkOut?: Resolver<ResolversTypes['CheckOutPayload'], ParentType, ContextType, RequireFields<MutationCheckOutArgs, 'input'>>;
+  closeNeed?: Resolver<ResolversTypes['CloseNeedPayload'], ParentType, ContextType, RequireFields<MutationCloseNeedArgs, 'input'>>;
+  completeActivity?: Resolver<ResolversTypes['CompleteActivityPayload'], ParentType, ContextType, RequireFields<MutationCompleteActivityArgs, 'input'>>;
+  completeNeed?: Resolver<ResolversTypes['CompleteNeedPayload'], ParentType, ContextType, RequireFields<MutationCompleteNeedArgs, 'input'>>;
+  createActivity?: Resolver<ResolversTypes['CreateActivityPayload'], ParentType, ContextType, RequireFields<MutationCreateActivityArgs, 'input'>>;
+  createCampaign?: Resolver<ResolversTypes['CreateCampaignPayload'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
   createOrganization?: Resolver<ResolversTypes['CreateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
-  createPairing?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationCreatePairingArgs, 'input'>>;
+  createPairing?: Resolver<ResolversTypes['CreatePairingPayload'], ParentType, ContextType, RequireFields<MutationCreatePairingArgs, 'input'>>;
   createPartner?: Resolver<ResolversTypes['CreatePartnerPayload'], ParentType, ContextType, RequireFields<MutationCreatePartnerArgs, 'input'>>;
-  createProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
+  createProject?: Resolver<ResolversTypes['CreateProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['CreateTeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'input'>>;
-  createTechnology?: Resolver<ResolversTypes['TechnologyPayload'], ParentType, ContextType, RequireFields<MutationCreateTechnologyArgs, 'input'>>;
-  createWorkstation?: Resolver<ResolversTypes['WorkstationPayload'], ParentType, ContextType, RequireFields<MutationCreateWorkstationArgs, 'input'>>;
-  declineNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDeclineNeedArgs, 'input'>>;
+  createTechnology?: Resolver<ResolversTypes['CreateTechnologyPayload'], ParentType, ContextType, RequireFields<MutationCreateTechnologyArgs, 'input'>>;
+  createWorkstation?: Resolver<ResolversTypes['CreateWorkstationPayload'], ParentType, ContextType, RequireFields<MutationCreateWorkstationArgs, 'input'>>;
+  declineNeed?: Resolver<ResolversTypes['DeclineNeedPayload'], ParentType, ContextType, RequireFields<MutationDeclineNeedArgs, 'input'>>;
   deleteMyAccount?: Resolver<ResolversTypes['DeleteMyAccountPayload'], ParentType, ContextType, RequireFields<MutationDeleteMyAccountArgs, 'input'>>;
-  dispatchNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationDispatchNeedArgs, 'input'>>;
-  grabNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationGrabNeedArgs, 'input'>>;
+  dispatchNeed?: Resolver<ResolversTypes['DispatchNeedPayload'], ParentType, ContextType, RequireFields<MutationDispatchNeedArgs, 'input'>>;
+  grabNeed?: Resolver<ResolversTypes['GrabNeedPayload'], ParentType, ContextType, RequireFields<MutationGrabNeedArgs, 'input'>>;
   inviteTeamMember?: Resolver<ResolversTypes['InviteTeamMemberPayload'], ParentType, ContextType, RequireFields<MutationInviteTeamMemberArgs, 'input'>>;
   leaveTeam?: Resolver<ResolversTypes['LeaveTeamPayload'], ParentType, ContextType, RequireFields<MutationLeaveTeamArgs, 'input'>>;
-  nominate?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType, RequireFields<MutationNominateArgs, 'input'>>;
-  rateNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedArgs, 'input'>>;
-  rateNeedDescription?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedDescriptionArgs, 'input'>>;
+  nominate?: Resolver<ResolversTypes['NominatePayload'], ParentType, ContextType, RequireFields<MutationNominateArgs, 'input'>>;
+  rateNeed?: Resolver<ResolversTypes['RateNeedPayload'], ParentType, ContextType, RequireFields<MutationRateNeedArgs, 'input'>>;
+  rateNeedDescription?: Resolver<ResolversTypes['RateNeedDescriptionPayload'], ParentType, ContextType, RequireFields<MutationRateNeedDescriptionArgs, 'input'>>;
   reactivatePartner?: Resolver<ResolversTypes['ReactivatePartnerPayload'], ParentType, ContextType, RequireFields<MutationReactivatePartnerArgs, 'input'>>;
-  recordManualHours?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationRecordManualHoursArgs, 'input'>>;
+  recordManualHours?: Resolver<ResolversTypes['RecordManualHoursPayload'], ParentType, ContextType, RequireFields<MutationRecordManualHoursArgs, 'input'>>;
   registerExpert?: Resolver<ResolversTypes['RegisterExpertPayload'], ParentType, ContextType, RequireFields<MutationRegisterExpertArgs, 'input'>>;
   removePartnerExpert?: Resolver<ResolversTypes['RemovePartnerExpertPayload'], ParentType, ContextType, RequireFields<MutationRemovePartnerExpertArgs, 'input'>>;
-  removeTeamMember?: Resolver<ResolversTypes['TeamMemberPayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'input'>>;
+  removeTeamMember?: Resolver<ResolversTypes['RemoveTeamMemberPayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'input'>>;
   respondToTeamInvitation?: Resolver<ResolversTypes['RespondToTeamInvitationPayload'], ParentType, ContextType, RequireFields<MutationRespondToTeamInvitationArgs, 'input'>>;
-  reviewNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationReviewNeedArgs, 'input'>>;
+  reviewNeed?: Resolver<ResolversTypes['ReviewNeedPayload'], ParentType, ContextType, RequireFields<MutationReviewNeedArgs, 'input'>>;
   reviewTeamApplication?: Resolver<ResolversTypes['ReviewTeamApplicationPayload'], ParentType, ContextType, RequireFields<MutationReviewTeamApplicationArgs, 'input'>>;
   revokePartner?: Resolver<ResolversTypes['RevokePartnerPayload'], ParentType, ContextType, RequireFields<MutationRevokePartnerArgs, 'input'>>;
   setUserAccess?: Resolver<ResolversTypes['SetUserAccessPayload'], ParentType, ContextType, RequireFields<MutationSetUserAccessArgs, 'input'>>;
-  signUpActivity?: Resolver<ResolversTypes['ParticipationPayload'], ParentType, ContextType, RequireFields<MutationSignUpActivityArgs, 'input'>>;
-  startActivity?: Resolver<ResolversTypes['ActivityPayload'], ParentType, ContextType, RequireFields<MutationStartActivityArgs, 'input'>>;
-  startNeedService?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationStartNeedServiceArgs, 'input'>>;
-  submitNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationSubmitNeedArgs, 'input'>>;
-  submitPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationSubmitPlanArgs, 'input'>>;
-  submitQuarterlyReport?: Resolver<ResolversTypes['QuarterlyReport'], ParentType, ContextType, RequireFields<MutationSubmitQuarterlyReportArgs, 'input'>>;
+  signUpActivity?: Resolver<ResolversTypes['SignUpActivityPayload'], ParentType, ContextType, RequireFields<MutationSignUpActivityArgs, 'input'>>;
+  startActivity?: Resolver<ResolversTypes['StartActivityPayload'], ParentType, ContextType, RequireFields<MutationStartActivityArgs, 'input'>>;
+  startNeedService?: Resolver<ResolversTypes['StartNeedServicePayload'], ParentType, ContextType, RequireFields<MutationStartNeedServiceArgs, 'input'>>;
+  submitNeed?: Resolver<ResolversTypes['SubmitNeedPayload'], ParentType, ContextType, RequireFields<MutationSubmitNeedArgs, 'input'>>;
+  submitPlan?: Resolver<ResolversTypes['SubmitPlanPayload'], ParentType, ContextType, RequireFields<MutationSubmitPlanArgs, 'input'>>;
+  submitQuarterlyReport?: Resolver<ResolversTypes['SubmitQuarterlyReportPayload'], ParentType, ContextType, RequireFields<MutationSubmitQuarterlyReportArgs, 'input'>>;
   suspendPartner?: Resolver<ResolversTypes['SuspendPartnerPayload'], ParentType, ContextType, RequireFields<MutationSuspendPartnerArgs, 'input'>>;
   syncPartnerExperts?: Resolver<ResolversTypes['SyncPartnerExpertsPayload'], ParentType, ContextType, RequireFields<MutationSyncPartnerExpertsArgs, 'input'>>;
   updateExpert?: Resolver<ResolversTypes['UpdateExpertPayload'], ParentType, ContextType, RequireFields<MutationUpdateExpertArgs, 'input'>>;
   updateOrganization?: Resolver<ResolversTypes['UpdateOrganizationPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
-  updatePairing?: Resolver<ResolversTypes['PairingPayload'], ParentType, ContextType, RequireFields<MutationUpdatePairingArgs, 'input'>>;
+  updatePairing?: Resolver<ResolversTypes['UpdatePairingPayload'], ParentType, ContextType, RequireFields<MutationUpdatePairingArgs, 'input'>>;
   updatePartner?: Resolver<ResolversTypes['UpdatePartnerPayload'], ParentType, ContextType, RequireFields<MutationUpdatePartnerArgs, 'input'>>;
-  updateProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'input'>>;
+  updateProject?: Resolver<ResolversTypes['UpdateProjectPayload'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'input'>>;
   updateTeam?: Resolver<ResolversTypes['UpdateTeamPayload'], ParentType, ContextType, RequireFields<MutationUpdateTeamArgs, 'input'>>;
-  updateTechnology?: Resolver<ResolversTypes['TechnologyPayload'], ParentType, ContextType, RequireFields<MutationUpdateTechnologyArgs, 'input'>>;
-  updateWorkstation?: Resolver<ResolversTypes['WorkstationPayload'], ParentType, ContextType, RequireFields<MutationUpdateWorkstationArgs, 'input'>>;
-  withdrawNeed?: Resolver<ResolversTypes['NeedPayload'], ParentType, ContextType, RequireFields<MutationWithdrawNeedArgs, 'input'>>;
+  updateTechnology?: Resolver<ResolversTypes['UpdateTechnologyPayload'], ParentType, ContextType, RequireFields<MutationUpdateTechnologyArgs, 'input'>>;
+  updateWorkstation?: Resolver<ResolversTypes['UpdateWorkstationPayload'], ParentType, ContextType, RequireFields<MutationUpdateWorkstationArgs, 'input'>>;
+  withdrawNeed?: Resolver<ResolversTypes['WithdrawNeedPayload'], ParentType, ContextType, RequireFields<MutationWithdrawNeedArgs, 'input'>>;
 };
 
 export type MyAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyAccount'] = ResolversParentTypes['MyAccount']> = {
@@ -3752,7 +4169,7 @@ export type NeedResolvers<ContextType = Context, ParentType extends ResolversPar
   keywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['NeedKind'], ParentType, ContextType>;
   languages?: Resolver<Array<ResolversTypes['Language']>, ParentType, ContextType>;
-  matches?: Resolver<Array<ResolversTypes['NeedMatch']>, ParentType, ContextType, Partial<NeedMatchesArgs>>;
+  matches?: Resolver<Maybe<Array<ResolversTypes['NeedMatch']>>, ParentType, ContextType, Partial<NeedMatchesArgs>>;
   matchingTechnologies?: Resolver<Array<ResolversTypes['TechnologyMatch']>, ParentType, ContextType, Partial<NeedMatchingTechnologiesArgs>>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3789,7 +4206,7 @@ export type NeedEventResolvers<ContextType = Context, ParentType extends Resolve
 
 export type NeedMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedMatch'] = ResolversParentTypes['NeedMatch']> = {
   expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
-  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+  need?: Resolver<Maybe<ResolversTypes['Need']>, ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['MatchReason']>, ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -3805,8 +4222,12 @@ export type NeedMatchEdgeResolvers<ContextType = Context, ParentType extends Res
   node?: Resolver<ResolversTypes['NeedMatch'], ParentType, ContextType>;
 };
 
-export type NeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeedPayload'] = ResolversParentTypes['NeedPayload']> = {
-  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Activity' | 'Campaign' | 'Domain' | 'Expert' | 'Need' | 'Nomination' | 'Organization' | 'Pairing' | 'Partner' | 'Plan' | 'Project' | 'QuarterlyReport' | 'Region' | 'Team' | 'Technology' | 'Workstation', ParentType, ContextType>;
+};
+
+export type NominatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NominatePayload'] = ResolversParentTypes['NominatePayload']> = {
+  nomination?: Resolver<ResolversTypes['Nomination'], ParentType, ContextType>;
 };
 
 export type NominationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Nomination'] = ResolversParentTypes['Nomination']> = {
@@ -3821,6 +4242,7 @@ export type NominationResolvers<ContextType = Context, ParentType extends Resolv
   status?: Resolver<ResolversTypes['NominationStatus'], ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type NominationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NominationConnection'] = ResolversParentTypes['NominationConnection']> = {
@@ -3845,7 +4267,7 @@ export type OrganizationResolvers<ContextType = Context, ParentType extends Reso
   parent?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<OrganizationPlanArgs, 'campaignId'>>;
   region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
-  teams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, Partial<OrganizationTeamsArgs>>;
+  teams?: Resolver<Maybe<ResolversTypes['TeamConnection']>, ParentType, ContextType, Partial<OrganizationTeamsArgs>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -3864,6 +4286,8 @@ export type OrganizationEdgeResolvers<ContextType = Context, ParentType extends 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PairingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Pairing'] = ResolversParentTypes['Pairing']> = {
@@ -3881,6 +4305,7 @@ export type PairingResolvers<ContextType = Context, ParentType extends Resolvers
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PairingConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PairingConnection'] = ResolversParentTypes['PairingConnection']> = {
@@ -3901,10 +4326,6 @@ export type PairingFollowUpResolvers<ContextType = Context, ParentType extends R
   recordedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
-export type PairingPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PairingPayload'] = ResolversParentTypes['PairingPayload']> = {
-  pairing?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
-};
-
 export type ParticipationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Participation'] = ResolversParentTypes['Participation']> = {
   activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
   checkInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -3915,10 +4336,6 @@ export type ParticipationResolvers<ContextType = Context, ParentType extends Res
   manualNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signedUpAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   totalHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-};
-
-export type ParticipationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ParticipationPayload'] = ResolversParentTypes['ParticipationPayload']> = {
-  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
 };
 
 export type PartnerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Partner'] = ResolversParentTypes['Partner']> = {
@@ -3937,6 +4354,7 @@ export type PartnerResolvers<ContextType = Context, ParentType extends Resolvers
   status?: Resolver<ResolversTypes['PartnerStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PartnerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartnerConnection'] = ResolversParentTypes['PartnerConnection']> = {
@@ -3994,9 +4412,11 @@ export type PersonalDataReadEdgeResolvers<ContextType = Context, ParentType exte
 export type PlanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PrincipalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Principal'] = ResolversParentTypes['Principal']> = {
@@ -4039,10 +4459,6 @@ export type ProjectEdgeResolvers<ContextType = Context, ParentType extends Resol
   node?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
 };
 
-export type ProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectPayload'] = ResolversParentTypes['ProjectPayload']> = {
-  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
-};
-
 export type ProofEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProofEntry'] = ResolversParentTypes['ProofEntry']> = {
   activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
   creditedHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -4077,50 +4493,62 @@ export type QuarterlyReportResolvers<ContextType = Context, ParentType extends R
   byChild?: Resolver<Array<ResolversTypes['ChildFigures']>, ParentType, ContextType>;
   dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   figures?: Resolver<ResolversTypes['QuarterFigures'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   quarter?: Resolver<ResolversTypes['Quarter'], ParentType, ContextType>;
   submitted?: Resolver<Maybe<ResolversTypes['SubmittedReport']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  activities?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, Partial<QueryActivitiesArgs>>;
+  activities?: Resolver<Maybe<ResolversTypes['ActivityConnection']>, ParentType, ContextType, Partial<QueryActivitiesArgs>>;
   activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType, RequireFields<QueryActivityArgs, 'id'>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, Partial<QueryCampaignsArgs>>;
   domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType>;
   expert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType, RequireFields<QueryExpertArgs, 'id'>>;
-  experts?: Resolver<ResolversTypes['ExpertConnection'], ParentType, ContextType, Partial<QueryExpertsArgs>>;
-  lateReports?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryLateReportsArgs, 'organizationId' | 'quarter'>>;
+  experts?: Resolver<Maybe<ResolversTypes['ExpertConnection']>, ParentType, ContextType, Partial<QueryExpertsArgs>>;
+  lateReports?: Resolver<Maybe<Array<ResolversTypes['Organization']>>, ParentType, ContextType, RequireFields<QueryLateReportsArgs, 'organizationId' | 'quarter'>>;
   me?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
-  myData?: Resolver<ResolversTypes['MyData'], ParentType, ContextType>;
-  myNeeds?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryMyNeedsArgs>>;
-  myPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  myData?: Resolver<Maybe<ResolversTypes['MyData']>, ParentType, ContextType>;
+  myNeeds?: Resolver<Maybe<ResolversTypes['NeedConnection']>, ParentType, ContextType, Partial<QueryMyNeedsArgs>>;
+  myPartner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   need?: Resolver<Maybe<ResolversTypes['Need']>, ParentType, ContextType, RequireFields<QueryNeedArgs, 'id'>>;
-  needs?: Resolver<ResolversTypes['NeedConnection'], ParentType, ContextType, Partial<QueryNeedsArgs>>;
-  nominations?: Resolver<ResolversTypes['NominationConnection'], ParentType, ContextType, RequireFields<QueryNominationsArgs, 'organizationId'>>;
+  needs?: Resolver<Maybe<ResolversTypes['NeedConnection']>, ParentType, ContextType, Partial<QueryNeedsArgs>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  nominations?: Resolver<Maybe<ResolversTypes['NominationConnection']>, ParentType, ContextType, RequireFields<QueryNominationsArgs, 'organizationId'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
-  overduePlans?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOverduePlansArgs, 'campaignId' | 'organizationId'>>;
+  overduePlans?: Resolver<Maybe<Array<ResolversTypes['Organization']>>, ParentType, ContextType, RequireFields<QueryOverduePlansArgs, 'campaignId' | 'organizationId'>>;
   pairing?: Resolver<Maybe<ResolversTypes['Pairing']>, ParentType, ContextType, RequireFields<QueryPairingArgs, 'id'>>;
-  pairings?: Resolver<ResolversTypes['PairingConnection'], ParentType, ContextType, Partial<QueryPairingsArgs>>;
+  pairings?: Resolver<Maybe<ResolversTypes['PairingConnection']>, ParentType, ContextType, Partial<QueryPairingsArgs>>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType, RequireFields<QueryPartnerArgs, 'id'>>;
-  partnerExpert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType, RequireFields<QueryPartnerExpertArgs, 'externalId'>>;
-  partnerExperts?: Resolver<ResolversTypes['ExpertConnection'], ParentType, ContextType, Partial<QueryPartnerExpertsArgs>>;
-  partnerMatches?: Resolver<ResolversTypes['PartnerMatchConnection'], ParentType, ContextType, Partial<QueryPartnerMatchesArgs>>;
-  partners?: Resolver<ResolversTypes['PartnerConnection'], ParentType, ContextType, Partial<QueryPartnersArgs>>;
+  partnerExpert?: Resolver<Maybe<ResolversTypes['Expert']>, ParentType, ContextType, RequireFields<QueryPartnerExpertArgs, 'externalId'>>;
+  partnerExperts?: Resolver<Maybe<ResolversTypes['ExpertConnection']>, ParentType, ContextType, Partial<QueryPartnerExpertsArgs>>;
+  partnerMatches?: Resolver<Maybe<ResolversTypes['PartnerMatchConnection']>, ParentType, ContextType, Partial<QueryPartnerMatchesArgs>>;
+  partners?: Resolver<Maybe<ResolversTypes['PartnerConnection']>, ParentType, ContextType, Partial<QueryPartnersArgs>>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
-  projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<QueryProjectsArgs>>;
-  proofOfService?: Resolver<Array<ResolversTypes['ProofOfService']>, ParentType, ContextType, RequireFields<QueryProofOfServiceArgs, 'expertId' | 'from' | 'to'>>;
-  quarterlyReport?: Resolver<ResolversTypes['QuarterlyReport'], ParentType, ContextType, RequireFields<QueryQuarterlyReportArgs, 'organizationId' | 'quarter'>>;
+  projects?: Resolver<Maybe<ResolversTypes['ProjectConnection']>, ParentType, ContextType, Partial<QueryProjectsArgs>>;
+  proofOfService?: Resolver<Maybe<Array<ResolversTypes['ProofOfService']>>, ParentType, ContextType, RequireFields<QueryProofOfServiceArgs, 'expertId' | 'from' | 'to'>>;
+  quarterlyReport?: Resolver<Maybe<ResolversTypes['QuarterlyReport']>, ParentType, ContextType, RequireFields<QueryQuarterlyReportArgs, 'organizationId' | 'quarter'>>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<QueryRegionArgs, 'code'>>;
   regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType, Partial<QueryRegionsArgs>>;
-  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query'>>;
+  search?: Resolver<Maybe<ResolversTypes['SearchConnection']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'query'>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
-  technologies?: Resolver<ResolversTypes['TechnologyConnection'], ParentType, ContextType, Partial<QueryTechnologiesArgs>>;
+  technologies?: Resolver<Maybe<ResolversTypes['TechnologyConnection']>, ParentType, ContextType, Partial<QueryTechnologiesArgs>>;
   technology?: Resolver<Maybe<ResolversTypes['Technology']>, ParentType, ContextType, RequireFields<QueryTechnologyArgs, 'id'>>;
   userAccess?: Resolver<Maybe<ResolversTypes['UserAccess']>, ParentType, ContextType, RequireFields<QueryUserAccessArgs, 'userId'>>;
   workstation?: Resolver<Maybe<ResolversTypes['Workstation']>, ParentType, ContextType, RequireFields<QueryWorkstationArgs, 'id'>>;
-  workstations?: Resolver<ResolversTypes['WorkstationConnection'], ParentType, ContextType, Partial<QueryWorkstationsArgs>>;
+  workstations?: Resolver<Maybe<ResolversTypes['WorkstationConnection']>, ParentType, ContextType, Partial<QueryWorkstationsArgs>>;
+};
+
+export type RateNeedDescriptionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RateNeedDescriptionPayload'] = ResolversParentTypes['RateNeedDescriptionPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
+export type RateNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RateNeedPayload'] = ResolversParentTypes['RateNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
 };
 
 export type RatingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rating'] = ResolversParentTypes['Rating']> = {
@@ -4133,12 +4561,18 @@ export type ReactivatePartnerPayloadResolvers<ContextType = Context, ParentType 
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
 };
 
+export type RecordManualHoursPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordManualHoursPayload'] = ResolversParentTypes['RecordManualHoursPayload']> = {
+  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
+};
+
 export type RegionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = {
   children?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   level?: Resolver<ResolversTypes['RegionLevel'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RegisterExpertPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterExpertPayload'] = ResolversParentTypes['RegisterExpertPayload']> = {
@@ -4148,6 +4582,11 @@ export type RegisterExpertPayloadResolvers<ContextType = Context, ParentType ext
 export type RemovePartnerExpertPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemovePartnerExpertPayload'] = ResolversParentTypes['RemovePartnerExpertPayload']> = {
   externalId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   removedExpertId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type RemoveTeamMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemoveTeamMemberPayload'] = ResolversParentTypes['RemoveTeamMemberPayload']> = {
+  expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
+  team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
 };
 
 export type RequesterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Requester'] = ResolversParentTypes['Requester']> = {
@@ -4160,6 +4599,10 @@ export type RequesterResolvers<ContextType = Context, ParentType extends Resolve
 
 export type RespondToTeamInvitationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RespondToTeamInvitationPayload'] = ResolversParentTypes['RespondToTeamInvitationPayload']> = {
   membership?: Resolver<ResolversTypes['TeamMembership'], ParentType, ContextType>;
+};
+
+export type ReviewNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewNeedPayload'] = ResolversParentTypes['ReviewNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
 };
 
 export type ReviewTeamApplicationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewTeamApplicationPayload'] = ResolversParentTypes['ReviewTeamApplicationPayload']> = {
@@ -4209,6 +4652,30 @@ export type SetUserAccessPayloadResolvers<ContextType = Context, ParentType exte
   access?: Resolver<ResolversTypes['UserAccess'], ParentType, ContextType>;
 };
 
+export type SignUpActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SignUpActivityPayload'] = ResolversParentTypes['SignUpActivityPayload']> = {
+  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
+};
+
+export type StartActivityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartActivityPayload'] = ResolversParentTypes['StartActivityPayload']> = {
+  activity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type StartNeedServicePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartNeedServicePayload'] = ResolversParentTypes['StartNeedServicePayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
+export type SubmitNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubmitNeedPayload'] = ResolversParentTypes['SubmitNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
+};
+
+export type SubmitPlanPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubmitPlanPayload'] = ResolversParentTypes['SubmitPlanPayload']> = {
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+};
+
+export type SubmitQuarterlyReportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubmitQuarterlyReportPayload'] = ResolversParentTypes['SubmitQuarterlyReportPayload']> = {
+  quarterlyReport?: Resolver<ResolversTypes['QuarterlyReport'], ParentType, ContextType>;
+};
+
 export type SubmittedReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubmittedReport'] = ResolversParentTypes['SubmittedReport']> = {
   figures?: Resolver<ResolversTypes['QuarterFigures'], ParentType, ContextType>;
   narrative?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4242,7 +4709,7 @@ export type TeamResolvers<ContextType = Context, ParentType extends ResolversPar
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   parentTeam?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
-  pendingMembers?: Resolver<ResolversTypes['TeamMembershipConnection'], ParentType, ContextType, Partial<TeamPendingMembersArgs>>;
+  pendingMembers?: Resolver<Maybe<ResolversTypes['TeamMembershipConnection']>, ParentType, ContextType, Partial<TeamPendingMembersArgs>>;
   subTeams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, Partial<TeamSubTeamsArgs>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4269,12 +4736,6 @@ export type TeamMemberEdgeResolvers<ContextType = Context, ParentType extends Re
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
-};
-
-export type TeamMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TeamMemberPayload'] = ResolversParentTypes['TeamMemberPayload']> = {
-  expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
-  membership?: Resolver<Maybe<ResolversTypes['TeamMembership']>, ParentType, ContextType>;
-  team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
 };
 
 export type TeamMembershipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TeamMembership'] = ResolversParentTypes['TeamMembership']> = {
@@ -4330,10 +4791,6 @@ export type TechnologyMatchResolvers<ContextType = Context, ParentType extends R
   technology?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
 };
 
-export type TechnologyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TechnologyPayload'] = ResolversParentTypes['TechnologyPayload']> = {
-  technology?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
-};
-
 export type UpdateExpertPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateExpertPayload'] = ResolversParentTypes['UpdateExpertPayload']> = {
   expert?: Resolver<ResolversTypes['Expert'], ParentType, ContextType>;
 };
@@ -4342,12 +4799,28 @@ export type UpdateOrganizationPayloadResolvers<ContextType = Context, ParentType
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 };
 
+export type UpdatePairingPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdatePairingPayload'] = ResolversParentTypes['UpdatePairingPayload']> = {
+  pairing?: Resolver<ResolversTypes['Pairing'], ParentType, ContextType>;
+};
+
 export type UpdatePartnerPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdatePartnerPayload'] = ResolversParentTypes['UpdatePartnerPayload']> = {
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
 };
 
+export type UpdateProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateProjectPayload'] = ResolversParentTypes['UpdateProjectPayload']> = {
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+};
+
 export type UpdateTeamPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateTeamPayload'] = ResolversParentTypes['UpdateTeamPayload']> = {
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
+};
+
+export type UpdateTechnologyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateTechnologyPayload'] = ResolversParentTypes['UpdateTechnologyPayload']> = {
+  technology?: Resolver<ResolversTypes['Technology'], ParentType, ContextType>;
+};
+
+export type UpdateWorkstationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateWorkstationPayload'] = ResolversParentTypes['UpdateWorkstationPayload']> = {
+  workstation?: Resolver<ResolversTypes['Workstation'], ParentType, ContextType>;
 };
 
 export type UserAccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserAccess'] = ResolversParentTypes['UserAccess']> = {
@@ -4355,6 +4828,10 @@ export type UserAccessResolvers<ContextType = Context, ParentType extends Resolv
   revokedRoles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WithdrawNeedPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WithdrawNeedPayload'] = ResolversParentTypes['WithdrawNeedPayload']> = {
+  need?: Resolver<ResolversTypes['Need'], ParentType, ContextType>;
 };
 
 export type WorkstationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Workstation'] = ResolversParentTypes['Workstation']> = {
@@ -4369,6 +4846,7 @@ export type WorkstationResolvers<ContextType = Context, ParentType extends Resol
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   visits?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, Partial<WorkstationVisitsArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type WorkstationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkstationConnection'] = ResolversParentTypes['WorkstationConnection']> = {
@@ -4386,34 +4864,48 @@ export type WorkstationHostResolvers<ContextType = Context, ParentType extends R
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type WorkstationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkstationPayload'] = ResolversParentTypes['WorkstationPayload']> = {
-  workstation?: Resolver<ResolversTypes['Workstation'], ParentType, ContextType>;
-};
-
 export type Resolvers<ContextType = Context> = {
+  AcceptNeedPayload?: AcceptNeedPayloadResolvers<ContextType>;
   ActionFigures?: ActionFiguresResolvers<ContextType>;
   Activity?: ActivityResolvers<ContextType>;
   ActivityConnection?: ActivityConnectionResolvers<ContextType>;
   ActivityEdge?: ActivityEdgeResolvers<ContextType>;
-  ActivityPayload?: ActivityPayloadResolvers<ContextType>;
+  AddPairingFollowUpPayload?: AddPairingFollowUpPayloadResolvers<ContextType>;
+  AddTeamMemberPayload?: AddTeamMemberPayloadResolvers<ContextType>;
   ApplyToTeamPayload?: ApplyToTeamPayloadResolvers<ContextType>;
+  AwardPayload?: AwardPayloadResolvers<ContextType>;
   Campaign?: CampaignResolvers<ContextType>;
   CampaignConnection?: CampaignConnectionResolvers<ContextType>;
   CampaignEdge?: CampaignEdgeResolvers<ContextType>;
+  CancelActivityPayload?: CancelActivityPayloadResolvers<ContextType>;
+  CheckInPayload?: CheckInPayloadResolvers<ContextType>;
+  CheckOutPayload?: CheckOutPayloadResolvers<ContextType>;
   ChildFigures?: ChildFiguresResolvers<ContextType>;
+  CloseNeedPayload?: CloseNeedPayloadResolvers<ContextType>;
+  CompleteActivityPayload?: CompleteActivityPayloadResolvers<ContextType>;
+  CompleteNeedPayload?: CompleteNeedPayloadResolvers<ContextType>;
+  CreateActivityPayload?: CreateActivityPayloadResolvers<ContextType>;
+  CreateCampaignPayload?: CreateCampaignPayloadResolvers<ContextType>;
   CreateOrganizationPayload?: CreateOrganizationPayloadResolvers<ContextType>;
+  CreatePairingPayload?: CreatePairingPayloadResolvers<ContextType>;
   CreatePartnerPayload?: CreatePartnerPayloadResolvers<ContextType>;
+  CreateProjectPayload?: CreateProjectPayloadResolvers<ContextType>;
   CreateTeamPayload?: CreateTeamPayloadResolvers<ContextType>;
+  CreateTechnologyPayload?: CreateTechnologyPayloadResolvers<ContextType>;
+  CreateWorkstationPayload?: CreateWorkstationPayloadResolvers<ContextType>;
   Criterion?: CriterionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeclineNeedPayload?: DeclineNeedPayloadResolvers<ContextType>;
   DeleteMyAccountPayload?: DeleteMyAccountPayloadResolvers<ContextType>;
+  DispatchNeedPayload?: DispatchNeedPayloadResolvers<ContextType>;
   Domain?: DomainResolvers<ContextType>;
   Eligibility?: EligibilityResolvers<ContextType>;
   Expert?: ExpertResolvers<ContextType>;
   ExpertConnection?: ExpertConnectionResolvers<ContextType>;
   ExpertEdge?: ExpertEdgeResolvers<ContextType>;
   Figure?: FigureResolvers<ContextType>;
+  GrabNeedPayload?: GrabNeedPayloadResolvers<ContextType>;
   HelpedEnterprise?: HelpedEnterpriseResolvers<ContextType>;
   InviteTeamMemberPayload?: InviteTeamMemberPayloadResolvers<ContextType>;
   LeaveTeamPayload?: LeaveTeamPayloadResolvers<ContextType>;
@@ -4434,7 +4926,8 @@ export type Resolvers<ContextType = Context> = {
   NeedMatch?: NeedMatchResolvers<ContextType>;
   NeedMatchConnection?: NeedMatchConnectionResolvers<ContextType>;
   NeedMatchEdge?: NeedMatchEdgeResolvers<ContextType>;
-  NeedPayload?: NeedPayloadResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
+  NominatePayload?: NominatePayloadResolvers<ContextType>;
   Nomination?: NominationResolvers<ContextType>;
   NominationConnection?: NominationConnectionResolvers<ContextType>;
   NominationEdge?: NominationEdgeResolvers<ContextType>;
@@ -4446,9 +4939,7 @@ export type Resolvers<ContextType = Context> = {
   PairingConnection?: PairingConnectionResolvers<ContextType>;
   PairingEdge?: PairingEdgeResolvers<ContextType>;
   PairingFollowUp?: PairingFollowUpResolvers<ContextType>;
-  PairingPayload?: PairingPayloadResolvers<ContextType>;
   Participation?: ParticipationResolvers<ContextType>;
-  ParticipationPayload?: ParticipationPayloadResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
   PartnerConnection?: PartnerConnectionResolvers<ContextType>;
   PartnerEdge?: PartnerEdgeResolvers<ContextType>;
@@ -4464,20 +4955,24 @@ export type Resolvers<ContextType = Context> = {
   Project?: ProjectResolvers<ContextType>;
   ProjectConnection?: ProjectConnectionResolvers<ContextType>;
   ProjectEdge?: ProjectEdgeResolvers<ContextType>;
-  ProjectPayload?: ProjectPayloadResolvers<ContextType>;
   ProofEntry?: ProofEntryResolvers<ContextType>;
   ProofOfService?: ProofOfServiceResolvers<ContextType>;
   Quarter?: GraphQLScalarType;
   QuarterFigures?: QuarterFiguresResolvers<ContextType>;
   QuarterlyReport?: QuarterlyReportResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateNeedDescriptionPayload?: RateNeedDescriptionPayloadResolvers<ContextType>;
+  RateNeedPayload?: RateNeedPayloadResolvers<ContextType>;
   Rating?: RatingResolvers<ContextType>;
   ReactivatePartnerPayload?: ReactivatePartnerPayloadResolvers<ContextType>;
+  RecordManualHoursPayload?: RecordManualHoursPayloadResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegisterExpertPayload?: RegisterExpertPayloadResolvers<ContextType>;
   RemovePartnerExpertPayload?: RemovePartnerExpertPayloadResolvers<ContextType>;
+  RemoveTeamMemberPayload?: RemoveTeamMemberPayloadResolvers<ContextType>;
   Requester?: RequesterResolvers<ContextType>;
   RespondToTeamInvitationPayload?: RespondToTeamInvitationPayloadResolvers<ContextType>;
+  ReviewNeedPayload?: ReviewNeedPayloadResolvers<ContextType>;
   ReviewTeamApplicationPayload?: ReviewTeamApplicationPayloadResolvers<ContextType>;
   RevokePartnerPayload?: RevokePartnerPayloadResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
@@ -4487,6 +4982,12 @@ export type Resolvers<ContextType = Context> = {
   SearchResult?: SearchResultResolvers<ContextType>;
   ServiceRecord?: ServiceRecordResolvers<ContextType>;
   SetUserAccessPayload?: SetUserAccessPayloadResolvers<ContextType>;
+  SignUpActivityPayload?: SignUpActivityPayloadResolvers<ContextType>;
+  StartActivityPayload?: StartActivityPayloadResolvers<ContextType>;
+  StartNeedServicePayload?: StartNeedServicePayloadResolvers<ContextType>;
+  SubmitNeedPayload?: SubmitNeedPayloadResolvers<ContextType>;
+  SubmitPlanPayload?: SubmitPlanPayloadResolvers<ContextType>;
+  SubmitQuarterlyReportPayload?: SubmitQuarterlyReportPayloadResolvers<ContextType>;
   SubmittedReport?: SubmittedReportResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   SuspendPartnerPayload?: SuspendPartnerPayloadResolvers<ContextType>;
@@ -4497,7 +4998,6 @@ export type Resolvers<ContextType = Context> = {
   TeamEdge?: TeamEdgeResolvers<ContextType>;
   TeamMemberConnection?: TeamMemberConnectionResolvers<ContextType>;
   TeamMemberEdge?: TeamMemberEdgeResolvers<ContextType>;
-  TeamMemberPayload?: TeamMemberPayloadResolvers<ContextType>;
   TeamMembership?: TeamMembershipResolvers<ContextType>;
   TeamMembershipConnection?: TeamMembershipConnectionResolvers<ContextType>;
   TeamMembershipEdge?: TeamMembershipEdgeResolvers<ContextType>;
@@ -4505,20 +5005,23 @@ export type Resolvers<ContextType = Context> = {
   TechnologyConnection?: TechnologyConnectionResolvers<ContextType>;
   TechnologyEdge?: TechnologyEdgeResolvers<ContextType>;
   TechnologyMatch?: TechnologyMatchResolvers<ContextType>;
-  TechnologyPayload?: TechnologyPayloadResolvers<ContextType>;
   UpdateExpertPayload?: UpdateExpertPayloadResolvers<ContextType>;
   UpdateOrganizationPayload?: UpdateOrganizationPayloadResolvers<ContextType>;
+  UpdatePairingPayload?: UpdatePairingPayloadResolvers<ContextType>;
   UpdatePartnerPayload?: UpdatePartnerPayloadResolvers<ContextType>;
+  UpdateProjectPayload?: UpdateProjectPayloadResolvers<ContextType>;
   UpdateTeamPayload?: UpdateTeamPayloadResolvers<ContextType>;
+  UpdateTechnologyPayload?: UpdateTechnologyPayloadResolvers<ContextType>;
+  UpdateWorkstationPayload?: UpdateWorkstationPayloadResolvers<ContextType>;
   UserAccess?: UserAccessResolvers<ContextType>;
+  WithdrawNeedPayload?: WithdrawNeedPayloadResolvers<ContextType>;
   Workstation?: WorkstationResolvers<ContextType>;
   WorkstationConnection?: WorkstationConnectionResolvers<ContextType>;
   WorkstationEdge?: WorkstationEdgeResolvers<ContextType>;
   WorkstationHost?: WorkstationHostResolvers<ContextType>;
-  WorkstationPayload?: WorkstationPayloadResolvers<ContextType>;
 };
 
 
 
 /** The merged schema of graphql/*.graphql (generated). */
-export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n  subscription: Subscription\n}\n\n\"\"\"Whether an account may be used.\"\"\"\nenum AccountStatus {\n  ACTIVE\n  \"\"\"Disabled by the province (setUserAccess).\"\"\"\n  DISABLED\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\n\"\"\"Figures of one action (or all) for a quarter.\"\"\"\ntype ActionFigures {\n  action: Action\n  activities: Int!\n  beneficiaries: Int!\n  serviceHours: Float!\n  volunteers: Int!\n}\n\n\"\"\"A service activity under one of the five actions.\"\"\"\ntype Activity {\n  action: Action!\n  beneficiaries: Int\n  \"\"\"The most volunteers who may sign up; null: no limit.\"\"\"\n  capacity: Int\n  createdAt: DateTime!\n  description: String\n  endAt: DateTime!\n  id: ID!\n  \"\"\"\n  The needs it serves that the caller may read (Query.need's rule); the others are left out.\n  \"\"\"\n  needs: [Need!]!\n  organization: Organization!\n  outcome: String\n  participants: [Participation!]!\n  plannedVolunteers: Int!\n  region: Region!\n  startAt: DateTime!\n  status: ActivityStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  venue: String\n  venueKind: VenueKind!\n  version: Int!\n  workstation: Workstation\n}\n\ntype ActivityConnection {\n  edges: [ActivityEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ActivityEdge {\n  cursor: String!\n  node: Activity!\n}\n\n\"\"\"\nNewest first. regionCode and organizationId match subtrees; from/to bound the start time.\n\"\"\"\ninput ActivityFilter {\n  action: Action\n  from: DateTime\n  organizationId: ID\n  regionCode: ID\n  to: DateTime\n}\n\ntype ActivityPayload {\n  activity: Activity!\n}\n\nenum ActivityStatus {\n  CANCELLED\n  COMPLETED\n  ONGOING\n  PLANNED\n}\n\ninput ActivityStepInput {\n  id: ID!\n  version: Int!\n}\n\ninput AddPairingFollowUpInput {\n  \"\"\"ISO date of the visit, not in the future.\"\"\"\n  date: Date!\n  figures: [FigureInput!]\n  outcome: String!\n  pairingId: ID!\n}\n\ninput ApplyToTeamInput {\n  \"\"\"The expert applying: the signed-in expert itself.\"\"\"\n  expertId: ID!\n  teamId: ID!\n}\n\ntype ApplyToTeamPayload {\n  membership: TeamMembership!\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput AwardInput {\n  id: ID!\n  version: Int!\n}\n\n\"\"\"\nA campaign whose units file implementation plans (实施方案) within a month of its start.\n\"\"\"\ntype Campaign {\n  id: ID!\n  name: String!\n  planDueDate: Date!\n  startDate: Date!\n}\n\ntype CampaignConnection {\n  edges: [CampaignEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype CampaignEdge {\n  cursor: String!\n  node: Campaign!\n}\n\ntype ChildFigures {\n  figures: QuarterFigures!\n  organization: Organization!\n}\n\ninput CompleteActivityInput {\n  beneficiaries: Int!\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ninput CreateActivityInput {\n  action: Action!\n  \"\"\"\n  The most volunteers who may sign up (1 or more); a sign-up beyond it is CONFLICT on activityId. No limit when omitted.\n  \"\"\"\n  capacity: Int\n  description: String\n  endAt: DateTime!\n  \"\"\"\n  Needs the caller may read (its subtree's, or published ones); any other need is FORBIDDEN.\n  \"\"\"\n  needIds: [ID!]\n  organizationId: ID!\n  plannedVolunteers: Int\n  regionCode: ID!\n  startAt: DateTime!\n  teamId: ID\n  title: String!\n  venue: String\n  venueKind: VenueKind!\n  workstationId: ID\n}\n\ninput CreateCampaignInput {\n  name: String!\n  startDate: Date!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreatePairingInput {\n  expertId: ID!\n  helpedEnterprise: HelpedEnterpriseInput!\n  industry: String!\n  organizationId: ID!\n  \"\"\"A RURAL_REVITALIZATION project.\"\"\"\n  projectId: ID\n  regionCode: ID!\n  talents: [TalentInput!]\n  teamId: ID\n}\n\ninput CreatePartnerInput {\n  \"\"\"\n  The partner's OAuth client id, which becomes its id; an existing one is a CONFLICT on clientId.\n  \"\"\"\n  clientId: ID!\n  consentTermsVersion: String!\n  contactEmail: String!\n  contactName: String!\n  contactPhone: String\n  nameEn: String!\n  nameHans: String!\n  nameHant: String!\n  \"\"\"zh-HK, zh-MO, zh-TW or zh-CN.\"\"\"\n  preferredLanguage: String\n  \"\"\"600 unless given.\"\"\"\n  quotaPerMinute: Int\n  \"\"\"81 (Hong Kong) or 82 (Macao).\"\"\"\n  regionCode: ID!\n}\n\ntype CreatePartnerPayload {\n  partner: Partner!\n}\n\ninput CreateProjectInput {\n  action: Action!\n  description: String\n  endDate: Date\n  expertIds: [ID!]\n  \"\"\"\n  Needs the caller may read (its subtree's, or published ones); any other need is FORBIDDEN.\n  \"\"\"\n  needIds: [ID!]\n  organizationId: ID!\n  regionCode: ID!\n  startDate: Date\n  \"\"\"PLANNED unless given.\"\"\"\n  status: ProjectStatus\n  teamId: ID\n  title: String!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\ninput CreateTechnologyInput {\n  contactName: String\n  \"\"\"Mainland 11-digit mobile or Hong Kong/Macao 8-digit number.\"\"\"\n  contactPhone: String\n  description: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  maturity: TechnologyMaturity!\n  organizationId: ID!\n  ownerName: String\n  regionCode: ID!\n  title: String!\n  \"\"\"At least one.\"\"\"\n  transferModes: [TransferMode!]!\n}\n\ninput CreateWorkstationInput {\n  host: WorkstationHostInput!\n  kind: WorkstationKind!\n  name: String!\n  organizationId: ID!\n  regionCode: ID!\n  residentExpertIds: [ID!]\n}\n\ntype Criterion {\n  actual: Float!\n  met: Boolean!\n  name: String!\n  required: Float!\n}\n\n\"\"\"\nA calendar date (YYYY-MM-DD, RFC 3339 full-date), e.g. 2026-12-01; 2026-02-30 is refused (BAD_USER_INPUT).\n\"\"\"\nscalar Date\n\n\"\"\"\nAn instant as an RFC 3339 date-time with an offset, e.g. 2026-11-28T09:00:00+08:00 or\n2026-11-28T01:00:00.000Z. Inputs are stored and returned in UTC (…Z); an impossible date or a missing\noffset is BAD_USER_INPUT.\n\"\"\"\nscalar DateTime\n\ninput DeleteMyAccountInput {\n  \"\"\"Exactly DELETE MY ACCOUNT: the erasure cannot be undone.\"\"\"\n  confirm: String!\n}\n\n\"\"\"\nWhat an erasure removed or anonymised (counts of this call; a retry counts only what was left).\n\"\"\"\ntype DeleteMyAccountPayload {\n  dataReads: Int!\n  erasedAt: DateTime!\n  expertId: ID\n  \"\"\"\n  Expert items erased: the record, its index items and its phone and user guards.\n  \"\"\"\n  expertItems: Int!\n  idempotencyRecords: Int!\n  \"\"\"Stored matches, inbox included.\"\"\"\n  matches: Int!\n  \"\"\"\n  Needs posted as requester, kept for the organization with the contact person and phone removed.\n  \"\"\"\n  needsAnonymised: Int!\n  \"\"\"\n  Participations kept for the organizations' hours but no longer linked to the person.\n  \"\"\"\n  participationsAnonymised: Int!\n  pendingMemberships: Int!\n  teamMemberships: Int!\n  userId: ID!\n}\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\ntype Eligibility {\n  criteria: [Criterion!]!\n  eligible: Boolean!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  \"\"\"\n  The expert's e-mail: whole to those who may read its contact details, null to everyone else.\n  \"\"\"\n  email: String\n  \"\"\"\n  The owning partner's id of the expert (only the owning partner reads it).\n  \"\"\"\n  externalId: String\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection!\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  The consent the owning partner attested (only the owning partner reads it).\n  \"\"\"\n  partnerConsent: PartnerExpertConsent\n  \"\"\"The expert's pending invitations and applications (the expert itself).\"\"\"\n  pendingMemberships(after: String, first: Int): TeamMembershipConnection!\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Hours by provenance and the star level (the expert and its admins).\"\"\"\n  serviceRecord: ServiceRecord!\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"A figure of a follow-up, e.g. 亩产 1200 公斤, 带动就业 35 人.\"\"\"\ntype Figure {\n  name: String!\n  unit: String\n  value: Float!\n}\n\ninput FigureInput {\n  name: String!\n  unit: String\n  value: Float!\n}\n\n\"\"\"The enterprise (or cooperative) a pairing helps (帮扶一家企业).\"\"\"\ntype HelpedEnterprise {\n  name: String!\n  \"\"\"The enterprise's own association, when it has one here.\"\"\"\n  organization: Organization\n}\n\ninput HelpedEnterpriseInput {\n  name: String!\n  organizationId: ID\n}\n\nenum HostKind {\n  ENTERPRISE\n  PARK\n  VILLAGE\n}\n\n\"\"\"\nWhere service hours come from (谁组织谁记录): check-in/check-out, or entered by an admin.\n\"\"\"\nenum HourProvenance {\n  CHECK_IN\n  MANUAL\n}\n\ninput InviteTeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype InviteTeamMemberPayload {\n  membership: TeamMembership!\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\ninput LeaveTeamInput {\n  \"\"\"The expert leaving: the signed-in expert itself.\"\"\"\n  expertId: ID!\n  teamId: ID!\n}\n\ntype LeaveTeamPayload {\n  expert: Expert!\n  team: Team!\n}\n\ninput ManualHoursInput {\n  activityId: ID!\n  expertId: ID!\n  hours: Float!\n  note: String!\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"Records a follow-up visit (跟踪回访) of a pairing.\"\"\"\n  addPairingFollowUp(input: AddPairingFollowUpInput!): PairingPayload!\n  \"\"\"\n  Invites the expert (admins of the team's organization subtree); it joins only when it accepts. Same as inviteTeamMember.\n  \"\"\"\n  addTeamMember(input: TeamMemberInput!): TeamMemberPayload! @deprecated(reason: \"It only invites now; use inviteTeamMember.\")\n  \"\"\"\n  The expert applies to join; an admin of the team's organization subtree reviews it.\n  \"\"\"\n  applyToTeam(input: ApplyToTeamInput!): ApplyToTeamPayload!\n  award(input: AwardInput!): Nomination!\n  cancelActivity(input: ActivityStepInput!): ActivityPayload!\n  checkIn(input: ParticipationInput!): ParticipationPayload!\n  checkOut(input: ParticipationInput!): ParticipationPayload!\n  closeNeed(input: ReasonedNeedStepInput!): NeedPayload!\n  \"\"\"\n  Completes the activity and adds its figures to the quarterly counters of its organization and every ancestor, in one transaction.\n  \"\"\"\n  completeActivity(input: CompleteActivityInput!): ActivityPayload!\n  completeNeed(input: CompleteNeedInput!): NeedPayload!\n  createActivity(input: CreateActivityInput!): ActivityPayload!\n  createCampaign(input: CreateCampaignInput!): Campaign!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createPairing(input: CreatePairingInput!): PairingPayload!\n  \"\"\"\n  Registers a partner platform under its OAuth client id (PROVINCE_ADMIN).\n  \"\"\"\n  createPartner(input: CreatePartnerInput!): CreatePartnerPayload!\n  createProject(input: CreateProjectInput!): ProjectPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"Lists a technology (admins of the organization's subtree).\"\"\"\n  createTechnology(input: CreateTechnologyInput!): TechnologyPayload!\n  createWorkstation(input: CreateWorkstationInput!): WorkstationPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"\n  Erases the signed-in person's account: the expert record and its index items, memberships, matches and inbox,\n  idempotency records and audit lines are deleted; participations and posted needs are anonymised (hours and\n  needs stay with the organizations); the access record is disabled, so the token is refused afterwards.\n  Admins ask the province to revoke their admin roles first.\n  \"\"\"\n  deleteMyAccount(input: DeleteMyAccountInput!): DeleteMyAccountPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): NeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: NeedStepInput!): NeedPayload!\n  \"\"\"\n  Invites an expert (admins of the team's organization subtree); widens nothing until the expert accepts.\n  \"\"\"\n  inviteTeamMember(input: InviteTeamMemberInput!): InviteTeamMemberPayload!\n  \"\"\"The expert leaves a team; the team's organizations leave its scope.\"\"\"\n  leaveTeam(input: LeaveTeamInput!): LeaveTeamPayload!\n  nominate(input: NominateInput!): Nomination!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): NeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedInput!): NeedPayload!\n  \"\"\"SUSPENDED → ACTIVE (PROVINCE_ADMIN).\"\"\"\n  reactivatePartner(input: ReactivatePartnerInput!): ReactivatePartnerPayload!\n  recordManualHours(input: ManualHoursInput!): ParticipationPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  \"\"\"\n  Removes one of the calling partner platform's experts (scope experts.write).\n  \"\"\"\n  removePartnerExpert(input: RemovePartnerExpertInput!): RemovePartnerExpertPayload!\n  \"\"\"\n  Removes a member (admins of the team's organization subtree); the team's organizations leave the expert's scope.\n  \"\"\"\n  removeTeamMember(input: TeamMemberInput!): TeamMemberPayload!\n  \"\"\"The expert accepts (joins) or declines an invitation.\"\"\"\n  respondToTeamInvitation(input: RespondToTeamInvitationInput!): RespondToTeamInvitationPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): NeedPayload!\n  \"\"\"\n  Approves (the expert joins) or rejects an application (admins of the team's organization subtree).\n  \"\"\"\n  reviewTeamApplication(input: ReviewTeamApplicationInput!): ReviewTeamApplicationPayload!\n  \"\"\"\n  ACTIVE or SUSPENDED → REVOKED (PROVINCE_ADMIN), for good: any later change of status is INVALID_TRANSITION.\n  \"\"\"\n  revokePartner(input: RevokePartnerInput!): RevokePartnerPayload!\n  \"\"\"\n  Disable a user or revoke roles (PROVINCE_ADMIN). Takes effect on the user's next request; its open subscriptions end at the next event.\n  \"\"\"\n  setUserAccess(input: SetUserAccessInput!): SetUserAccessPayload!\n  signUpActivity(input: ParticipationInput!): ParticipationPayload!\n  startActivity(input: ActivityStepInput!): ActivityPayload!\n  startNeedService(input: NeedStepInput!): NeedPayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): NeedPayload!\n  submitPlan(input: SubmitPlanInput!): Plan!\n  submitQuarterlyReport(input: SubmitQuarterlyReportInput!): QuarterlyReport!\n  \"\"\"\n  ACTIVE → SUSPENDED (PROVINCE_ADMIN): its tokens are refused from the next request on and its open subscriptions end.\n  \"\"\"\n  suspendPartner(input: SuspendPartnerInput!): SuspendPartnerPayload!\n  \"\"\"\n  Creates or updates the calling partner platform's experts by externalId; idempotent (scope experts.write).\n  \"\"\"\n  syncPartnerExperts(input: SyncPartnerExpertsInput!): SyncPartnerExpertsPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updatePairing(input: UpdatePairingInput!): PairingPayload!\n  \"\"\"\n  Changes a partner's names, contact, terms, quota or language (PROVINCE_ADMIN).\n  \"\"\"\n  updatePartner(input: UpdatePartnerInput!): UpdatePartnerPayload!\n  updateProject(input: UpdateProjectInput!): ProjectPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  updateTechnology(input: UpdateTechnologyInput!): TechnologyPayload!\n  updateWorkstation(input: UpdateWorkstationInput!): WorkstationPayload!\n  withdrawNeed(input: ReasonedNeedStepInput!): NeedPayload!\n}\n\n\"\"\"The signed-in person's account as the API holds it.\"\"\"\ntype MyAccount {\n  name: String\n  \"\"\"\n  The organization the person acts for (an admin's or a requester's), if any.\n  \"\"\"\n  organization: Organization\n  \"\"\"Roles the province revoked.\"\"\"\n  revokedRoles: [Role!]!\n  \"\"\"Roles in force: the token's roles minus those the province revoked.\"\"\"\n  roles: [Role!]!\n  status: AccountStatus!\n  userId: ID!\n}\n\n\"\"\"\nEverything the API holds about the signed-in person (PIPL right of access and portability). Each list is a\nconnection: follow `pageInfo.endCursor` to export all of it.\n\"\"\"\ntype MyData {\n  account: MyAccount!\n  \"\"\"\n  Reads of the person's personal data in full by others (admins), newest first.\n  \"\"\"\n  dataReads(after: String, first: Int): PersonalDataReadConnection!\n  \"\"\"Null when the person never registered as an expert.\"\"\"\n  expertProfile: MyExpertProfile\n  exportedAt: DateTime!\n  \"\"\"The inbox: open needs the person was matched to, newest first.\"\"\"\n  inbox(after: String, first: Int): MyMatchConnection!\n  \"\"\"Needs the person posted as requester, newest first.\"\"\"\n  needsPosted(after: String, first: Int): NeedConnection!\n  \"\"\"Activity sign-ups, check-ins and hours, newest activity first.\"\"\"\n  participations(after: String, first: Int): MyParticipationConnection!\n  \"\"\"Matches to needs no longer open.\"\"\"\n  pastMatches(after: String, first: Int): MyMatchConnection!\n  \"\"\"Pending invitations and applications.\"\"\"\n  pendingMemberships(after: String, first: Int): TeamMembershipConnection!\n  \"\"\"Teams the person belongs to (status ACTIVE).\"\"\"\n  teamMemberships(after: String, first: Int): TeamMembershipConnection!\n}\n\n\"\"\"\nThe person's own expert record, with its phone and ID number in full (only the person sees the ID number).\n\"\"\"\ntype MyExpertProfile {\n  expert: Expert!\n  idNumber: String\n  phone: String!\n}\n\n\"\"\"\nA match of the person to a need: the need itself only while the person may still read it.\n\"\"\"\ntype MyMatch {\n  \"\"\"\n  Null once the need is no longer published and the person does not serve it.\n  \"\"\"\n  need: Need\n  needId: ID!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype MyMatchConnection {\n  edges: [MyMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype MyMatchEdge {\n  cursor: String!\n  node: MyMatch!\n}\n\ntype MyParticipationConnection {\n  edges: [MyParticipationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype MyParticipationEdge {\n  cursor: String!\n  node: Participation!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: Date\n  desiredTo: Date\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]!\n  \"\"\"\n  Technologies from the technology pool that fit the need, ranked (read from the pool by domain).\n  \"\"\"\n  matchingTechnologies(first: Int): [TechnologyMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  \"\"\"\n  The acting user: for the admins of the need's subtree only; null for everyone else, who see the roles.\n  \"\"\"\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  need: Need!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\ntype NeedPayload {\n  need: Need!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\ninput NeedStepInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\ninput NominateInput {\n  caseTitle: String\n  category: NominationCategory!\n  citation: String!\n  expertId: ID\n  organizationId: ID!\n  teamId: ID\n}\n\n\"\"\"A nomination for recognition.\"\"\"\ntype Nomination {\n  caseTitle: String\n  category: NominationCategory!\n  citation: String!\n  createdAt: DateTime!\n  \"\"\"\n  Whether the nominee meets CAST's thresholds (teams: members, activities and hours of the team's organization).\n  \"\"\"\n  eligibility: Eligibility\n  expert: Expert\n  id: ID!\n  organization: Organization!\n  status: NominationStatus!\n  team: Team\n  version: Int!\n}\n\nenum NominationCategory {\n  \"\"\"典型案例\"\"\"\n  CASE\n  \"\"\"典型人物\"\"\"\n  PERSON\n  \"\"\"先进队伍\"\"\"\n  TEAM\n}\n\ntype NominationConnection {\n  edges: [NominationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NominationEdge {\n  cursor: String!\n  node: Nomination!\n}\n\nenum NominationStatus {\n  AWARDED\n  NOMINATED\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  \"\"\"\n  The plan for a campaign: admins of this organization's subtree only (FORBIDDEN for others, UNAUTHENTICATED without sign-in).\n  \"\"\"\n  plan(campaignId: ID!): Plan\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"Relay page information. `endCursor` is null on the last page.\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n}\n\n\"\"\"\nA \"6个1\" pairing (乡村振兴 \"6个1\"): one expert introduced (引进一名专家), one project connected (对接一个项目),\none team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in\n(引进一批人才) and one industry developed (发展一个产业).\n\"\"\"\ntype Pairing {\n  \"\"\"Always RURAL_REVITALIZATION.\"\"\"\n  action: Action!\n  createdAt: DateTime!\n  expert: Expert!\n  followUps: [PairingFollowUp!]!\n  helpedEnterprise: HelpedEnterprise!\n  id: ID!\n  \"\"\"The industry developed, e.g. 荔枝种植.\"\"\"\n  industry: String!\n  \"\"\"The organization that runs the pairing.\"\"\"\n  organization: Organization!\n  project: Project\n  \"\"\"Where the pairing serves (usually a county or township).\"\"\"\n  region: Region!\n  talents: [Talent!]!\n  team: Team\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PairingConnection {\n  edges: [PairingEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PairingEdge {\n  cursor: String!\n  node: Pairing!\n}\n\n\"\"\"\norganizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput PairingFilter {\n  organizationId: ID\n  regionCode: ID\n}\n\n\"\"\"A follow-up visit of a pairing (跟踪回访), in the order recorded.\"\"\"\ntype PairingFollowUp {\n  \"\"\"When it was recorded.\"\"\"\n  at: DateTime!\n  \"\"\"ISO date of the visit, e.g. 2019-09-30.\"\"\"\n  date: Date!\n  figures: [Figure!]!\n  outcome: String!\n  \"\"\"\n  The user who recorded it: for the admins of the pairing's organization subtree; null for everyone else.\n  \"\"\"\n  recordedBy: ID\n}\n\ntype PairingPayload {\n  pairing: Pairing!\n}\n\n\"\"\"\nA volunteer's participation: sign-up, check-in/out and hours, recorded by the organizing organization.\n\"\"\"\ntype Participation {\n  activity: Activity!\n  checkInAt: DateTime\n  checkOutAt: DateTime\n  \"\"\"\n  From check-in/check-out, rounded (< 15 min → 0, 15–45 → 0.5 h, > 45 → 1 h beyond whole hours).\n  \"\"\"\n  creditedHours: Float!\n  \"\"\"\n  Null once the volunteer erased its account (the hours stay with the organization).\n  \"\"\"\n  expert: Expert\n  \"\"\"Added by hand by an admin, kept apart.\"\"\"\n  manualHours: Float!\n  manualNote: String\n  signedUpAt: DateTime!\n  totalHours: Float!\n}\n\ninput ParticipationInput {\n  activityId: ID!\n  \"\"\"\n  When it happened (admins only, e.g. a paper sign-in sheet); now by default.\n  \"\"\"\n  at: DateTime\n  \"\"\"Admins record for a volunteer; a volunteer for itself when omitted.\"\"\"\n  expertId: ID\n}\n\ntype ParticipationPayload {\n  participation: Participation!\n}\n\n\"\"\"\nAn expert platform in Hong Kong or Macao (港澳科技专家平台) that syncs its experts and learns of matched needs,\nmachine to machine. Its id is its OAuth client id (the client-credentials client of its tokens).\n\"\"\"\ntype Partner {\n  \"\"\"\n  The version of the consent terms the partner attests its experts agreed to.\n  \"\"\"\n  consentTermsVersion: String!\n  contactEmail: String!\n  contactName: String!\n  contactPhone: String\n  createdAt: DateTime!\n  \"\"\"The OAuth client id.\"\"\"\n  id: ID!\n  nameEn: String!\n  \"\"\"Name in Simplified Chinese.\"\"\"\n  nameHans: String!\n  \"\"\"Name in Traditional Chinese.\"\"\"\n  nameHant: String!\n  \"\"\"\n  zh-HK, zh-MO, zh-TW or zh-CN: the language of Chinese text in its responses unless Accept-Language says otherwise.\n  \"\"\"\n  preferredLanguage: String\n  \"\"\"\n  Requests a minute; more are RATE_LIMITED (HTTP 429) until the minute ends.\n  \"\"\"\n  quotaPerMinute: Int!\n  \"\"\"81 (Hong Kong) or 82 (Macao).\"\"\"\n  regionCode: ID!\n  status: PartnerStatus!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PartnerConnection {\n  edges: [PartnerEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PartnerEdge {\n  cursor: String!\n  node: Partner!\n}\n\n\"\"\"\nWhat a partner platform attests one of its experts agreed to (cross-border personal data).\n\"\"\"\ntype PartnerExpertConsent {\n  \"\"\"\n  To be contacted by mainland organizations: without it the contact details are shown to no one outside the partner.\n  \"\"\"\n  contactable: Boolean!\n  \"\"\"To be listed in the talent pool, found by search and matched to needs.\"\"\"\n  listed: Boolean!\n  \"\"\"The version of the consent terms the expert agreed to.\"\"\"\n  termsVersion: String!\n}\n\ninput PartnerExpertConsentInput {\n  contactable: Boolean!\n  listed: Boolean!\n  termsVersion: String!\n}\n\n\"\"\"\nOne expert as a partner platform holds it; the same rules as registerExpert apply to every field.\n\"\"\"\ninput PartnerExpertInput {\n  affiliation: String\n  bio: String\n  consent: PartnerExpertConsentInput!\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  email: String\n  \"\"\"\n  The partner's own id of the expert (at most 64 characters, unique per partner).\n  \"\"\"\n  externalId: String!\n  keywords: [String!]\n  languages: [Language!]!\n  name: String!\n  \"\"\"A +852 or +853 number (or a mainland mobile); unique in the pool.\"\"\"\n  phone: String!\n  \"\"\"Where the expert is willing to serve (default: the partner's region).\"\"\"\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\n\"\"\"The outcome of one item of a sync, in input order.\"\"\"\ntype PartnerExpertSyncResult {\n  \"\"\"The expert (null when the item was rejected).\"\"\"\n  expert: Expert\n  externalId: String!\n  \"\"\"The input field a rejection is about.\"\"\"\n  field: String\n  reason: String\n  status: PartnerExpertSyncStatus!\n}\n\n\"\"\"What the sync did with one item.\"\"\"\nenum PartnerExpertSyncStatus {\n  CREATED\n  \"\"\"\n  The item was refused (see field and reason); the other items are unaffected.\n  \"\"\"\n  REJECTED\n  \"\"\"\n  The stored expert already holds exactly this item: nothing was written.\n  \"\"\"\n  UNCHANGED\n  UPDATED\n}\n\ntype PartnerMatchConnection {\n  edges: [PartnerMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\n\"\"\"One open need matched to one of the partner's experts.\"\"\"\ntype PartnerMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\n\"\"\"\nA partner platform's standing. Only an ACTIVE partner's token is honoured; the others are refused (FORBIDDEN) from their next request on.\n\"\"\"\nenum PartnerStatus {\n  ACTIVE\n  \"\"\"Refused for good: a revoked partner cannot be reactivated.\"\"\"\n  REVOKED\n  \"\"\"Refused until the province reactivates it.\"\"\"\n  SUSPENDED\n}\n\n\"\"\"\nSomeone other than the person received the person's personal data in full (kept 180 days).\n\"\"\"\ntype PersonalDataRead {\n  at: DateTime!\n  \"\"\"The fields received in full, e.g. Expert.phone.\"\"\"\n  fields: [String!]!\n  readerOrganization: Organization\n  \"\"\"The reader's roles and organization (not its user id).\"\"\"\n  readerRoles: [Role!]!\n  \"\"\"The request that read it (for a complaint to the province).\"\"\"\n  requestId: ID!\n}\n\ntype PersonalDataReadConnection {\n  edges: [PersonalDataReadEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PersonalDataReadEdge {\n  cursor: String!\n  node: PersonalDataRead!\n}\n\ntype Plan {\n  campaign: Campaign!\n  content: String!\n  late: Boolean!\n  organization: Organization!\n  submittedAt: DateTime!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\n\"\"\"\nA service project (项目库) of one of the five actions, linking needs, experts and a team.\n\"\"\"\ntype Project {\n  action: Action!\n  createdAt: DateTime!\n  description: String\n  \"\"\"ISO date, not before startDate.\"\"\"\n  endDate: Date\n  experts: [Expert!]!\n  id: ID!\n  \"\"\"\n  Needs the project answers that the caller may read (Query.need's rule); the others are left out.\n  \"\"\"\n  needs: [Need!]!\n  \"\"\"The organization that runs the project.\"\"\"\n  organization: Organization!\n  \"\"\"Where the project takes place.\"\"\"\n  region: Region!\n  \"\"\"ISO date, e.g. 2019-06-01.\"\"\"\n  startDate: Date\n  status: ProjectStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ProjectConnection {\n  edges: [ProjectEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ProjectEdge {\n  cursor: String!\n  node: Project!\n}\n\n\"\"\"\nEvery combination is one key-designed query; organizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput ProjectFilter {\n  action: Action\n  organizationId: ID\n  regionCode: ID\n  status: ProjectStatus\n}\n\ntype ProjectPayload {\n  project: Project!\n}\n\n\"\"\"Where a service project stands.\"\"\"\nenum ProjectStatus {\n  \"\"\"实施中 — under way\"\"\"\n  ACTIVE\n  \"\"\"已取消 — cancelled\"\"\"\n  CANCELLED\n  \"\"\"已完成 — completed\"\"\"\n  COMPLETED\n  \"\"\"计划中 — planned\"\"\"\n  PLANNED\n}\n\ntype ProofEntry {\n  activity: Activity!\n  creditedHours: Float!\n  date: Date!\n  manualHours: Float!\n}\n\n\"\"\"\nA proof of service (志愿服务证明) issued by the organization that recorded the service.\n\"\"\"\ntype ProofOfService {\n  creditedHours: Float!\n  entries: [ProofEntry!]!\n  from: Date!\n  issuedAt: DateTime!\n  issuedBy: Organization!\n  manualHours: Float!\n  person: String!\n  to: Date!\n  totalHours: Float!\n}\n\n\"\"\"A calendar quarter as YYYYQn, e.g. 2026Q4 (October to December 2026).\"\"\"\nscalar Quarter\n\ntype QuarterFigures {\n  byAction: [ActionFigures!]!\n  needsReceived: Int!\n  needsResolved: Int!\n  total: ActionFigures!\n}\n\n\"\"\"\nA quarterly report (按季度报送): the organization's whole subtree, kept at write time.\n\"\"\"\ntype QuarterlyReport {\n  byChild: [ChildFigures!]!\n  dueDate: Date!\n  figures: QuarterFigures!\n  organization: Organization!\n  quarter: Quarter!\n  submitted: SubmittedReport\n}\n\ntype Query {\n  activities(after: String, filter: ActivityFilter, first: Int): ActivityConnection!\n  activity(id: ID!): Activity\n  campaign(id: ID!): Campaign\n  \"\"\"\n  Campaigns, newest start date first (public, like `campaign`): how to find a campaign's id.\n  \"\"\"\n  campaigns(after: String, first: Int): CampaignConnection!\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection!\n  \"\"\"\n  Organizations of the subtree that have not submitted the quarter's report after its end + 15 days.\n  \"\"\"\n  lateReports(asOf: Date, organizationId: ID!, quarter: Quarter!): [Organization!]!\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"\n  Everything held about the signed-in person (a signed-in user; partners and anonymous callers have none).\n  \"\"\"\n  myData: MyData!\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection!\n  \"\"\"The calling partner platform's own record (a partner token).\"\"\"\n  myPartner: Partner!\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their organization subtree (a region or organization filter only narrows it). Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection!\n  nominations(after: String, category: NominationCategory, first: Int, organizationId: ID!, status: NominationStatus): NominationConnection!\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"\n  Organizations of the subtree with no plan for the campaign after its due date (as of `asOf`, default today).\n  \"\"\"\n  overduePlans(asOf: Date, campaignId: ID!, organizationId: ID!): [Organization!]!\n  pairing(id: ID!): Pairing\n  \"\"\"\"6个1\" pairings, in region order (signed-in callers).\"\"\"\n  pairings(after: String, filter: PairingFilter, first: Int): PairingConnection!\n  \"\"\"One partner platform (PROVINCE_ADMIN, or the partner itself).\"\"\"\n  partner(id: ID!): Partner\n  \"\"\"\n  One of the calling partner platform's experts by its externalId; another partner's is NOT_FOUND (scope experts.write).\n  \"\"\"\n  partnerExpert(externalId: String!): Expert!\n  \"\"\"\n  The calling partner platform's experts, by externalId (scope experts.write).\n  \"\"\"\n  partnerExperts(after: String, first: Int): ExpertConnection!\n  \"\"\"\n  Open needs matched to the calling partner platform's experts, newest first (scope needs.read).\n  \"\"\"\n  partnerMatches(after: String, first: Int): PartnerMatchConnection!\n  \"\"\"Partner platforms by id (PROVINCE_ADMIN).\"\"\"\n  partners(after: String, first: Int): PartnerConnection!\n  project(id: ID!): Project\n  \"\"\"The project pool (项目库), in region order (signed-in callers).\"\"\"\n  projects(after: String, filter: ProjectFilter, first: Int): ProjectConnection!\n  \"\"\"\n  Proofs of service for an expert, one per recording organization, for activities started in [from, to].\n  \"\"\"\n  proofOfService(expertId: ID!, from: Date!, to: Date!): [ProofOfService!]!\n  quarterlyReport(organizationId: ID!, quarter: Quarter!): QuarterlyReport!\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  \"\"\"\n  Full-text search as people type: Chinese text is segmented (Traditional and Simplified alike), names of experts, organizations and teams are found by\n  pinyin (「chen zhi ming」, 「chenzhiming」) and initials (「czm」). Best first (ties newest first). At most 8 terms of the\n  query are looked up. Returns only what the caller could read through `needs`, `experts`, `technologies`, `projects`,\n  `organizations` and `teams`; regionCode keeps to a\n  region subtree. Signed-in callers only.\n  \"\"\"\n  search(after: String, first: Int, query: String!, regionCode: String, types: [SearchType!]): SearchConnection!\n  team(id: ID!): Team\n  \"\"\"The technology pool (技术库), in region order (signed-in callers).\"\"\"\n  technologies(after: String, filter: TechnologyFilter, first: Int): TechnologyConnection!\n  technology(id: ID!): Technology\n  \"\"\"A user's access record (PROVINCE_ADMIN).\"\"\"\n  userAccess(userId: ID!): UserAccess\n  workstation(id: ID!): Workstation\n  workstations(after: String, filter: WorkstationFilter, first: Int): WorkstationConnection!\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReactivatePartnerInput {\n  id: ID!\n  version: Int!\n}\n\ntype ReactivatePartnerPayload {\n  partner: Partner!\n}\n\ninput ReasonedNeedStepInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ninput RemovePartnerExpertInput {\n  externalId: String!\n}\n\ntype RemovePartnerExpertPayload {\n  externalId: String!\n  \"\"\"The id the removed expert had.\"\"\"\n  removedExpertId: ID!\n}\n\ntype Requester {\n  \"\"\"\n  Masked (李**) except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactName: String\n  \"\"\"\n  Masked (139****2222) except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput RespondToTeamInvitationInput {\n  accept: Boolean!\n  \"\"\"The expert answering: the signed-in expert itself.\"\"\"\n  expertId: ID!\n  teamId: ID!\n}\n\ntype RespondToTeamInvitationPayload {\n  \"\"\"ACTIVE when accepted, DECLINED when declined.\"\"\"\n  membership: TeamMembership!\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\ninput ReviewTeamApplicationInput {\n  approve: Boolean!\n  expertId: ID!\n  teamId: ID!\n}\n\ntype ReviewTeamApplicationPayload {\n  \"\"\"ACTIVE when approved, REJECTED when rejected.\"\"\"\n  membership: TeamMembership!\n}\n\ninput RevokePartnerInput {\n  id: ID!\n  version: Int!\n}\n\ntype RevokePartnerPayload {\n  partner: Partner!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\ntype SearchConnection {\n  edges: [SearchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype SearchEdge {\n  cursor: String!\n  node: SearchHit!\n}\n\n\"\"\"A field of a hit with the matched terms marked 【like this】.\"\"\"\ntype SearchHighlight {\n  \"\"\"title, name, keywords, description or bio\"\"\"\n  field: String!\n  text: String!\n}\n\n\"\"\"One thing a search found, with why.\"\"\"\ntype SearchHit {\n  highlights: [SearchHighlight!]!\n  \"\"\"\n  The query's terms (Simplified; pinyin for names) this hit is indexed under.\n  \"\"\"\n  matchedTerms: [String!]!\n  node: SearchResult!\n  \"\"\"\n  Relevance: the summed field weights of the matched terms (title 3 > keywords 2 > description 1).\n  \"\"\"\n  score: Int!\n}\n\n\"\"\"Whatever a search finds.\"\"\"\nunion SearchResult = Expert | Need | Organization | Project | Team | Technology\n\n\"\"\"What a search looks in.\"\"\"\nenum SearchType {\n  EXPERT\n  NEED\n  ORGANIZATION\n  PROJECT\n  TEAM\n  TECHNOLOGY\n}\n\n\"\"\"Hours of an expert by provenance, over completed activities.\"\"\"\ntype ServiceRecord {\n  activities: Int!\n  creditedHours: Float!\n  manualHours: Float!\n  \"\"\"The completed activities behind the figures, oldest first.\"\"\"\n  participations: [Participation!]!\n  \"\"\"1★ 100 h, 2★ 300 h, 3★ 600 h, 4★ 1,000 h, 5★ 1,500 h\"\"\"\n  starLevel: Int!\n  totalHours: Float!\n}\n\ninput SetUserAccessInput {\n  disabled: Boolean!\n  revokedRoles: [Role!]\n  userId: ID!\n}\n\ntype SetUserAccessPayload {\n  access: UserAccess!\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: Date\n  desiredTo: Date\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\ninput SubmitPlanInput {\n  campaignId: ID!\n  content: String!\n  organizationId: ID!\n}\n\ninput SubmitQuarterlyReportInput {\n  narrative: String!\n  organizationId: ID!\n  quarter: Quarter!\n}\n\ntype SubmittedReport {\n  \"\"\"The figures as they were when submitted.\"\"\"\n  figures: QuarterFigures!\n  narrative: String!\n  submittedAt: DateTime!\n}\n\n\"\"\"\nReal-time events, over graphql-ws (subprotocol graphql-transport-ws) on the same /graphql path.\n\"\"\"\ntype Subscription {\n  \"\"\"\n  Needs that match an expert, as they become OPEN. An EXPERT listens for itself (expertId omitted or its\n  own); an ORG_ADMIN for one expert of its subtree, or without expertId for every expert of its subtree;\n  the PROVINCE_ADMIN for all; a PARTNER token with the scope needs.read for one of its own experts, or without\n  expertId for all of them. Checked when subscribing and again for each delivery.\n  \"\"\"\n  matchingNeedPosted(expertId: ID, minScore: Float): NeedMatch!\n}\n\ninput SuspendPartnerInput {\n  id: ID!\n  version: Int!\n}\n\ntype SuspendPartnerPayload {\n  partner: Partner!\n}\n\ninput SyncPartnerExpertsInput {\n  \"\"\"1 to 100 experts, created or updated by externalId.\"\"\"\n  experts: [PartnerExpertInput!]!\n}\n\ntype SyncPartnerExpertsPayload {\n  results: [PartnerExpertSyncResult!]!\n}\n\n\"\"\"One of the talents brought in (引进一批人才).\"\"\"\ntype Talent {\n  \"\"\"The talent's record in the talent pool, when there is one.\"\"\"\n  expert: Expert\n  name: String!\n}\n\ninput TalentInput {\n  expertId: ID\n  name: String!\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  \"\"\"\n  Pending invitations and applications (the admins of the team's organization subtree).\n  \"\"\"\n  pendingMembers(after: String, first: Int): TeamMembershipConnection!\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\ninput TeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype TeamMemberPayload {\n  expert: Expert!\n  \"\"\"\n  The invitation that `addTeamMember` created (null for `removeTeamMember`).\n  \"\"\"\n  membership: TeamMembership\n  team: Team!\n}\n\n\"\"\"An invitation, an application or a membership.\"\"\"\ntype TeamMembership {\n  createdAt: DateTime!\n  expert: Expert!\n  status: TeamMembershipStatus!\n  team: Team!\n  updatedAt: DateTime!\n}\n\ntype TeamMembershipConnection {\n  edges: [TeamMembershipEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamMembershipEdge {\n  cursor: String!\n  node: TeamMembership!\n}\n\n\"\"\"\nWhere an expert stands with a team. Joining is voluntary (志愿): an admin invites and the expert accepts,\nor the expert applies and an admin of the team's organization subtree approves. Only an ACTIVE membership\nputs the team's organizations into the expert's access scope; DECLINED and REJECTED are answers, not kept.\n\"\"\"\nenum TeamMembershipStatus {\n  ACTIVE\n  DECLINED\n  PENDING_APPLICATION\n  PENDING_INVITATION\n  REJECTED\n}\n\n\"\"\"\nA technology or research result offered for transfer or application (技术库).\n\"\"\"\ntype Technology {\n  \"\"\"\n  Masked (李*) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactName: String\n  \"\"\"\n  Masked (138****1234) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactPhone: String\n  createdAt: DateTime!\n  description: String\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  maturity: TechnologyMaturity!\n  \"\"\"The organization that lists (and manages) the technology.\"\"\"\n  organization: Organization!\n  \"\"\"Who holds the technology (持有人/单位).\"\"\"\n  ownerName: String\n  \"\"\"Where the technology is offered from.\"\"\"\n  region: Region!\n  title: String!\n  transferModes: [TransferMode!]!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TechnologyConnection {\n  edges: [TechnologyEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TechnologyEdge {\n  cursor: String!\n  node: Technology!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the technology's region.\n\"\"\"\ninput TechnologyFilter {\n  domain: ID\n  maturity: TechnologyMaturity\n  regionCode: ID\n}\n\n\"\"\"A technology from the pool that fits a need.\"\"\"\ntype TechnologyMatch {\n  reasons: [MatchReason!]!\n  score: Float!\n  technology: Technology!\n}\n\n\"\"\"How far a technology has come (成熟度).\"\"\"\nenum TechnologyMaturity {\n  \"\"\"成熟可推广 — mature and ready to roll out\"\"\"\n  MATURE\n  \"\"\"小批量试产 — small-batch trial production\"\"\"\n  PILOT\n  \"\"\"样机/中试 — prototype or pilot-scale trial\"\"\"\n  PROTOTYPE\n  \"\"\"实验室研究 — laboratory research\"\"\"\n  RESEARCH\n}\n\ntype TechnologyPayload {\n  technology: Technology!\n}\n\n\"\"\"How a technology may be taken up (转化方式).\"\"\"\nenum TransferMode {\n  \"\"\"合作开发 — joint development\"\"\"\n  COOPERATION\n  \"\"\"许可 — licence\"\"\"\n  LICENSE\n  \"\"\"技术服务 — technical service\"\"\"\n  SERVICE\n  \"\"\"转让 — assignment of the rights\"\"\"\n  TRANSFER\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdatePairingInput {\n  expertId: ID\n  helpedEnterprise: HelpedEnterpriseInput\n  id: ID!\n  industry: String\n  \"\"\"Moves the pairing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  \"\"\"null removes the project.\"\"\"\n  projectId: ID\n  regionCode: ID\n  \"\"\"Replaces the list.\"\"\"\n  talents: [TalentInput!]\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdatePartnerInput {\n  consentTermsVersion: String\n  contactEmail: String\n  contactName: String\n  \"\"\"null clears it.\"\"\"\n  contactPhone: String\n  id: ID!\n  nameEn: String\n  nameHans: String\n  nameHant: String\n  \"\"\"null clears it.\"\"\"\n  preferredLanguage: String\n  quotaPerMinute: Int\n  regionCode: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdatePartnerPayload {\n  partner: Partner!\n}\n\ninput UpdateProjectInput {\n  action: Action\n  description: String\n  \"\"\"null clears the date.\"\"\"\n  endDate: Date\n  \"\"\"Replaces the list.\"\"\"\n  expertIds: [ID!]\n  id: ID!\n  \"\"\"\n  Replaces the list. Needs the caller may read (its subtree's, or published ones); any other need is FORBIDDEN.\n  \"\"\"\n  needIds: [ID!]\n  \"\"\"Moves the project to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  regionCode: ID\n  \"\"\"null clears the date.\"\"\"\n  startDate: Date\n  \"\"\"PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELLED.\"\"\"\n  status: ProjectStatus\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  title: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\ninput UpdateTechnologyInput {\n  contactName: String\n  contactPhone: String\n  description: String\n  domains: [ID!]\n  id: ID!\n  keywords: [String!]\n  maturity: TechnologyMaturity\n  \"\"\"Moves the listing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  ownerName: String\n  regionCode: ID\n  title: String\n  transferModes: [TransferMode!]\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ninput UpdateWorkstationInput {\n  id: ID!\n  name: String\n  residentExpertIds: [ID!]\n  version: Int!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}\n\n\"\"\"\nA user's access, as the province sets it: a disabled user is refused (FORBIDDEN) from the next request on; revoked roles are gone.\n\"\"\"\ntype UserAccess {\n  disabled: Boolean!\n  revokedRoles: [Role!]!\n  updatedAt: DateTime!\n  userId: ID!\n}\n\n\"\"\"Where an activity takes place.\"\"\"\nenum VenueKind {\n  \"\"\"新时代文明实践中心 — New-Era Civilization Practice Centre\"\"\"\n  CIVILIZATION_PRACTICE_CENTRE\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"线上\"\"\"\n  ONLINE\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"党群服务中心 — Party-masses service centre\"\"\"\n  PARTY_MASSES_SERVICE_CENTRE\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n  \"\"\"工作站/服务站\"\"\"\n  WORKSTATION\n}\n\n\"\"\"\nA workstation or service station hosted by an enterprise, park or village.\n\"\"\"\ntype Workstation {\n  createdAt: DateTime!\n  host: WorkstationHost!\n  id: ID!\n  kind: WorkstationKind!\n  name: String!\n  organization: Organization!\n  region: Region!\n  residentExperts: [Expert!]!\n  updatedAt: DateTime!\n  version: Int!\n  \"\"\"Activities held there, newest first (the visit log).\"\"\"\n  visits(after: String, first: Int): ActivityConnection!\n}\n\ntype WorkstationConnection {\n  edges: [WorkstationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype WorkstationEdge {\n  cursor: String!\n  node: Workstation!\n}\n\ninput WorkstationFilter {\n  kind: WorkstationKind\n  regionCode: ID\n}\n\ntype WorkstationHost {\n  kind: HostKind!\n  name: String!\n}\n\ninput WorkstationHostInput {\n  kind: HostKind!\n  name: String!\n}\n\nenum WorkstationKind {\n  \"\"\"院士专家工作站 — academician-expert workstation\"\"\"\n  ACADEMICIAN_EXPERT\n  \"\"\"科技专家服务站 — S&T expert service station\"\"\"\n  EXPERT_SERVICE\n  \"\"\"学会服务站 — society service station\"\"\"\n  SOCIETY_SERVICE\n}\n\ntype WorkstationPayload {\n  workstation: Workstation!\n}";
+export const typeDefs = "schema {\n  query: Query\n  mutation: Mutation\n  subscription: Subscription\n}\n\ninput AcceptNeedInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\ntype AcceptNeedPayload {\n  need: Need!\n}\n\n\"\"\"Whether an account may be used.\"\"\"\nenum AccountStatus {\n  ACTIVE\n  \"\"\"Disabled by the province (setUserAccess).\"\"\"\n  DISABLED\n}\n\n\"\"\"The five actions (五大行动); every activity belongs to one.\"\"\"\nenum Action {\n  \"\"\"院士专家地市行 — academicians and experts tour the cities\"\"\"\n  ACADEMICIAN_EXPERT_TOUR\n  \"\"\"港澳科技专家广东行 — Hong Kong and Macao experts in Guangdong\"\"\"\n  HK_MACAO_EXPERTS\n  \"\"\"科技工作者科普惠民 — S&T workers bring popular science to the people\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴 — S&T for rural revitalization\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"学会服务企业 — learned societies serve enterprises\"\"\"\n  SOCIETY_SERVES_ENTERPRISE\n}\n\n\"\"\"Figures of one action (or all) for a quarter.\"\"\"\ntype ActionFigures {\n  action: Action\n  activities: Int!\n  beneficiaries: Int!\n  serviceHours: Float!\n  volunteers: Int!\n}\n\n\"\"\"A service activity under one of the five actions.\"\"\"\ntype Activity implements Node {\n  action: Action!\n  beneficiaries: Int\n  \"\"\"The most volunteers who may sign up; null: no limit.\"\"\"\n  capacity: Int\n  createdAt: DateTime!\n  description: String\n  endAt: DateTime!\n  id: ID!\n  \"\"\"\n  The needs it serves that the caller may read (Query.need's rule); the others are left out.\n  \"\"\"\n  needs: [Need!]!\n  organization: Organization!\n  outcome: String\n  participants: [Participation!]\n  plannedVolunteers: Int!\n  region: Region!\n  startAt: DateTime!\n  status: ActivityStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  venue: String\n  venueKind: VenueKind!\n  version: Int!\n  workstation: Workstation\n}\n\ntype ActivityConnection {\n  edges: [ActivityEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ActivityEdge {\n  cursor: String!\n  node: Activity!\n}\n\n\"\"\"\nNewest first. regionCode and organizationId match subtrees; from/to bound the start time.\n\"\"\"\ninput ActivityFilter {\n  action: Action\n  from: DateTime\n  organizationId: ID\n  regionCode: ID\n  to: DateTime\n}\n\nenum ActivityStatus {\n  CANCELLED\n  COMPLETED\n  ONGOING\n  PLANNED\n}\n\ninput AddPairingFollowUpInput {\n  \"\"\"ISO date of the visit, not in the future.\"\"\"\n  date: Date!\n  figures: [FigureInput!]\n  outcome: String!\n  pairingId: ID!\n}\n\ntype AddPairingFollowUpPayload {\n  pairing: Pairing!\n}\n\ninput AddTeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype AddTeamMemberPayload {\n  expert: Expert!\n  \"\"\"The invitation it created.\"\"\"\n  membership: TeamMembership\n  team: Team!\n}\n\ninput ApplyToTeamInput {\n  \"\"\"The expert applying: the signed-in expert itself.\"\"\"\n  expertId: ID!\n  teamId: ID!\n}\n\ntype ApplyToTeamPayload {\n  membership: TeamMembership!\n}\n\n\"\"\"Availability for new assignments.\"\"\"\nenum Availability {\n  \"\"\"可接单 — available\"\"\"\n  AVAILABLE\n  \"\"\"有限 — limited\"\"\"\n  LIMITED\n  \"\"\"暂停 — not taking assignments\"\"\"\n  UNAVAILABLE\n}\n\ninput AwardInput {\n  id: ID!\n  version: Int!\n}\n\ntype AwardPayload {\n  nomination: Nomination!\n}\n\n\"\"\"\nA campaign whose units file implementation plans (实施方案) within a month of its start.\n\"\"\"\ntype Campaign implements Node {\n  id: ID!\n  name: String!\n  planDueDate: Date!\n  startDate: Date!\n}\n\ntype CampaignConnection {\n  edges: [CampaignEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype CampaignEdge {\n  cursor: String!\n  node: Campaign!\n}\n\ninput CancelActivityInput {\n  id: ID!\n  version: Int!\n}\n\ntype CancelActivityPayload {\n  activity: Activity!\n}\n\ninput CheckInInput {\n  activityId: ID!\n  \"\"\"\n  When it happened (admins only, e.g. a paper sign-in sheet); now by default.\n  \"\"\"\n  at: DateTime\n  \"\"\"Admins record for a volunteer; a volunteer for itself when omitted.\"\"\"\n  expertId: ID\n}\n\ntype CheckInPayload {\n  participation: Participation!\n}\n\ninput CheckOutInput {\n  activityId: ID!\n  \"\"\"\n  When it happened (admins only, e.g. a paper sign-in sheet); now by default.\n  \"\"\"\n  at: DateTime\n  \"\"\"Admins record for a volunteer; a volunteer for itself when omitted.\"\"\"\n  expertId: ID\n}\n\ntype CheckOutPayload {\n  participation: Participation!\n}\n\ntype ChildFigures {\n  figures: QuarterFigures!\n  organization: Organization!\n}\n\ninput CloseNeedInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\ntype CloseNeedPayload {\n  need: Need!\n}\n\ninput CompleteActivityInput {\n  beneficiaries: Int!\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ntype CompleteActivityPayload {\n  activity: Activity!\n}\n\ninput CompleteNeedInput {\n  id: ID!\n  outcome: String!\n  version: Int!\n}\n\ntype CompleteNeedPayload {\n  need: Need!\n}\n\ninput CreateActivityInput {\n  action: Action!\n  \"\"\"\n  The most volunteers who may sign up (1 or more); a sign-up beyond it is CONFLICT on activityId. No limit when omitted.\n  \"\"\"\n  capacity: Int\n  description: String\n  endAt: DateTime!\n  \"\"\"\n  Needs the caller may read (its subtree's, or published ones); any other need is FORBIDDEN.\n  \"\"\"\n  needIds: [ID!]\n  organizationId: ID!\n  plannedVolunteers: Int\n  regionCode: ID!\n  startAt: DateTime!\n  teamId: ID\n  title: String!\n  venue: String\n  venueKind: VenueKind!\n  workstationId: ID\n}\n\ntype CreateActivityPayload {\n  activity: Activity!\n}\n\ninput CreateCampaignInput {\n  name: String!\n  startDate: Date!\n}\n\ntype CreateCampaignPayload {\n  campaign: Campaign!\n}\n\ninput CreateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  kind: OrganizationKind!\n  \"\"\"Optional check: must agree with the region's level.\"\"\"\n  level: RegionLevel\n  name: String!\n  \"\"\"\n  Associations and societies: derived (the association of the enclosing region); others may name it.\n  \"\"\"\n  parentId: ID\n  regionCode: ID!\n}\n\ntype CreateOrganizationPayload {\n  organization: Organization!\n}\n\ninput CreatePairingInput {\n  expertId: ID!\n  helpedEnterprise: HelpedEnterpriseInput!\n  industry: String!\n  organizationId: ID!\n  \"\"\"A RURAL_REVITALIZATION project.\"\"\"\n  projectId: ID\n  regionCode: ID!\n  talents: [TalentInput!]\n  teamId: ID\n}\n\ntype CreatePairingPayload {\n  pairing: Pairing!\n}\n\ninput CreatePartnerInput {\n  \"\"\"\n  The partner's OAuth client id, which becomes its id; an existing one is a CONFLICT on clientId.\n  \"\"\"\n  clientId: ID!\n  consentTermsVersion: String!\n  contactEmail: String!\n  contactName: String!\n  contactPhone: String\n  nameEn: String!\n  nameHans: String!\n  nameHant: String!\n  \"\"\"zh-HK, zh-MO, zh-TW or zh-CN.\"\"\"\n  preferredLanguage: String\n  \"\"\"600 unless given.\"\"\"\n  quotaPerMinute: Int\n  \"\"\"81 (Hong Kong) or 82 (Macao).\"\"\"\n  regionCode: ID!\n}\n\ntype CreatePartnerPayload {\n  partner: Partner!\n}\n\ninput CreateProjectInput {\n  action: Action!\n  description: String\n  endDate: Date\n  expertIds: [ID!]\n  \"\"\"\n  Needs the caller may read (its subtree's, or published ones); any other need is FORBIDDEN.\n  \"\"\"\n  needIds: [ID!]\n  organizationId: ID!\n  regionCode: ID!\n  startDate: Date\n  \"\"\"PLANNED unless given.\"\"\"\n  status: ProjectStatus\n  teamId: ID\n  title: String!\n}\n\ntype CreateProjectPayload {\n  project: Project!\n}\n\ninput CreateTeamInput {\n  actions: [Action!]!\n  description: String\n  leaderExpertId: ID\n  name: String!\n  organizationId: ID!\n  \"\"\"Make this a sub-team (分队) of a team of the same organization.\"\"\"\n  parentTeamId: ID\n}\n\ntype CreateTeamPayload {\n  team: Team!\n}\n\ninput CreateTechnologyInput {\n  contactName: String\n  \"\"\"Mainland 11-digit mobile or Hong Kong/Macao 8-digit number.\"\"\"\n  contactPhone: String\n  description: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  maturity: TechnologyMaturity!\n  organizationId: ID!\n  ownerName: String\n  regionCode: ID!\n  title: String!\n  \"\"\"At least one.\"\"\"\n  transferModes: [TransferMode!]!\n}\n\ntype CreateTechnologyPayload {\n  technology: Technology!\n}\n\ninput CreateWorkstationInput {\n  host: WorkstationHostInput!\n  kind: WorkstationKind!\n  name: String!\n  organizationId: ID!\n  regionCode: ID!\n  residentExpertIds: [ID!]\n}\n\ntype CreateWorkstationPayload {\n  workstation: Workstation!\n}\n\ntype Criterion {\n  actual: Float!\n  met: Boolean!\n  name: String!\n  required: Float!\n}\n\n\"\"\"\nA calendar date (YYYY-MM-DD, RFC 3339 full-date), e.g. 2026-12-01; 2026-02-30 is refused (BAD_USER_INPUT).\n\"\"\"\nscalar Date\n\n\"\"\"\nAn instant as an RFC 3339 date-time with an offset, e.g. 2026-11-28T09:00:00+08:00 or\n2026-11-28T01:00:00.000Z. Inputs are stored and returned in UTC (…Z); an impossible date or a missing\noffset is BAD_USER_INPUT.\n\"\"\"\nscalar DateTime\n\ninput DeclineNeedInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\ntype DeclineNeedPayload {\n  need: Need!\n}\n\ninput DeleteMyAccountInput {\n  \"\"\"Exactly DELETE MY ACCOUNT: the erasure cannot be undone.\"\"\"\n  confirm: String!\n}\n\n\"\"\"\nWhat an erasure removed or anonymised (counts of this call; a retry counts only what was left).\n\"\"\"\ntype DeleteMyAccountPayload {\n  dataReads: Int!\n  erasedAt: DateTime!\n  expertId: ID\n  \"\"\"\n  Expert items erased: the record, its index items and its phone and user guards.\n  \"\"\"\n  expertItems: Int!\n  idempotencyRecords: Int!\n  \"\"\"Stored matches, inbox included.\"\"\"\n  matches: Int!\n  \"\"\"\n  Needs posted as requester, kept for the organization with the contact person and phone removed.\n  \"\"\"\n  needsAnonymised: Int!\n  \"\"\"\n  Participations kept for the organizations' hours but no longer linked to the person.\n  \"\"\"\n  participationsAnonymised: Int!\n  pendingMemberships: Int!\n  teamMemberships: Int!\n  userId: ID!\n}\n\ninput DispatchNeedInput {\n  expertIds: [ID!]\n  id: ID!\n  reason: String\n  teamId: ID\n  version: Int!\n}\n\ntype DispatchNeedPayload {\n  need: Need!\n}\n\n\"\"\"A discipline domain (学科领域) of the controlled vocabulary.\"\"\"\ntype Domain implements Node {\n  code: ID!\n  \"\"\"English label\"\"\"\n  en: String!\n  \"\"\"\n  The domain code (the same as `code`), so clients can normalize domains by id.\n  \"\"\"\n  id: ID!\n  \"\"\"Chinese label\"\"\"\n  zh: String!\n}\n\ntype Eligibility {\n  criteria: [Criterion!]!\n  eligible: Boolean!\n}\n\n\"\"\"\nA volunteer or expert in the talent pool (人才库). The ID number is stored, never returned.\n\"\"\"\ntype Expert implements Node {\n  affiliation: String\n  availability: Availability!\n  bio: String\n  createdAt: DateTime!\n  domains: [Domain!]!\n  \"\"\"\n  The expert's e-mail: whole to those who may read its contact details, null to everyone else.\n  \"\"\"\n  email: String\n  \"\"\"\n  The owning partner's id of the expert (only the owning partner reads it).\n  \"\"\"\n  externalId: String\n  id: ID!\n  keywords: [String!]!\n  languages: [Language!]!\n  \"\"\"\n  The expert's inbox: open needs it matched, newest first (the expert, its admins and partner).\n  \"\"\"\n  matchedNeeds(after: String, first: Int): NeedMatchConnection\n  \"\"\"How many open assignments the expert takes at once.\"\"\"\n  maxOpenAssignments: Int!\n  name: String!\n  \"\"\"Needs the expert has accepted and not finished.\"\"\"\n  openAssignments: Int!\n  \"\"\"The organization that registered the expert, if any.\"\"\"\n  organization: Organization\n  origin: Origin!\n  \"\"\"\n  The consent the owning partner attested (only the owning partner reads it).\n  \"\"\"\n  partnerConsent: PartnerExpertConsent\n  \"\"\"The expert's pending invitations and applications (the expert itself).\"\"\"\n  pendingMemberships(after: String, first: Int): TeamMembershipConnection\n  \"\"\"\n  Masked (138****1234) except to the expert and the admins of its organizations.\n  \"\"\"\n  phone: String\n  \"\"\"Where the expert is based.\"\"\"\n  region: Region!\n  \"\"\"Hours by provenance and the star level (the expert and its admins).\"\"\"\n  serviceRecord: ServiceRecord\n  \"\"\"Where the expert is willing to serve.\"\"\"\n  serviceRegions: [Region!]!\n  teams(after: String, first: Int): TeamConnection!\n  title: ExpertTitle!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ExpertConnection {\n  edges: [ExpertEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ExpertEdge {\n  cursor: String!\n  node: Expert!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the expert's base region.\n\"\"\"\ninput ExpertFilter {\n  domain: ID\n  origin: Origin\n  regionCode: ID\n  title: ExpertTitle\n}\n\n\"\"\"Professional title (职称).\"\"\"\nenum ExpertTitle {\n  \"\"\"院士 — academician (CAS/CAE)\"\"\"\n  ACADEMICIAN\n  \"\"\"副教授/副研究员 — associate professor\"\"\"\n  ASSOCIATE_PROFESSOR\n  \"\"\"主任医师 — chief physician\"\"\"\n  CHIEF_PHYSICIAN\n  \"\"\"工程师 — engineer\"\"\"\n  ENGINEER\n  \"\"\"其他 — other\"\"\"\n  OTHER\n  \"\"\"教授 — professor\"\"\"\n  PROFESSOR\n  \"\"\"正高级工程师 — professor-level senior engineer\"\"\"\n  PROFESSORATE_SENIOR_ENGINEER\n  \"\"\"研究员 — research fellow\"\"\"\n  RESEARCH_FELLOW\n  \"\"\"高级农艺师 — senior agronomist\"\"\"\n  SENIOR_AGRONOMIST\n  \"\"\"高级工程师 — senior engineer\"\"\"\n  SENIOR_ENGINEER\n  \"\"\"教师 — teacher\"\"\"\n  TEACHER\n}\n\n\"\"\"A figure of a follow-up, e.g. 亩产 1200 公斤, 带动就业 35 人.\"\"\"\ntype Figure {\n  name: String!\n  unit: String\n  value: Float!\n}\n\ninput FigureInput {\n  name: String!\n  unit: String\n  value: Float!\n}\n\ninput GrabNeedInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\ntype GrabNeedPayload {\n  need: Need!\n}\n\n\"\"\"The enterprise (or cooperative) a pairing helps (帮扶一家企业).\"\"\"\ntype HelpedEnterprise {\n  name: String!\n  \"\"\"The enterprise's own association, when it has one here.\"\"\"\n  organization: Organization\n}\n\ninput HelpedEnterpriseInput {\n  name: String!\n  organizationId: ID\n}\n\nenum HostKind {\n  ENTERPRISE\n  PARK\n  VILLAGE\n}\n\n\"\"\"\nWhere service hours come from (谁组织谁记录): check-in/check-out, or entered by an admin.\n\"\"\"\nenum HourProvenance {\n  CHECK_IN\n  MANUAL\n}\n\ninput InviteTeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype InviteTeamMemberPayload {\n  membership: TeamMembership!\n}\n\n\"\"\"Languages an expert can serve in.\"\"\"\nenum Language {\n  \"\"\"粤语\"\"\"\n  CANTONESE\n  \"\"\"英语\"\"\"\n  ENGLISH\n  \"\"\"客家话\"\"\"\n  HAKKA\n  \"\"\"普通话\"\"\"\n  MANDARIN\n  \"\"\"葡萄牙语\"\"\"\n  PORTUGUESE\n  \"\"\"潮汕话\"\"\"\n  TEOCHEW\n}\n\ninput LeaveTeamInput {\n  \"\"\"The expert leaving: the signed-in expert itself.\"\"\"\n  expertId: ID!\n  teamId: ID!\n}\n\ntype LeaveTeamPayload {\n  expert: Expert!\n  team: Team!\n}\n\n\"\"\"Why an expert (or technology) scored as it did.\"\"\"\nenum MatchFactor {\n  AVAILABILITY\n  CAPACITY\n  DOMAIN\n  KEYWORD\n  LANGUAGE\n  REGION\n}\n\ntype MatchReason {\n  detail: String!\n  factor: MatchFactor!\n  \"\"\"This factor's contribution to the score.\"\"\"\n  score: Float!\n}\n\n\"\"\"Every mutation takes one `input` and returns a payload.\"\"\"\ntype Mutation {\n  \"\"\"接单: a dispatched expert (or the team's leader) accepts.\"\"\"\n  acceptNeed(input: AcceptNeedInput!): AcceptNeedPayload!\n  \"\"\"Records a follow-up visit (跟踪回访) of a pairing.\"\"\"\n  addPairingFollowUp(input: AddPairingFollowUpInput!): AddPairingFollowUpPayload!\n  \"\"\"\n  Invites the expert (admins of the team's organization subtree); it joins only when it accepts. Same as inviteTeamMember.\n  \"\"\"\n  addTeamMember(input: AddTeamMemberInput!): AddTeamMemberPayload! @deprecated(reason: \"It only invites now; use inviteTeamMember.\")\n  \"\"\"\n  The expert applies to join; an admin of the team's organization subtree reviews it.\n  \"\"\"\n  applyToTeam(input: ApplyToTeamInput!): ApplyToTeamPayload!\n  award(input: AwardInput!): AwardPayload!\n  cancelActivity(input: CancelActivityInput!): CancelActivityPayload!\n  checkIn(input: CheckInInput!): CheckInPayload!\n  checkOut(input: CheckOutInput!): CheckOutPayload!\n  closeNeed(input: CloseNeedInput!): CloseNeedPayload!\n  \"\"\"\n  Completes the activity and adds its figures to the quarterly counters of its organization and every ancestor, in one transaction.\n  \"\"\"\n  completeActivity(input: CompleteActivityInput!): CompleteActivityPayload!\n  completeNeed(input: CompleteNeedInput!): CompleteNeedPayload!\n  createActivity(input: CreateActivityInput!): CreateActivityPayload!\n  createCampaign(input: CreateCampaignInput!): CreateCampaignPayload!\n  createOrganization(input: CreateOrganizationInput!): CreateOrganizationPayload!\n  createPairing(input: CreatePairingInput!): CreatePairingPayload!\n  \"\"\"\n  Registers a partner platform under its OAuth client id (PROVINCE_ADMIN).\n  \"\"\"\n  createPartner(input: CreatePartnerInput!): CreatePartnerPayload!\n  createProject(input: CreateProjectInput!): CreateProjectPayload!\n  createTeam(input: CreateTeamInput!): CreateTeamPayload!\n  \"\"\"Lists a technology (admins of the organization's subtree).\"\"\"\n  createTechnology(input: CreateTechnologyInput!): CreateTechnologyPayload!\n  createWorkstation(input: CreateWorkstationInput!): CreateWorkstationPayload!\n  \"\"\"\n  A dispatched expert declines; with nobody left the need returns to OPEN.\n  \"\"\"\n  declineNeed(input: DeclineNeedInput!): DeclineNeedPayload!\n  \"\"\"\n  Erases the signed-in person's account: the expert record and its index items, memberships, matches and inbox,\n  idempotency records and audit lines are deleted; participations and posted needs are anonymised (hours and\n  needs stay with the organizations); the access record is disabled, so the token is refused afterwards.\n  Admins ask the province to revoke their admin roles first.\n  \"\"\"\n  deleteMyAccount(input: DeleteMyAccountInput!): DeleteMyAccountPayload!\n  \"\"\"派单: dispatch to experts and/or a team (again to re-dispatch).\"\"\"\n  dispatchNeed(input: DispatchNeedInput!): DispatchNeedPayload!\n  \"\"\"抢单: a matched expert takes an open need.\"\"\"\n  grabNeed(input: GrabNeedInput!): GrabNeedPayload!\n  \"\"\"\n  Invites an expert (admins of the team's organization subtree); widens nothing until the expert accepts.\n  \"\"\"\n  inviteTeamMember(input: InviteTeamMemberInput!): InviteTeamMemberPayload!\n  \"\"\"The expert leaves a team; the team's organizations leave its scope.\"\"\"\n  leaveTeam(input: LeaveTeamInput!): LeaveTeamPayload!\n  nominate(input: NominateInput!): NominatePayload!\n  \"\"\"评单: the requester rates the service, 1–5 stars.\"\"\"\n  rateNeed(input: RateNeedInput!): RateNeedPayload!\n  \"\"\"\n  A serving expert rates how well the need was described (does not change the status).\n  \"\"\"\n  rateNeedDescription(input: RateNeedDescriptionInput!): RateNeedDescriptionPayload!\n  \"\"\"SUSPENDED → ACTIVE (PROVINCE_ADMIN).\"\"\"\n  reactivatePartner(input: ReactivatePartnerInput!): ReactivatePartnerPayload!\n  recordManualHours(input: RecordManualHoursInput!): RecordManualHoursPayload!\n  \"\"\"\n  Self sign-up into the talent pool by a signed-in user (one expert record per user).\n  \"\"\"\n  registerExpert(input: RegisterExpertInput!): RegisterExpertPayload!\n  \"\"\"\n  Removes one of the calling partner platform's experts (scope experts.write).\n  \"\"\"\n  removePartnerExpert(input: RemovePartnerExpertInput!): RemovePartnerExpertPayload!\n  \"\"\"\n  Removes a member (admins of the team's organization subtree); the team's organizations leave the expert's scope.\n  \"\"\"\n  removeTeamMember(input: RemoveTeamMemberInput!): RemoveTeamMemberPayload!\n  \"\"\"The expert accepts (joins) or declines an invitation.\"\"\"\n  respondToTeamInvitation(input: RespondToTeamInvitationInput!): RespondToTeamInvitationPayload!\n  \"\"\"审核: approve (OPEN, matched) or reject with a reason.\"\"\"\n  reviewNeed(input: ReviewNeedInput!): ReviewNeedPayload!\n  \"\"\"\n  Approves (the expert joins) or rejects an application (admins of the team's organization subtree).\n  \"\"\"\n  reviewTeamApplication(input: ReviewTeamApplicationInput!): ReviewTeamApplicationPayload!\n  \"\"\"\n  ACTIVE or SUSPENDED → REVOKED (PROVINCE_ADMIN), for good: any later change of status is INVALID_TRANSITION.\n  \"\"\"\n  revokePartner(input: RevokePartnerInput!): RevokePartnerPayload!\n  \"\"\"\n  Disable a user or revoke roles (PROVINCE_ADMIN). Takes effect on the user's next request; its open subscriptions end at the next event.\n  \"\"\"\n  setUserAccess(input: SetUserAccessInput!): SetUserAccessPayload!\n  signUpActivity(input: SignUpActivityInput!): SignUpActivityPayload!\n  startActivity(input: StartActivityInput!): StartActivityPayload!\n  startNeedService(input: StartNeedServiceInput!): StartNeedServicePayload!\n  \"\"\"点单: a requester posts a need, or an admin records one from a survey.\"\"\"\n  submitNeed(input: SubmitNeedInput!): SubmitNeedPayload!\n  submitPlan(input: SubmitPlanInput!): SubmitPlanPayload!\n  submitQuarterlyReport(input: SubmitQuarterlyReportInput!): SubmitQuarterlyReportPayload!\n  \"\"\"\n  ACTIVE → SUSPENDED (PROVINCE_ADMIN): its tokens are refused from the next request on and its open subscriptions end.\n  \"\"\"\n  suspendPartner(input: SuspendPartnerInput!): SuspendPartnerPayload!\n  \"\"\"\n  Creates or updates the calling partner platform's experts by externalId; idempotent (scope experts.write).\n  \"\"\"\n  syncPartnerExperts(input: SyncPartnerExpertsInput!): SyncPartnerExpertsPayload!\n  updateExpert(input: UpdateExpertInput!): UpdateExpertPayload!\n  updateOrganization(input: UpdateOrganizationInput!): UpdateOrganizationPayload!\n  updatePairing(input: UpdatePairingInput!): UpdatePairingPayload!\n  \"\"\"\n  Changes a partner's names, contact, terms, quota or language (PROVINCE_ADMIN).\n  \"\"\"\n  updatePartner(input: UpdatePartnerInput!): UpdatePartnerPayload!\n  updateProject(input: UpdateProjectInput!): UpdateProjectPayload!\n  updateTeam(input: UpdateTeamInput!): UpdateTeamPayload!\n  updateTechnology(input: UpdateTechnologyInput!): UpdateTechnologyPayload!\n  updateWorkstation(input: UpdateWorkstationInput!): UpdateWorkstationPayload!\n  withdrawNeed(input: WithdrawNeedInput!): WithdrawNeedPayload!\n}\n\n\"\"\"The signed-in person's account as the API holds it.\"\"\"\ntype MyAccount {\n  name: String\n  \"\"\"\n  The organization the person acts for (an admin's or a requester's), if any.\n  \"\"\"\n  organization: Organization\n  \"\"\"Roles the province revoked.\"\"\"\n  revokedRoles: [Role!]!\n  \"\"\"Roles in force: the token's roles minus those the province revoked.\"\"\"\n  roles: [Role!]!\n  status: AccountStatus!\n  userId: ID!\n}\n\n\"\"\"\nEverything the API holds about the signed-in person (PIPL right of access and portability). Each list is a\nconnection: follow `pageInfo.endCursor` to export all of it.\n\"\"\"\ntype MyData {\n  account: MyAccount!\n  \"\"\"\n  Reads of the person's personal data in full by others (admins), newest first.\n  \"\"\"\n  dataReads(after: String, first: Int): PersonalDataReadConnection!\n  \"\"\"Null when the person never registered as an expert.\"\"\"\n  expertProfile: MyExpertProfile\n  exportedAt: DateTime!\n  \"\"\"The inbox: open needs the person was matched to, newest first.\"\"\"\n  inbox(after: String, first: Int): MyMatchConnection!\n  \"\"\"Needs the person posted as requester, newest first.\"\"\"\n  needsPosted(after: String, first: Int): NeedConnection!\n  \"\"\"Activity sign-ups, check-ins and hours, newest activity first.\"\"\"\n  participations(after: String, first: Int): MyParticipationConnection!\n  \"\"\"Matches to needs no longer open.\"\"\"\n  pastMatches(after: String, first: Int): MyMatchConnection!\n  \"\"\"Pending invitations and applications.\"\"\"\n  pendingMemberships(after: String, first: Int): TeamMembershipConnection!\n  \"\"\"Teams the person belongs to (status ACTIVE).\"\"\"\n  teamMemberships(after: String, first: Int): TeamMembershipConnection!\n}\n\n\"\"\"\nThe person's own expert record, with its phone and ID number in full (only the person sees the ID number).\n\"\"\"\ntype MyExpertProfile {\n  expert: Expert!\n  idNumber: String\n  phone: String!\n}\n\n\"\"\"\nA match of the person to a need: the need itself only while the person may still read it.\n\"\"\"\ntype MyMatch {\n  \"\"\"\n  Null once the need is no longer published and the person does not serve it.\n  \"\"\"\n  need: Need\n  needId: ID!\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype MyMatchConnection {\n  edges: [MyMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype MyMatchEdge {\n  cursor: String!\n  node: MyMatch!\n}\n\ntype MyParticipationConnection {\n  edges: [MyParticipationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype MyParticipationEdge {\n  cursor: String!\n  node: Participation!\n}\n\n\"\"\"\nA need (需求) posted by a requester or collected by an association in a survey.\n\"\"\"\ntype Need implements Node {\n  acceptedExperts: [Expert!]!\n  createdAt: DateTime!\n  description: String!\n  \"\"\"The serving expert's rating of how well the need was described.\"\"\"\n  descriptionRating: Rating\n  desiredFrom: Date\n  desiredTo: Date\n  dispatchedExperts: [Expert!]!\n  dispatchedTeam: Team\n  domains: [Domain!]!\n  history: [NeedEvent!]!\n  id: ID!\n  keywords: [String!]!\n  kind: NeedKind!\n  \"\"\"Languages the service should be given in; empty means any.\"\"\"\n  languages: [Language!]!\n  \"\"\"Top matching experts, ranked, stored when the need opened.\"\"\"\n  matches(first: Int): [NeedMatch!]\n  \"\"\"\n  Technologies from the technology pool that fit the need, ranked (read from the pool by domain).\n  \"\"\"\n  matchingTechnologies(first: Int): [TechnologyMatch!]!\n  \"\"\"The association responsible for the need (reviews and dispatches it).\"\"\"\n  organization: Organization!\n  outcome: String\n  \"\"\"The requester's rating of the service (评单).\"\"\"\n  rating: Rating\n  \"\"\"Where help is needed (down to township).\"\"\"\n  region: Region!\n  requester: Requester!\n  status: NeedStatus!\n  title: String!\n  updatedAt: DateTime!\n  urgency: Urgency!\n  version: Int!\n}\n\n\"\"\"Steps of the workflow, as recorded in a need's history.\"\"\"\nenum NeedAction {\n  ACCEPT\n  APPROVE\n  CLOSE\n  COMPLETE\n  DECLINE\n  DISPATCH\n  GRAB\n  RATE\n  REJECT\n  START\n  SUBMIT\n  WITHDRAW\n}\n\ntype NeedConnection {\n  edges: [NeedEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedEdge {\n  cursor: String!\n  node: Need!\n}\n\n\"\"\"One step of a need's history.\"\"\"\ntype NeedEvent {\n  action: NeedAction!\n  \"\"\"\n  The acting user: for the admins of the need's subtree only; null for everyone else, who see the roles.\n  \"\"\"\n  actorId: ID\n  actorRoles: [Role!]!\n  at: DateTime!\n  from: NeedStatus\n  reason: String\n  to: NeedStatus!\n}\n\n\"\"\"\nNeeds, newest first. regionCode matches the whole subtree; organizationId the organization's subtree.\n\"\"\"\ninput NeedFilter {\n  domain: ID\n  kind: NeedKind\n  organizationId: ID\n  regionCode: ID\n  status: NeedStatus\n}\n\n\"\"\"Kinds of needs (需求库).\"\"\"\nenum NeedKind {\n  \"\"\"科普需求 — popular-science need of residents and farmers\"\"\"\n  POPULAR_SCIENCE\n  \"\"\"乡村振兴技术/人才需求 — rural revitalization need\"\"\"\n  RURAL_REVITALIZATION\n  \"\"\"人才需求 — talent need\"\"\"\n  TALENT\n  \"\"\"技术需求/创新难题 — enterprise technology need or innovation challenge\"\"\"\n  TECHNOLOGY\n  \"\"\"培训需求 — training need\"\"\"\n  TRAINING\n}\n\n\"\"\"An expert matched to a need, with the explainable score.\"\"\"\ntype NeedMatch {\n  expert: Expert!\n  \"\"\"\n  Null when the caller may no longer read the need (Query.need's rule), with the error.\n  \"\"\"\n  need: Need\n  rank: Int!\n  reasons: [MatchReason!]!\n  \"\"\"In [0, 1].\"\"\"\n  score: Float!\n}\n\ntype NeedMatchConnection {\n  edges: [NeedMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NeedMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\n\"\"\"The order-dispatch workflow: 群众点单 → 中心派单 → 志愿者接单 → 群众评单.\"\"\"\nenum NeedStatus {\n  \"\"\"已接单 — accepted\"\"\"\n  ACCEPTED\n  \"\"\"已关闭 — closed by an admin\"\"\"\n  CLOSED\n  \"\"\"已完成 — completed with an outcome\"\"\"\n  COMPLETED\n  \"\"\"已派单 — dispatched to experts or a team\"\"\"\n  DISPATCHED\n  \"\"\"服务中 — in service\"\"\"\n  IN_SERVICE\n  \"\"\"已发布 — published and matched; experts may grab it\"\"\"\n  OPEN\n  \"\"\"已评价 — rated by the requester\"\"\"\n  RATED\n  \"\"\"审核未通过 — rejected at review\"\"\"\n  REJECTED\n  \"\"\"已提交，待审核 — submitted, waiting for review\"\"\"\n  SUBMITTED\n  \"\"\"已撤回 — withdrawn by the requester\"\"\"\n  WITHDRAWN\n}\n\n\"\"\"\nAn object with an identity (Relay Global Object Identification): its `id` is unique across all types and\nstable, and `node(id:)` fetches it again. Ids are not type-prefixed: entity ids are the ones the API has\nalways returned, a region's id is its code, a domain's its code.\n\"\"\"\ninterface Node {\n  id: ID!\n}\n\ninput NominateInput {\n  caseTitle: String\n  category: NominationCategory!\n  citation: String!\n  expertId: ID\n  organizationId: ID!\n  teamId: ID\n}\n\ntype NominatePayload {\n  nomination: Nomination!\n}\n\n\"\"\"A nomination for recognition.\"\"\"\ntype Nomination implements Node {\n  caseTitle: String\n  category: NominationCategory!\n  citation: String!\n  createdAt: DateTime!\n  \"\"\"\n  Whether the nominee meets CAST's thresholds (teams: members, activities and hours of the team's organization).\n  \"\"\"\n  eligibility: Eligibility\n  expert: Expert\n  id: ID!\n  organization: Organization!\n  status: NominationStatus!\n  team: Team\n  version: Int!\n}\n\nenum NominationCategory {\n  \"\"\"典型案例\"\"\"\n  CASE\n  \"\"\"典型人物\"\"\"\n  PERSON\n  \"\"\"先进队伍\"\"\"\n  TEAM\n}\n\ntype NominationConnection {\n  edges: [NominationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype NominationEdge {\n  cursor: String!\n  node: Nomination!\n}\n\nenum NominationStatus {\n  AWARDED\n  NOMINATED\n}\n\n\"\"\"\nAn association, society or other unit. Names, kinds and regions are public.\n\"\"\"\ntype Organization implements Node {\n  \"\"\"Organizations directly under this one.\"\"\"\n  children(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"Contact person and phone (admins of this organization's subtree only).\"\"\"\n  contactName: String\n  contactPhone: String\n  createdAt: DateTime!\n  id: ID!\n  kind: OrganizationKind!\n  \"\"\"\n  The level of its region (an association's level is its region's level).\n  \"\"\"\n  level: RegionLevel!\n  name: String!\n  parent: Organization\n  \"\"\"\n  The plan for a campaign: admins of this organization's subtree only (FORBIDDEN for others, UNAUTHENTICATED without sign-in).\n  \"\"\"\n  plan(campaignId: ID!): Plan\n  region: Region!\n  \"\"\"\n  Top-level volunteer teams (队伍) of this organization (signed-in callers).\n  \"\"\"\n  teams(after: String, first: Int): TeamConnection\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype OrganizationConnection {\n  edges: [OrganizationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype OrganizationEdge {\n  cursor: String!\n  node: Organization!\n}\n\n\"\"\"\nEvery combination of these is served by one key-designed query; regionCode matches the whole subtree.\n\"\"\"\ninput OrganizationFilter {\n  kind: OrganizationKind\n  level: RegionLevel\n  parentId: ID\n  regionCode: ID\n}\n\n\"\"\"Kinds of organizations in the network (四级体系).\"\"\"\nenum OrganizationKind {\n  \"\"\"\n  科协 — association of science and technology at province, city, county or township level\n  \"\"\"\n  ASSOCIATION\n  \"\"\"企业科协 — enterprise association\"\"\"\n  ENTERPRISE_ASSOCIATION\n  \"\"\"园区科协 — park association\"\"\"\n  PARK_ASSOCIATION\n  \"\"\"学会 — learned society at province, city or county level\"\"\"\n  SOCIETY\n  \"\"\"高校科协 — university association\"\"\"\n  UNIVERSITY_ASSOCIATION\n}\n\n\"\"\"Where the expert comes from (来源地).\"\"\"\nenum Origin {\n  \"\"\"香港 — Hong Kong\"\"\"\n  HONG_KONG\n  \"\"\"澳门 — Macao\"\"\"\n  MACAO\n  \"\"\"内地 — mainland\"\"\"\n  MAINLAND\n}\n\n\"\"\"\nRelay page information (forward pagination with `first`/`after`). `startCursor` is the first edge's cursor\n(null on an empty page); `endCursor` is the last edge's cursor, and null on the last page (nothing follows);\n`hasPreviousPage` is true when the page was asked for `after` a cursor (the Relay spec lets forward-only\nconnections answer so).\n\"\"\"\ntype PageInfo {\n  endCursor: String\n  hasNextPage: Boolean!\n  hasPreviousPage: Boolean!\n  startCursor: String\n}\n\n\"\"\"\nA \"6个1\" pairing (乡村振兴 \"6个1\"): one expert introduced (引进一名专家), one project connected (对接一个项目),\none team led (带出一个团队), one enterprise helped (帮扶一家企业), a batch of talent brought in\n(引进一批人才) and one industry developed (发展一个产业).\n\"\"\"\ntype Pairing implements Node {\n  \"\"\"Always RURAL_REVITALIZATION.\"\"\"\n  action: Action!\n  createdAt: DateTime!\n  expert: Expert!\n  followUps: [PairingFollowUp!]!\n  helpedEnterprise: HelpedEnterprise!\n  id: ID!\n  \"\"\"The industry developed, e.g. 荔枝种植.\"\"\"\n  industry: String!\n  \"\"\"The organization that runs the pairing.\"\"\"\n  organization: Organization!\n  project: Project\n  \"\"\"Where the pairing serves (usually a county or township).\"\"\"\n  region: Region!\n  talents: [Talent!]!\n  team: Team\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PairingConnection {\n  edges: [PairingEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PairingEdge {\n  cursor: String!\n  node: Pairing!\n}\n\n\"\"\"\norganizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput PairingFilter {\n  organizationId: ID\n  regionCode: ID\n}\n\n\"\"\"A follow-up visit of a pairing (跟踪回访), in the order recorded.\"\"\"\ntype PairingFollowUp {\n  \"\"\"When it was recorded.\"\"\"\n  at: DateTime!\n  \"\"\"ISO date of the visit, e.g. 2019-09-30.\"\"\"\n  date: Date!\n  figures: [Figure!]!\n  outcome: String!\n  \"\"\"\n  The user who recorded it: for the admins of the pairing's organization subtree; null for everyone else.\n  \"\"\"\n  recordedBy: ID\n}\n\n\"\"\"\nA volunteer's participation: sign-up, check-in/out and hours, recorded by the organizing organization.\n\"\"\"\ntype Participation {\n  activity: Activity!\n  checkInAt: DateTime\n  checkOutAt: DateTime\n  \"\"\"\n  From check-in/check-out, rounded (< 15 min → 0, 15–45 → 0.5 h, > 45 → 1 h beyond whole hours).\n  \"\"\"\n  creditedHours: Float!\n  \"\"\"\n  Null once the volunteer erased its account (the hours stay with the organization).\n  \"\"\"\n  expert: Expert\n  \"\"\"Added by hand by an admin, kept apart.\"\"\"\n  manualHours: Float!\n  manualNote: String\n  signedUpAt: DateTime!\n  totalHours: Float!\n}\n\n\"\"\"\nAn expert platform in Hong Kong or Macao (港澳科技专家平台) that syncs its experts and learns of matched needs,\nmachine to machine. Its id is its OAuth client id (the client-credentials client of its tokens).\n\"\"\"\ntype Partner implements Node {\n  \"\"\"\n  The version of the consent terms the partner attests its experts agreed to.\n  \"\"\"\n  consentTermsVersion: String!\n  contactEmail: String!\n  contactName: String!\n  contactPhone: String\n  createdAt: DateTime!\n  \"\"\"The OAuth client id.\"\"\"\n  id: ID!\n  nameEn: String!\n  \"\"\"Name in Simplified Chinese.\"\"\"\n  nameHans: String!\n  \"\"\"Name in Traditional Chinese.\"\"\"\n  nameHant: String!\n  \"\"\"\n  zh-HK, zh-MO, zh-TW or zh-CN: the language of Chinese text in its responses unless Accept-Language says otherwise.\n  \"\"\"\n  preferredLanguage: String\n  \"\"\"\n  Requests a minute; more are RATE_LIMITED (HTTP 429) until the minute ends.\n  \"\"\"\n  quotaPerMinute: Int!\n  \"\"\"81 (Hong Kong) or 82 (Macao).\"\"\"\n  regionCode: ID!\n  status: PartnerStatus!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype PartnerConnection {\n  edges: [PartnerEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PartnerEdge {\n  cursor: String!\n  node: Partner!\n}\n\n\"\"\"\nWhat a partner platform attests one of its experts agreed to (cross-border personal data).\n\"\"\"\ntype PartnerExpertConsent {\n  \"\"\"\n  To be contacted by mainland organizations: without it the contact details are shown to no one outside the partner.\n  \"\"\"\n  contactable: Boolean!\n  \"\"\"To be listed in the talent pool, found by search and matched to needs.\"\"\"\n  listed: Boolean!\n  \"\"\"The version of the consent terms the expert agreed to.\"\"\"\n  termsVersion: String!\n}\n\ninput PartnerExpertConsentInput {\n  contactable: Boolean!\n  listed: Boolean!\n  termsVersion: String!\n}\n\n\"\"\"\nOne expert as a partner platform holds it; the same rules as registerExpert apply to every field.\n\"\"\"\ninput PartnerExpertInput {\n  affiliation: String\n  bio: String\n  consent: PartnerExpertConsentInput!\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  email: String\n  \"\"\"\n  The partner's own id of the expert (at most 64 characters, unique per partner).\n  \"\"\"\n  externalId: String!\n  keywords: [String!]\n  languages: [Language!]!\n  name: String!\n  \"\"\"A +852 or +853 number (or a mainland mobile); unique in the pool.\"\"\"\n  phone: String!\n  \"\"\"Where the expert is willing to serve (default: the partner's region).\"\"\"\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\n\"\"\"The outcome of one item of a sync, in input order.\"\"\"\ntype PartnerExpertSyncResult {\n  \"\"\"The expert (null when the item was rejected).\"\"\"\n  expert: Expert\n  externalId: String!\n  \"\"\"The input field a rejection is about.\"\"\"\n  field: String\n  reason: String\n  status: PartnerExpertSyncStatus!\n}\n\n\"\"\"What the sync did with one item.\"\"\"\nenum PartnerExpertSyncStatus {\n  CREATED\n  \"\"\"\n  The item was refused (see field and reason); the other items are unaffected.\n  \"\"\"\n  REJECTED\n  \"\"\"\n  The stored expert already holds exactly this item: nothing was written.\n  \"\"\"\n  UNCHANGED\n  UPDATED\n}\n\ntype PartnerMatchConnection {\n  edges: [PartnerMatchEdge!]!\n  pageInfo: PageInfo!\n}\n\n\"\"\"One open need matched to one of the partner's experts.\"\"\"\ntype PartnerMatchEdge {\n  cursor: String!\n  node: NeedMatch!\n}\n\n\"\"\"\nA partner platform's standing. Only an ACTIVE partner's token is honoured; the others are refused (FORBIDDEN) from their next request on.\n\"\"\"\nenum PartnerStatus {\n  ACTIVE\n  \"\"\"Refused for good: a revoked partner cannot be reactivated.\"\"\"\n  REVOKED\n  \"\"\"Refused until the province reactivates it.\"\"\"\n  SUSPENDED\n}\n\n\"\"\"\nSomeone other than the person received the person's personal data in full (kept 180 days).\n\"\"\"\ntype PersonalDataRead {\n  at: DateTime!\n  \"\"\"The fields received in full, e.g. Expert.phone.\"\"\"\n  fields: [String!]!\n  readerOrganization: Organization\n  \"\"\"The reader's roles and organization (not its user id).\"\"\"\n  readerRoles: [Role!]!\n  \"\"\"The request that read it (for a complaint to the province).\"\"\"\n  requestId: ID!\n}\n\ntype PersonalDataReadConnection {\n  edges: [PersonalDataReadEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype PersonalDataReadEdge {\n  cursor: String!\n  node: PersonalDataRead!\n}\n\n\"\"\"An organization's implementation plan for a campaign.\"\"\"\ntype Plan implements Node {\n  campaign: Campaign!\n  content: String!\n  \"\"\"\n  Made of the campaign's and the organization's ids (`Plan:<campaignId>:<organizationId>`); opaque to clients.\n  \"\"\"\n  id: ID!\n  late: Boolean!\n  organization: Organization!\n  submittedAt: DateTime!\n}\n\n\"\"\"The caller, as the API sees it.\"\"\"\ntype Principal {\n  expert: Expert\n  kind: PrincipalKind!\n  name: String\n  organization: Organization\n  partnerId: ID\n  roles: [Role!]!\n  scopes: [String!]!\n  userId: ID\n}\n\nenum PrincipalKind {\n  ANONYMOUS\n  PARTNER\n  USER\n}\n\n\"\"\"\nA service project (项目库) of one of the five actions, linking needs, experts and a team.\n\"\"\"\ntype Project implements Node {\n  action: Action!\n  createdAt: DateTime!\n  description: String\n  \"\"\"ISO date, not before startDate.\"\"\"\n  endDate: Date\n  experts: [Expert!]!\n  id: ID!\n  \"\"\"\n  Needs the project answers that the caller may read (Query.need's rule); the others are left out.\n  \"\"\"\n  needs: [Need!]!\n  \"\"\"The organization that runs the project.\"\"\"\n  organization: Organization!\n  \"\"\"Where the project takes place.\"\"\"\n  region: Region!\n  \"\"\"ISO date, e.g. 2019-06-01.\"\"\"\n  startDate: Date\n  status: ProjectStatus!\n  team: Team\n  title: String!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype ProjectConnection {\n  edges: [ProjectEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype ProjectEdge {\n  cursor: String!\n  node: Project!\n}\n\n\"\"\"\nEvery combination is one key-designed query; organizationId matches the organization's subtree, regionCode the region's.\n\"\"\"\ninput ProjectFilter {\n  action: Action\n  organizationId: ID\n  regionCode: ID\n  status: ProjectStatus\n}\n\n\"\"\"Where a service project stands.\"\"\"\nenum ProjectStatus {\n  \"\"\"实施中 — under way\"\"\"\n  ACTIVE\n  \"\"\"已取消 — cancelled\"\"\"\n  CANCELLED\n  \"\"\"已完成 — completed\"\"\"\n  COMPLETED\n  \"\"\"计划中 — planned\"\"\"\n  PLANNED\n}\n\ntype ProofEntry {\n  activity: Activity!\n  creditedHours: Float!\n  date: Date!\n  manualHours: Float!\n}\n\n\"\"\"\nA proof of service (志愿服务证明) issued by the organization that recorded the service.\n\"\"\"\ntype ProofOfService {\n  creditedHours: Float!\n  entries: [ProofEntry!]!\n  from: Date!\n  issuedAt: DateTime!\n  issuedBy: Organization!\n  manualHours: Float!\n  person: String!\n  to: Date!\n  totalHours: Float!\n}\n\n\"\"\"A calendar quarter as YYYYQn, e.g. 2026Q4 (October to December 2026).\"\"\"\nscalar Quarter\n\ntype QuarterFigures {\n  byAction: [ActionFigures!]!\n  needsReceived: Int!\n  needsResolved: Int!\n  total: ActionFigures!\n}\n\n\"\"\"\nA quarterly report (按季度报送): the organization's whole subtree, kept at write time.\n\"\"\"\ntype QuarterlyReport implements Node {\n  byChild: [ChildFigures!]!\n  dueDate: Date!\n  figures: QuarterFigures!\n  \"\"\"\n  Made of the organization's id and the quarter (`QuarterlyReport:<organizationId>:<quarter>`); opaque to clients.\n  \"\"\"\n  id: ID!\n  organization: Organization!\n  quarter: Quarter!\n  submitted: SubmittedReport\n}\n\ntype Query {\n  activities(after: String, filter: ActivityFilter, first: Int): ActivityConnection\n  activity(id: ID!): Activity\n  campaign(id: ID!): Campaign\n  \"\"\"\n  Campaigns, newest start date first (public, like `campaign`): how to find a campaign's id.\n  \"\"\"\n  campaigns(after: String, first: Int): CampaignConnection!\n  \"\"\"The discipline vocabulary.\"\"\"\n  domains: [Domain!]!\n  expert(id: ID!): Expert\n  experts(after: String, filter: ExpertFilter, first: Int): ExpertConnection\n  \"\"\"\n  Organizations of the subtree that have not submitted the quarter's report after its end + 15 days.\n  \"\"\"\n  lateReports(asOf: Date, organizationId: ID!, quarter: Quarter!): [Organization!]\n  \"\"\"The caller (anonymous without a token).\"\"\"\n  me: Principal!\n  \"\"\"\n  Everything held about the signed-in person (a signed-in user; partners and anonymous callers have none).\n  \"\"\"\n  myData: MyData\n  \"\"\"The caller's own needs (requesters), newest first.\"\"\"\n  myNeeds(after: String, first: Int, status: NeedStatus): NeedConnection\n  \"\"\"The calling partner platform's own record (a partner token).\"\"\"\n  myPartner: Partner\n  need(id: ID!): Need\n  \"\"\"\n  Admins: their organization subtree (a region or organization filter only narrows it). Experts and partners: published (OPEN) needs.\n  \"\"\"\n  needs(after: String, filter: NeedFilter, first: Int): NeedConnection\n  \"\"\"\n  The object with this id, whatever its type, or null when there is none. Read under exactly the rules of the\n  type's own query (`need(id:)`, `expert(id:)`, `organization(id:)`, …): what that query refuses, `node` refuses\n  the same way.\n  \"\"\"\n  node(id: ID!): Node\n  \"\"\"\n  The objects with these ids (at most 100), in order; an unknown or refused one is null with its own error.\n  \"\"\"\n  nodes(ids: [ID!]!): [Node]!\n  nominations(after: String, category: NominationCategory, first: Int, organizationId: ID!, status: NominationStatus): NominationConnection\n  organization(id: ID!): Organization\n  organizations(after: String, filter: OrganizationFilter, first: Int): OrganizationConnection!\n  \"\"\"\n  Organizations of the subtree with no plan for the campaign after its due date (as of `asOf`, default today).\n  \"\"\"\n  overduePlans(asOf: Date, campaignId: ID!, organizationId: ID!): [Organization!]\n  pairing(id: ID!): Pairing\n  \"\"\"\"6个1\" pairings, in region order (signed-in callers).\"\"\"\n  pairings(after: String, filter: PairingFilter, first: Int): PairingConnection\n  \"\"\"One partner platform (PROVINCE_ADMIN, or the partner itself).\"\"\"\n  partner(id: ID!): Partner\n  \"\"\"\n  One of the calling partner platform's experts by its externalId; another partner's is NOT_FOUND (scope experts.write).\n  \"\"\"\n  partnerExpert(externalId: String!): Expert\n  \"\"\"\n  The calling partner platform's experts, by externalId (scope experts.write).\n  \"\"\"\n  partnerExperts(after: String, first: Int): ExpertConnection\n  \"\"\"\n  Open needs matched to the calling partner platform's experts, newest first (scope needs.read).\n  \"\"\"\n  partnerMatches(after: String, first: Int): PartnerMatchConnection\n  \"\"\"Partner platforms by id (PROVINCE_ADMIN).\"\"\"\n  partners(after: String, first: Int): PartnerConnection\n  project(id: ID!): Project\n  \"\"\"The project pool (项目库), in region order (signed-in callers).\"\"\"\n  projects(after: String, filter: ProjectFilter, first: Int): ProjectConnection\n  \"\"\"\n  Proofs of service for an expert, one per recording organization, for activities started in [from, to].\n  \"\"\"\n  proofOfService(expertId: ID!, from: Date!, to: Date!): [ProofOfService!]\n  quarterlyReport(organizationId: ID!, quarter: Quarter!): QuarterlyReport\n  \"\"\"One region by code; null when unknown.\"\"\"\n  region(code: ID!): Region\n  \"\"\"\n  Children of a region; without parentCode, the roots (Guangdong, Hong Kong, Macao).\n  \"\"\"\n  regions(parentCode: ID): [Region!]!\n  \"\"\"\n  Full-text search as people type: Chinese text is segmented (Traditional and Simplified alike), names of experts, organizations and teams are found by\n  pinyin (「chen zhi ming」, 「chenzhiming」) and initials (「czm」). Best first (ties newest first). At most 8 terms of the\n  query are looked up. Returns only what the caller could read through `needs`, `experts`, `technologies`, `projects`,\n  `organizations` and `teams`; regionCode keeps to a\n  region subtree. Signed-in callers only.\n  \"\"\"\n  search(after: String, first: Int, query: String!, regionCode: String, types: [SearchType!]): SearchConnection\n  team(id: ID!): Team\n  \"\"\"The technology pool (技术库), in region order (signed-in callers).\"\"\"\n  technologies(after: String, filter: TechnologyFilter, first: Int): TechnologyConnection\n  technology(id: ID!): Technology\n  \"\"\"A user's access record (PROVINCE_ADMIN).\"\"\"\n  userAccess(userId: ID!): UserAccess\n  workstation(id: ID!): Workstation\n  workstations(after: String, filter: WorkstationFilter, first: Int): WorkstationConnection\n}\n\ninput RateNeedDescriptionInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype RateNeedDescriptionPayload {\n  need: Need!\n}\n\ninput RateNeedInput {\n  comment: String\n  id: ID!\n  stars: Int!\n  version: Int!\n}\n\ntype RateNeedPayload {\n  need: Need!\n}\n\ntype Rating {\n  at: DateTime!\n  comment: String\n  stars: Int!\n}\n\ninput ReactivatePartnerInput {\n  id: ID!\n  version: Int!\n}\n\ntype ReactivatePartnerPayload {\n  partner: Partner!\n}\n\ninput RecordManualHoursInput {\n  activityId: ID!\n  expertId: ID!\n  hours: Float!\n  note: String!\n}\n\ntype RecordManualHoursPayload {\n  participation: Participation!\n}\n\n\"\"\"\nAn administrative division: Guangdong (44) down to townships, Hong Kong (81) and Macao (82).\n\"\"\"\ntype Region implements Node {\n  children: [Region!]!\n  \"\"\"\n  Division code, e.g. 4401 (Guangzhou), 440103001 (Shamian sub-district).\n  \"\"\"\n  code: ID!\n  \"\"\"\n  The division code (the same as `code`), so clients can normalize regions by id.\n  \"\"\"\n  id: ID!\n  level: RegionLevel!\n  name: String!\n  parent: Region\n}\n\n\"\"\"Levels of the administrative division tree (GB/T 2260).\"\"\"\nenum RegionLevel {\n  \"\"\"地级 — city (市) or Hong Kong/Macao area\"\"\"\n  CITY\n  \"\"\"县级 — county or district (县/区)\"\"\"\n  COUNTY\n  \"\"\"省级 — province or special administrative region\"\"\"\n  PROVINCE\n  \"\"\"乡级 — township or sub-district (乡镇/街道)\"\"\"\n  TOWNSHIP\n}\n\ninput RegisterExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  \"\"\"1 to 5 domain codes (see Query.domains).\"\"\"\n  domains: [ID!]!\n  \"\"\"\n  Resident ID (mainland: 18 characters with a valid check digit); stored, never returned.\n  \"\"\"\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]!\n  maxOpenAssignments: Int\n  name: String!\n  organizationId: ID\n  origin: Origin!\n  \"\"\"\n  Mainland 11-digit mobile or Hong Kong/Macao 8-digit number; unique in the pool.\n  \"\"\"\n  phone: String!\n  regionCode: ID!\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle!\n}\n\ntype RegisterExpertPayload {\n  expert: Expert!\n}\n\ninput RemovePartnerExpertInput {\n  externalId: String!\n}\n\ntype RemovePartnerExpertPayload {\n  externalId: String!\n  \"\"\"The id the removed expert had.\"\"\"\n  removedExpertId: ID!\n}\n\ninput RemoveTeamMemberInput {\n  expertId: ID!\n  teamId: ID!\n}\n\ntype RemoveTeamMemberPayload {\n  expert: Expert!\n  team: Team!\n}\n\ntype Requester {\n  \"\"\"\n  Masked (李**) except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactName: String\n  \"\"\"\n  Masked (139****2222) except to the requester, the admins handling the need and the experts serving it.\n  \"\"\"\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  \"\"\"\n  The requester's own organization (e.g. an enterprise association), if it has one here.\n  \"\"\"\n  organization: Organization\n}\n\ninput RequesterInput {\n  contactName: String\n  contactPhone: String\n  kind: RequesterKind!\n  name: String!\n  organizationId: ID\n}\n\n\"\"\"\nWho asks: an enterprise, park, community, village, school, or an organization itself.\n\"\"\"\nenum RequesterKind {\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"组织（科协、学会等）\"\"\"\n  ORGANIZATION\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n}\n\ninput RespondToTeamInvitationInput {\n  accept: Boolean!\n  \"\"\"The expert answering: the signed-in expert itself.\"\"\"\n  expertId: ID!\n  teamId: ID!\n}\n\ntype RespondToTeamInvitationPayload {\n  \"\"\"ACTIVE when accepted, DECLINED when declined.\"\"\"\n  membership: TeamMembership!\n}\n\ninput ReviewNeedInput {\n  approve: Boolean!\n  id: ID!\n  \"\"\"Required when rejecting.\"\"\"\n  reason: String\n  version: Int!\n}\n\ntype ReviewNeedPayload {\n  need: Need!\n}\n\ninput ReviewTeamApplicationInput {\n  approve: Boolean!\n  expertId: ID!\n  teamId: ID!\n}\n\ntype ReviewTeamApplicationPayload {\n  \"\"\"ACTIVE when approved, REJECTED when rejected.\"\"\"\n  membership: TeamMembership!\n}\n\ninput RevokePartnerInput {\n  id: ID!\n  version: Int!\n}\n\ntype RevokePartnerPayload {\n  partner: Partner!\n}\n\n\"\"\"Roles of a principal.\"\"\"\nenum Role {\n  \"\"\"科技志愿者/专家 — a volunteer or expert in the talent pool\"\"\"\n  EXPERT\n  \"\"\"各级科协/学会管理员 — admin of one organization and its subtree\"\"\"\n  ORG_ADMIN\n  \"\"\"港澳科技专家平台 — a partner platform (machine to machine)\"\"\"\n  PARTNER\n  \"\"\"\n  省科协组织联络部 — the province's Organization & Liaison Dept.: sees and manages everything\n  \"\"\"\n  PROVINCE_ADMIN\n  \"\"\"需求方 — an enterprise, park, community, village or school posting needs\"\"\"\n  REQUESTER\n}\n\ntype SearchConnection {\n  edges: [SearchEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype SearchEdge {\n  cursor: String!\n  node: SearchHit!\n}\n\n\"\"\"A field of a hit with the matched terms marked 【like this】.\"\"\"\ntype SearchHighlight {\n  \"\"\"title, name, keywords, description or bio\"\"\"\n  field: String!\n  text: String!\n}\n\n\"\"\"One thing a search found, with why.\"\"\"\ntype SearchHit {\n  highlights: [SearchHighlight!]!\n  \"\"\"\n  The query's terms (Simplified; pinyin for names) this hit is indexed under.\n  \"\"\"\n  matchedTerms: [String!]!\n  node: SearchResult!\n  \"\"\"\n  Relevance: the summed field weights of the matched terms (title 3 > keywords 2 > description 1).\n  \"\"\"\n  score: Int!\n}\n\n\"\"\"Whatever a search finds.\"\"\"\nunion SearchResult = Expert | Need | Organization | Project | Team | Technology\n\n\"\"\"What a search looks in.\"\"\"\nenum SearchType {\n  EXPERT\n  NEED\n  ORGANIZATION\n  PROJECT\n  TEAM\n  TECHNOLOGY\n}\n\n\"\"\"Hours of an expert by provenance, over completed activities.\"\"\"\ntype ServiceRecord {\n  activities: Int!\n  creditedHours: Float!\n  manualHours: Float!\n  \"\"\"The completed activities behind the figures, oldest first.\"\"\"\n  participations: [Participation!]!\n  \"\"\"1★ 100 h, 2★ 300 h, 3★ 600 h, 4★ 1,000 h, 5★ 1,500 h\"\"\"\n  starLevel: Int!\n  totalHours: Float!\n}\n\ninput SetUserAccessInput {\n  disabled: Boolean!\n  revokedRoles: [Role!]\n  userId: ID!\n}\n\ntype SetUserAccessPayload {\n  access: UserAccess!\n}\n\ninput SignUpActivityInput {\n  activityId: ID!\n  \"\"\"\n  When it happened (admins only, e.g. a paper sign-in sheet); now by default.\n  \"\"\"\n  at: DateTime\n  \"\"\"Admins record for a volunteer; a volunteer for itself when omitted.\"\"\"\n  expertId: ID\n}\n\ntype SignUpActivityPayload {\n  participation: Participation!\n}\n\ninput StartActivityInput {\n  id: ID!\n  version: Int!\n}\n\ntype StartActivityPayload {\n  activity: Activity!\n}\n\ninput StartNeedServiceInput {\n  id: ID!\n  reason: String\n  version: Int!\n}\n\ntype StartNeedServicePayload {\n  need: Need!\n}\n\ninput SubmitNeedInput {\n  description: String!\n  desiredFrom: Date\n  desiredTo: Date\n  \"\"\"1 to 3 domain codes.\"\"\"\n  domains: [ID!]!\n  keywords: [String!]\n  kind: NeedKind!\n  languages: [Language!]\n  \"\"\"\n  The responsible organization; by default the association of the need's region (or the nearest above).\n  \"\"\"\n  organizationId: ID\n  regionCode: ID!\n  requester: RequesterInput!\n  title: String!\n  urgency: Urgency\n}\n\ntype SubmitNeedPayload {\n  need: Need!\n}\n\ninput SubmitPlanInput {\n  campaignId: ID!\n  content: String!\n  organizationId: ID!\n}\n\ntype SubmitPlanPayload {\n  plan: Plan!\n}\n\ninput SubmitQuarterlyReportInput {\n  narrative: String!\n  organizationId: ID!\n  quarter: Quarter!\n}\n\ntype SubmitQuarterlyReportPayload {\n  quarterlyReport: QuarterlyReport!\n}\n\ntype SubmittedReport {\n  \"\"\"The figures as they were when submitted.\"\"\"\n  figures: QuarterFigures!\n  narrative: String!\n  submittedAt: DateTime!\n}\n\n\"\"\"\nReal-time events, over graphql-ws (subprotocol graphql-transport-ws) on the same /graphql path.\n\"\"\"\ntype Subscription {\n  \"\"\"\n  Needs that match an expert, as they become OPEN. An EXPERT listens for itself (expertId omitted or its\n  own); an ORG_ADMIN for one expert of its subtree, or without expertId for every expert of its subtree;\n  the PROVINCE_ADMIN for all; a PARTNER token with the scope needs.read for one of its own experts, or without\n  expertId for all of them. Checked when subscribing and again for each delivery.\n  \"\"\"\n  matchingNeedPosted(expertId: ID, minScore: Float): NeedMatch!\n}\n\ninput SuspendPartnerInput {\n  id: ID!\n  version: Int!\n}\n\ntype SuspendPartnerPayload {\n  partner: Partner!\n}\n\ninput SyncPartnerExpertsInput {\n  \"\"\"1 to 100 experts, created or updated by externalId.\"\"\"\n  experts: [PartnerExpertInput!]!\n}\n\ntype SyncPartnerExpertsPayload {\n  results: [PartnerExpertSyncResult!]!\n}\n\n\"\"\"One of the talents brought in (引进一批人才).\"\"\"\ntype Talent {\n  \"\"\"The talent's record in the talent pool, when there is one.\"\"\"\n  expert: Expert\n  name: String!\n}\n\ninput TalentInput {\n  expertId: ID\n  name: String!\n}\n\n\"\"\"A volunteer team (科技志愿者队伍) of an organization; sub-teams are 分队.\"\"\"\ntype Team implements Node {\n  \"\"\"The actions the team focuses on.\"\"\"\n  actions: [Action!]!\n  createdAt: DateTime!\n  description: String\n  id: ID!\n  leader: Expert\n  members(after: String, first: Int): TeamMemberConnection!\n  name: String!\n  organization: Organization!\n  parentTeam: Team\n  \"\"\"\n  Pending invitations and applications (the admins of the team's organization subtree).\n  \"\"\"\n  pendingMembers(after: String, first: Int): TeamMembershipConnection\n  subTeams(after: String, first: Int): TeamConnection!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TeamConnection {\n  edges: [TeamEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamEdge {\n  cursor: String!\n  node: Team!\n}\n\ntype TeamMemberConnection {\n  edges: [TeamMemberEdge!]!\n  pageInfo: PageInfo!\n  \"\"\"Kept as a counter on the team.\"\"\"\n  totalCount: Int!\n}\n\ntype TeamMemberEdge {\n  cursor: String!\n  joinedAt: DateTime!\n  node: Expert!\n}\n\n\"\"\"An invitation, an application or a membership.\"\"\"\ntype TeamMembership {\n  createdAt: DateTime!\n  expert: Expert!\n  status: TeamMembershipStatus!\n  team: Team!\n  updatedAt: DateTime!\n}\n\ntype TeamMembershipConnection {\n  edges: [TeamMembershipEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TeamMembershipEdge {\n  cursor: String!\n  node: TeamMembership!\n}\n\n\"\"\"\nWhere an expert stands with a team. Joining is voluntary (志愿): an admin invites and the expert accepts,\nor the expert applies and an admin of the team's organization subtree approves. Only an ACTIVE membership\nputs the team's organizations into the expert's access scope; DECLINED and REJECTED are answers, not kept.\n\"\"\"\nenum TeamMembershipStatus {\n  ACTIVE\n  DECLINED\n  PENDING_APPLICATION\n  PENDING_INVITATION\n  REJECTED\n}\n\n\"\"\"\nA technology or research result offered for transfer or application (技术库).\n\"\"\"\ntype Technology implements Node {\n  \"\"\"\n  Masked (李*) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactName: String\n  \"\"\"\n  Masked (138****1234) except to the admins of the listing organization's subtree.\n  \"\"\"\n  contactPhone: String\n  createdAt: DateTime!\n  description: String\n  domains: [Domain!]!\n  id: ID!\n  keywords: [String!]!\n  maturity: TechnologyMaturity!\n  \"\"\"The organization that lists (and manages) the technology.\"\"\"\n  organization: Organization!\n  \"\"\"Who holds the technology (持有人/单位).\"\"\"\n  ownerName: String\n  \"\"\"Where the technology is offered from.\"\"\"\n  region: Region!\n  title: String!\n  transferModes: [TransferMode!]!\n  updatedAt: DateTime!\n  version: Int!\n}\n\ntype TechnologyConnection {\n  edges: [TechnologyEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype TechnologyEdge {\n  cursor: String!\n  node: Technology!\n}\n\n\"\"\"\nEvery combination is one key-designed query; regionCode matches the subtree of the technology's region.\n\"\"\"\ninput TechnologyFilter {\n  domain: ID\n  maturity: TechnologyMaturity\n  regionCode: ID\n}\n\n\"\"\"A technology from the pool that fits a need.\"\"\"\ntype TechnologyMatch {\n  reasons: [MatchReason!]!\n  score: Float!\n  technology: Technology!\n}\n\n\"\"\"How far a technology has come (成熟度).\"\"\"\nenum TechnologyMaturity {\n  \"\"\"成熟可推广 — mature and ready to roll out\"\"\"\n  MATURE\n  \"\"\"小批量试产 — small-batch trial production\"\"\"\n  PILOT\n  \"\"\"样机/中试 — prototype or pilot-scale trial\"\"\"\n  PROTOTYPE\n  \"\"\"实验室研究 — laboratory research\"\"\"\n  RESEARCH\n}\n\n\"\"\"How a technology may be taken up (转化方式).\"\"\"\nenum TransferMode {\n  \"\"\"合作开发 — joint development\"\"\"\n  COOPERATION\n  \"\"\"许可 — licence\"\"\"\n  LICENSE\n  \"\"\"技术服务 — technical service\"\"\"\n  SERVICE\n  \"\"\"转让 — assignment of the rights\"\"\"\n  TRANSFER\n}\n\ninput UpdateExpertInput {\n  affiliation: String\n  availability: Availability\n  bio: String\n  domains: [ID!]\n  id: ID!\n  idNumber: String\n  keywords: [String!]\n  languages: [Language!]\n  maxOpenAssignments: Int\n  name: String\n  phone: String\n  regionCode: ID\n  serviceRegionCodes: [ID!]\n  title: ExpertTitle\n  version: Int!\n}\n\ntype UpdateExpertPayload {\n  expert: Expert!\n}\n\ninput UpdateOrganizationInput {\n  contactName: String\n  contactPhone: String\n  id: ID!\n  name: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateOrganizationPayload {\n  organization: Organization!\n}\n\ninput UpdatePairingInput {\n  expertId: ID\n  helpedEnterprise: HelpedEnterpriseInput\n  id: ID!\n  industry: String\n  \"\"\"Moves the pairing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  \"\"\"null removes the project.\"\"\"\n  projectId: ID\n  regionCode: ID\n  \"\"\"Replaces the list.\"\"\"\n  talents: [TalentInput!]\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdatePairingPayload {\n  pairing: Pairing!\n}\n\ninput UpdatePartnerInput {\n  consentTermsVersion: String\n  contactEmail: String\n  contactName: String\n  \"\"\"null clears it.\"\"\"\n  contactPhone: String\n  id: ID!\n  nameEn: String\n  nameHans: String\n  nameHant: String\n  \"\"\"null clears it.\"\"\"\n  preferredLanguage: String\n  quotaPerMinute: Int\n  regionCode: ID\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdatePartnerPayload {\n  partner: Partner!\n}\n\ninput UpdateProjectInput {\n  action: Action\n  description: String\n  \"\"\"null clears the date.\"\"\"\n  endDate: Date\n  \"\"\"Replaces the list.\"\"\"\n  expertIds: [ID!]\n  id: ID!\n  \"\"\"\n  Replaces the list. Needs the caller may read (its subtree's, or published ones); any other need is FORBIDDEN.\n  \"\"\"\n  needIds: [ID!]\n  \"\"\"Moves the project to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  regionCode: ID\n  \"\"\"null clears the date.\"\"\"\n  startDate: Date\n  \"\"\"PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELLED.\"\"\"\n  status: ProjectStatus\n  \"\"\"null removes the team.\"\"\"\n  teamId: ID\n  title: String\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateProjectPayload {\n  project: Project!\n}\n\ninput UpdateTeamInput {\n  actions: [Action!]\n  description: String\n  id: ID!\n  leaderExpertId: ID\n  name: String\n  version: Int!\n}\n\ntype UpdateTeamPayload {\n  team: Team!\n}\n\ninput UpdateTechnologyInput {\n  contactName: String\n  contactPhone: String\n  description: String\n  domains: [ID!]\n  id: ID!\n  keywords: [String!]\n  maturity: TechnologyMaturity\n  \"\"\"Moves the listing to another organization (you must manage both).\"\"\"\n  organizationId: ID\n  ownerName: String\n  regionCode: ID\n  title: String\n  transferModes: [TransferMode!]\n  \"\"\"The version you read; a stale version is a CONFLICT.\"\"\"\n  version: Int!\n}\n\ntype UpdateTechnologyPayload {\n  technology: Technology!\n}\n\ninput UpdateWorkstationInput {\n  id: ID!\n  name: String\n  residentExpertIds: [ID!]\n  version: Int!\n}\n\ntype UpdateWorkstationPayload {\n  workstation: Workstation!\n}\n\nenum Urgency {\n  HIGH\n  LOW\n  NORMAL\n  URGENT\n}\n\n\"\"\"\nA user's access, as the province sets it: a disabled user is refused (FORBIDDEN) from the next request on; revoked roles are gone.\n\"\"\"\ntype UserAccess {\n  disabled: Boolean!\n  revokedRoles: [Role!]!\n  updatedAt: DateTime!\n  userId: ID!\n}\n\n\"\"\"Where an activity takes place.\"\"\"\nenum VenueKind {\n  \"\"\"新时代文明实践中心 — New-Era Civilization Practice Centre\"\"\"\n  CIVILIZATION_PRACTICE_CENTRE\n  \"\"\"社区\"\"\"\n  COMMUNITY\n  \"\"\"企业\"\"\"\n  ENTERPRISE\n  \"\"\"线上\"\"\"\n  ONLINE\n  \"\"\"园区\"\"\"\n  PARK\n  \"\"\"党群服务中心 — Party-masses service centre\"\"\"\n  PARTY_MASSES_SERVICE_CENTRE\n  \"\"\"学校\"\"\"\n  SCHOOL\n  \"\"\"乡村\"\"\"\n  VILLAGE\n  \"\"\"工作站/服务站\"\"\"\n  WORKSTATION\n}\n\ninput WithdrawNeedInput {\n  id: ID!\n  reason: String!\n  version: Int!\n}\n\ntype WithdrawNeedPayload {\n  need: Need!\n}\n\n\"\"\"\nA workstation or service station hosted by an enterprise, park or village.\n\"\"\"\ntype Workstation implements Node {\n  createdAt: DateTime!\n  host: WorkstationHost!\n  id: ID!\n  kind: WorkstationKind!\n  name: String!\n  organization: Organization!\n  region: Region!\n  residentExperts: [Expert!]!\n  updatedAt: DateTime!\n  version: Int!\n  \"\"\"Activities held there, newest first (the visit log).\"\"\"\n  visits(after: String, first: Int): ActivityConnection!\n}\n\ntype WorkstationConnection {\n  edges: [WorkstationEdge!]!\n  pageInfo: PageInfo!\n}\n\ntype WorkstationEdge {\n  cursor: String!\n  node: Workstation!\n}\n\ninput WorkstationFilter {\n  kind: WorkstationKind\n  regionCode: ID\n}\n\ntype WorkstationHost {\n  kind: HostKind!\n  name: String!\n}\n\ninput WorkstationHostInput {\n  kind: HostKind!\n  name: String!\n}\n\nenum WorkstationKind {\n  \"\"\"院士专家工作站 — academician-expert workstation\"\"\"\n  ACADEMICIAN_EXPERT\n  \"\"\"科技专家服务站 — S&T expert service station\"\"\"\n  EXPERT_SERVICE\n  \"\"\"学会服务站 — society service station\"\"\"\n  SOCIETY_SERVICE\n}";

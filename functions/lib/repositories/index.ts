@@ -17,6 +17,7 @@ import { PersonalDataRepository } from './personalData.js';
 import { SearchRepository } from './search.js';
 import { PartnerRepository } from './partners.js';
 import { PartnerExpertRepository } from './partnerExperts.js';
+import { NodeRepository } from './nodes.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -37,6 +38,7 @@ export interface Repositories {
   search: SearchRepository;
   partners: PartnerRepository;
   partnerExperts: PartnerExpertRepository;
+  nodes: NodeRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -61,5 +63,6 @@ export function createRepositories(store: Store): Repositories {
     search: new SearchRepository(store),
     partners,
     partnerExperts: new PartnerExpertRepository(store),
+    nodes: new NodeRepository(loader),
   };
 }

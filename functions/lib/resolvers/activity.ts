@@ -7,7 +7,7 @@ import { participationHours } from '../domain/serviceRecord.js';
 export const activityResolvers: Resolvers = {
   Query: {
     activity: (_p, { id }, ctx) => ctx.services.activities.activity(id),
-    activities: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.activities.activities(filter, { first, after })),
+    activities: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.activities.activities(filter, { first, after }), { after }),
     proofOfService: (_p, { expertId, from, to }, ctx) => ctx.services.activities.proofOfService(expertId, from, to),
   },
   Mutation: {

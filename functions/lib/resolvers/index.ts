@@ -16,6 +16,7 @@ import { privacyResolvers } from './privacy.js';
 import { searchResolvers } from './search.js';
 import { partnerResolvers } from './partner.js';
 import { partnerExpertResolvers } from './partnerExperts.js';
+import { nodeResolvers } from './node.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -35,4 +36,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'search', resolvers: searchResolvers },
   { name: 'partner', resolvers: partnerResolvers },
   { name: 'partnerExperts', resolvers: partnerExpertResolvers },
+  { name: 'node', resolvers: nodeResolvers },
 ]);

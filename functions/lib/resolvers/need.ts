@@ -7,8 +7,8 @@ import { domainTerm } from '../vocabulary.js';
 export const needResolvers: Resolvers = {
   Query: {
     need: (_p, { id }, ctx) => ctx.services.needOrders.need(id),
-    needs: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.needOrders.needs(filter, { first, after })),
-    myNeeds: async (_p, { status, first, after }, ctx) => toConnection(await ctx.services.needOrders.myNeeds(status, { first, after })),
+    needs: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.needOrders.needs(filter, { first, after }), { after }),
+    myNeeds: async (_p, { status, first, after }, ctx) => toConnection(await ctx.services.needOrders.myNeeds(status, { first, after }), { after }),
   },
   Mutation: {
     submitNeed: async (_p, { input }, ctx) => ({ need: await ctx.services.needOrders.submitNeed(input) }),

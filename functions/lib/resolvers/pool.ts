@@ -9,11 +9,11 @@ const regionOf = (code: string) => getRegion(code) ?? requireRegion(code);
 export const poolResolvers: Resolvers = {
   Query: {
     technology: (_p, { id }, ctx) => ctx.services.pools.technology(id),
-    technologies: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.pools.technologies(filter, { first, after })),
+    technologies: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.pools.technologies(filter, { first, after }), { after }),
     project: (_p, { id }, ctx) => ctx.services.pools.project(id),
-    projects: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.pools.projects(filter, { first, after })),
+    projects: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.pools.projects(filter, { first, after }), { after }),
     pairing: (_p, { id }, ctx) => ctx.services.pools.pairing(id),
-    pairings: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.pools.pairings(filter, { first, after })),
+    pairings: async (_p, { filter, first, after }, ctx) => toConnection(await ctx.services.pools.pairings(filter, { first, after }), { after }),
   },
   Mutation: {
     createTechnology: async (_p, { input }, ctx) => ({ technology: await ctx.services.pools.createTechnology(input) }),

@@ -8,6 +8,7 @@ export const regionResolvers: Resolvers = {
     regions: (_p, { parentCode }) => childRegions(parentCode ?? null),
   },
   Region: {
+    id: (r) => r.code,
     parent: (r) => (r.parentCode ? (getRegion(r.parentCode) ?? null) : null),
     children: (r) => childRegions(r.code),
   },

@@ -5,7 +5,7 @@ import { toConnection } from '../data/pagination.js';
 export const searchResolvers: Resolvers = {
   Query: {
     search: async (_p, { query, types, regionCode, first, after }, ctx) =>
-      toConnection(await ctx.services.search.search(query, types, regionCode, { first, after })),
+      toConnection(await ctx.services.search.search(query, types, regionCode, { first, after }), { after }),
   },
   SearchResult: {
     // Told apart by a field only each record has (a need's requester, a technology's maturity, an organization's

@@ -20,16 +20,16 @@ export const teamResolvers: Resolvers = {
   Team: {
     organization: (t, _a, ctx) => ctx.services.organizations.require(t.organizationId),
     parentTeam: (t, _a, ctx) => ctx.services.teams.parent(t),
-    subTeams: async (t, { first, after }, ctx) => toConnection(await ctx.services.teams.subTeams(t, { first, after })),
+    subTeams: async (t, { first, after }, ctx) => toConnection(await ctx.services.teams.subTeams(t, { first, after }), { after }),
     leader: async (t, _a, ctx) => (t.leaderExpertId ? ctx.services.experts.get(t.leaderExpertId) : null),
     members: async (t, { first, after }, ctx) => {
       const page = await ctx.services.teams.members(t, { first, after });
-      return { ...toConnection(page), totalCount: page.totalCount };
+      return { ...toConnection(page, { after }), totalCount: page.totalCount };
     },
-    pendingMembers: async (t, { first, after }, ctx) => toConnection(await ctx.services.teams.pendingMembers(t, { first, after })),
+    pendingMembers: async (t, { first, after }, ctx) => toConnection(await ctx.services.teams.pendingMembers(t, { first, after }), { after }),
   },
   Expert: {
-    pendingMemberships: async (e, { first, after }, ctx) => toConnection(await ctx.services.teams.pendingMembershipsOf(e, { first, after })),
+    pendingMemberships: async (e, { first, after }, ctx) => toConnection(await ctx.services.teams.pendingMembershipsOf(e, { first, after }), { after }),
   },
   TeamMembership: {
     team: (m, _a, ctx) => ctx.services.teams.teamOf(m),

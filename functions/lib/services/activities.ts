@@ -1,11 +1,12 @@
 import type { ServiceContext } from './context.js';
+// start/cancelActivity and signUpActivity/checkIn/checkOut each have their own input type of one shape.
 import type {
   ActivityFilter,
-  ActivityStepInput,
+  StartActivityInput as ActivityStepInput,
   CompleteActivityInput,
   CreateActivityInput,
-  ManualHoursInput,
-  ParticipationInput,
+  RecordManualHoursInput as ManualHoursInput,
+  SignUpActivityInput as ParticipationInput,
 } from '../generated/graphql.js';
 import { AppError, ErrorCode, badInput } from '../errors.js';
 import { allows, authorize } from '../auth/policy.js';

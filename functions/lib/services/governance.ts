@@ -100,6 +100,12 @@ export class GovernanceService {
     return (await this.ctx.repos.governance.plan(campaignId, organization.id)) ?? null;
   }
 
+  /** An organization's plan for a campaign by their ids (`node`): null without the organization, else as `plan`. */
+  async planOf(organizationId: string, campaignId: string): Promise<PlanRecord | null> {
+    const organization = await this.ctx.repos.organizations.get(organizationId);
+    return organization ? this.plan(organization, campaignId) : null;
+  }
+
   /** The campaign of a plan. */
   async planCampaign(plan: PlanRecord): Promise<CampaignRecord> {
     const campaign = await this.ctx.repos.governance.campaign(plan.campaignId);

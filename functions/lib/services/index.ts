@@ -13,6 +13,7 @@ import { PrivacyService } from './privacy.js';
 import { SearchService } from './search.js';
 import { PartnerService } from './partners.js';
 import { PartnerExpertService } from './partnerExperts.js';
+import { NodeService } from './nodes.js';
 
 /**
  * The application services of one request: one module per capability, each method one use case
@@ -34,6 +35,7 @@ export interface Services {
   search: SearchService;
   partners: PartnerService;
   partnerExperts: PartnerExpertService;
+  nodes: NodeService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -52,6 +54,7 @@ export function createServices(ctx: ServiceContext): Services {
     search: new SearchService(ctx),
     partners: new PartnerService(ctx),
     partnerExperts: new PartnerExpertService(ctx),
+    nodes: new NodeService(ctx),
   };
 }
 

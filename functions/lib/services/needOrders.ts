@@ -1,12 +1,14 @@
+// The workflow steps' inputs share shapes (grabNeed, acceptNeed, declineNeed, startNeedService: NeedStepInput; withdrawNeed,
+// closeNeed: ReasonedNeedStepInput); each mutation has its own input type, named after it.
 import type {
   CompleteNeedInput,
   DispatchNeedInput,
   Language,
   NeedFilter as NeedFilterInput,
   NeedStatus,
-  NeedStepInput,
+  GrabNeedInput as NeedStepInput,
   RateNeedInput,
-  ReasonedNeedStepInput,
+  WithdrawNeedInput as ReasonedNeedStepInput,
   ReviewNeedInput,
   SubmitNeedInput,
 } from '../generated/graphql.js';

@@ -33,6 +33,14 @@ export class RecognitionService {
     return this.ctx.repos.nominations.list({ organizationId, category: filter.category ?? null, status: filter.status ?? null }, page);
   }
 
+  /** One nomination (`node`), or null: for the admins of its organization's subtree, as `nominations` lists them. */
+  async nomination(id: string): Promise<NominationRecord | null> {
+    const nomination = await this.ctx.repos.nominations.get(id);
+    if (!nomination) return null;
+    authorize(this.ctx.principal, { type: 'governance.manage', organizationPath: nomination.organizationPath });
+    return nomination;
+  }
+
   /** Nominates a team, a person or a case on behalf of an organization of the caller's subtree. */
   async nominate(input: NominateInput): Promise<NominationRecord> {
     const { repos } = this.ctx;

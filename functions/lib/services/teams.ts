@@ -1,4 +1,5 @@
 import type { ServiceContext } from './context.js';
+// addTeamMember and removeTeamMember have their own input types of one shape.
 import type {
   ApplyToTeamInput,
   CreateTeamInput,
@@ -6,7 +7,7 @@ import type {
   LeaveTeamInput,
   RespondToTeamInvitationInput,
   ReviewTeamApplicationInput,
-  TeamMemberInput,
+  AddTeamMemberInput as TeamMemberInput,
   UpdateTeamInput,
 } from '../generated/graphql.js';
 import { authorize } from '../auth/policy.js';
