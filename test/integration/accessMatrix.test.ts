@@ -26,6 +26,8 @@ const RECORDS = [
 /** Values: public reference data and parts of an entity, read with it (a field returning one needs no row of its own). */
 const VALUES = [
   'Region',
+  // One try of a webhook delivery, read with its delivery.
+  'WebhookAttempt',
   'SearchHit',
   'SearchHighlight',
   'Domain',

@@ -15,6 +15,7 @@ import { PairingRepository } from './pairings.js';
 import { IdempotencyRepository } from './idempotency.js';
 import { PersonalDataRepository } from './personalData.js';
 import { SearchRepository } from './search.js';
+import { WebhookRepository } from './webhooks.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -33,6 +34,7 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   personalData: PersonalDataRepository;
   search: SearchRepository;
+  webhooks: WebhookRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -54,5 +56,6 @@ export function createRepositories(store: Store): Repositories {
     idempotency: new IdempotencyRepository(store),
     personalData: new PersonalDataRepository(store),
     search: new SearchRepository(store),
+    webhooks: new WebhookRepository(store),
   };
 }

@@ -14,6 +14,7 @@ import { governanceResolvers } from './governance.js';
 import { subscriptionResolvers } from './subscription.js';
 import { privacyResolvers } from './privacy.js';
 import { searchResolvers } from './search.js';
+import { webhookResolvers } from './webhook.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -31,4 +32,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'subscription', resolvers: subscriptionResolvers },
   { name: 'privacy', resolvers: privacyResolvers },
   { name: 'search', resolvers: searchResolvers },
+  { name: 'webhook', resolvers: webhookResolvers },
 ]);

@@ -11,6 +11,7 @@ import { RecognitionService } from './recognition.js';
 import { PoolService } from './pools.js';
 import { PrivacyService } from './privacy.js';
 import { SearchService } from './search.js';
+import { WebhookService } from './webhooks.js';
 
 /**
  * The application services of one request: one module per capability, each method one use case
@@ -30,6 +31,7 @@ export interface Services {
   pools: PoolService;
   privacy: PrivacyService;
   search: SearchService;
+  webhooks: WebhookService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -46,6 +48,7 @@ export function createServices(ctx: ServiceContext): Services {
     pools: new PoolService(ctx),
     privacy: new PrivacyService(ctx),
     search: new SearchService(ctx),
+    webhooks: new WebhookService(ctx),
   };
 }
 
