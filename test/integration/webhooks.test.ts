@@ -8,7 +8,7 @@ import { REGISTER_EXPERT, SUBMIT_NEED, NEED_STEPS, createOrgTree, errorOf, makeE
 import { createRepositories } from '../../functions/lib/repositories/index.js';
 import { createStreamPoller } from '../../infra/local/streamPoller.js';
 import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
-import { createWebhookWorker, type WebhookWorker } from '../../functions/lib/webhooks/worker.js';
+import { createWebhookWorker, guardedLookup, type WebhookWorker } from '../../functions/lib/webhooks/worker.js';
 import { enqueueNeedMatched } from '../../functions/lib/webhooks/events.js';
 import { verifyWebhookSignature } from '../../functions/lib/webhooks/signature.js';
 
@@ -272,6 +272,13 @@ describe('Webhooks: registration, signed deliveries, retries kept in the table',
     ok(await app.gql(DELETE, { input: { id: webhook.id } }, hk));
     // A deleted webhook's pending delivery fails at its next attempt instead of being sent.
     expect(await worker().deliverDueWebhooks(new Date(Date.now() + HOUR))).toMatchObject({ attempted: 1, failed: 1 });
+  });
+
+  it('connects only through a DNS lookup that refuses names resolving to refused addresses', async () => {
+    const refused = await new Promise<Error | null>((resolve) => guardedLookup({ allowLoopback: false })('localhost', {}, (e) => resolve(e)));
+    expect(refused?.message).toMatch(/^refused/);
+    const allowed = await new Promise<Error | null>((resolve) => guardedLookup({ allowLoopback: true })('localhost', {}, (e) => resolve(e)));
+    expect(allowed).toBeNull();
   });
 
   it('tries a new delivery at once from the stream: latency from approval to the receiver', async () => {
