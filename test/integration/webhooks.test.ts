@@ -14,7 +14,9 @@ import { verifyWebhookSignature } from '../../functions/lib/webhooks/signature.j
 
 const { REVIEW } = NEED_STEPS;
 const REGISTER = `mutation ($input: RegisterWebhookInput!) { registerWebhook(input: $input) { secret webhook { id url events createdAt } } }`;
-const ROTATE = `mutation ($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret webhook { id secretRotatedAt previousSecretExpiresAt } } }`;
+const ROTATE = `mutation ($input: RotateWebhookSecretInput!) {
+  rotateWebhookSecret(input: $input) { secret webhook { id secretRotatedAt previousSecretExpiresAt } }
+}`;
 const DELETE = `mutation ($input: DeleteWebhookInput!) { deleteWebhook(input: $input) { deletedWebhookId } }`;
 const WEBHOOKS = `query { webhooks(first: 20) { edges { node { id url events } } pageInfo { hasNextPage } } }`;
 const DELIVERIES = `query ($webhookId: ID) { webhookDeliveries(webhookId: $webhookId, first: 20) {
@@ -299,8 +301,8 @@ describe('Webhooks: registration, signed deliveries, retries kept in the table',
     try {
       for (let i = 0; i < 3; i += 1) {
         const before = receiver.received.length;
-        const need = ok(await app.gql(SUBMIT_NEED, { input: makeNeedInput({ title: `荔枝果园测时 ${i}`, keywords: ['荔枝', '果园'] }) }, requester)).submitNeed
-          .need;
+        const input = makeNeedInput({ title: `荔枝果园测时 ${i}`, keywords: ['荔枝', '果园'] });
+        const need = ok(await app.gql(SUBMIT_NEED, { input }, requester)).submitNeed.need;
         const approved = Date.now();
         ok(await app.gql(REVIEW, { input: { id: need.id, version: need.version, approve: true } }, tree.admin));
         await expect.poll(() => receiver.received.length, { timeout: 15_000, interval: 20 }).toBeGreaterThan(before);

@@ -49,8 +49,10 @@ export async function enqueueNeedMatched(
 ): Promise<DeliveryRef[]> {
   const hooksOf = new Map<string, Promise<WebhookRecord[]>>();
   const enqueued: DeliveryRef[] = [];
-  for (const match of matches) {
-    const expert = await repos.experts.get(match.expertId);
+  // One BatchGetItem for all the matched experts (the request's loader), mostly mainland experts without a partner.
+  const experts = await Promise.all(matches.map((m) => repos.experts.get(m.expertId)));
+  for (const [i, match] of matches.entries()) {
+    const expert = experts[i];
     const partnerId = expert?.partnerId;
     if (!expert || !partnerId) continue;
     if (!hooksOf.has(partnerId)) hooksOf.set(partnerId, repos.webhooks.all(partnerId));
