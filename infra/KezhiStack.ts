@@ -14,6 +14,8 @@ import {
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -168,7 +170,26 @@ export class KezhiStack extends Stack {
       }),
     );
 
-    for (const fn of [graphql, websocketHandler, streamHandler]) table.grantReadWriteData(fn);
+    // Webhook deliveries: the stream function tries a new one at once; this one retries the due ones every minute
+    // (the pending deliveries live in the table: a due index on GSI1, see keys.ts), so retries survive anything.
+    const webhookWorker = new KezhiFunction(this, 'Webhooks', {
+      ...fnDefaults,
+      entry: 'functions/webhooks/handler.ts',
+      description: 'Kezhi webhook deliveries: due retries, every minute',
+      memorySize: 512,
+      // Up to 10 posts at once, 5 s each at most, batch after batch until the due index is empty or 15 s are left.
+      timeout: Duration.seconds(60),
+      environment: common,
+      serviceName: ServiceName.webhooks,
+    }).fn;
+    new Rule(this, 'WebhookSchedule', {
+      description: 'Runs the webhook worker every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // A missed run is made up by the next one: the due index keeps every pending delivery.
+      targets: [new LambdaFunction(webhookWorker, { retryAttempts: 0 })],
+    });
+
+    for (const fn of [graphql, websocketHandler, streamHandler, webhookWorker]) table.grantReadWriteData(fn);
     webSocketStage.grantManagementApiAccess(websocketHandler);
     webSocketStage.grantManagementApiAccess(streamHandler);
 
@@ -209,7 +230,7 @@ export class KezhiStack extends Stack {
       a.addAlarmAction(new SnsAction(alarms));
       return a;
     };
-    const functions = { Graphql: graphql, Subscriptions: websocketHandler, Streams: streamHandler };
+    const functions = { Graphql: graphql, Subscriptions: websocketHandler, Streams: streamHandler, Webhooks: webhookWorker };
     for (const [name, fn] of Object.entries(functions)) {
       alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5) }), 5, `${name} function errors`);
       alarm(`${name}Throttles`, fn.metricThrottles({ period: Duration.minutes(5) }), 1, `${name} function throttles`);

@@ -20,6 +20,8 @@ export interface AppConfig {
   dbTimeouts?: Partial<DbTimeouts>;
   cursorSecret: string;
   production: boolean;
+  /** Webhooks may point at `http://` loopback addresses (the local runner and tests only; never set on AWS). */
+  webhookAllowLoopback?: boolean;
   auth: { kind: 'local'; publicJwk: Record<string, unknown> } | { kind: 'cognito'; region: string; userPoolId: string; clientIds: string[] };
 }
 
@@ -36,6 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbTimeouts: dbTimeoutsFromEnv(env),
     cursorSecret: need('CURSOR_SECRET'),
     production: env.KEZHI_STAGE === 'prod',
+    webhookAllowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === 'true',
     auth: env.COGNITO_USER_POOL_ID
       ? { kind: 'cognito', region: need('AWS_REGION'), userPoolId: env.COGNITO_USER_POOL_ID, clientIds: need('COGNITO_CLIENT_IDS').split(',') }
       : { kind: 'local', publicJwk: JSON.parse(need('LOCAL_JWT_PUBLIC_JWK')) as Record<string, unknown> },
@@ -53,7 +56,12 @@ export function createDeps(config: AppConfig, logger: Logger = createLogger(Serv
     ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
     ...(config.dbTimeouts && { timeouts: config.dbTimeouts }),
   });
-  return { store: new Store(db, config.tableName, new CursorCodec(config.cursorSecret)), verifier: createVerifier(config.auth), logger };
+  return {
+    store: new Store(db, config.tableName, new CursorCodec(config.cursorSecret)),
+    verifier: createVerifier(config.auth),
+    logger,
+    webhookAllowLoopback: config.webhookAllowLoopback ?? false,
+  };
 }
 
 /** The HTTP API handler: an HTTP API (payload v2) event and its Lambda context in, the response out. */

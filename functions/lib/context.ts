@@ -14,6 +14,8 @@ export interface AppDeps {
   logger: Logger;
   clock?: () => Date;
   newId?: () => string;
+  /** Webhooks may point at loopback `http://` URLs (local runner and tests; see AppConfig). */
+  webhookAllowLoopback?: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export function contextFor(deps: AppDeps, principal: Principal, requestId?: stri
     repos,
     now: () => clock().toISOString(),
     newId: deps.newId ?? (() => randomUUID()),
+    webhookAllowLoopback: deps.webhookAllowLoopback ?? false,
   };
   return { ...base, services: createServices(base) };
 }

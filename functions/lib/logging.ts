@@ -7,6 +7,7 @@ export const ServiceName = {
   graphql: 'kezhi-graphql',
   subscriptions: 'kezhi-subscriptions',
   streams: 'kezhi-streams',
+  webhooks: 'kezhi-webhooks',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 

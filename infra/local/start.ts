@@ -14,9 +14,9 @@ import { renderIdePage } from './idePage.js';
 import { SEED_PARTNERS, createExecutor, seedDemoData } from './seed.js';
 import { PARTNER_SCOPE } from '../../functions/lib/auth/policy.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
-import { MAX_BACKOFF_MS, createStreamPoller, oneLine } from './streamPoller.js';
+import { MAX_BACKOFF_MS, createStreamPoller, oneLine, startPolling } from './streamPoller.js';
 import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
-import { concurrentInvocations } from './invocation.js';
+import { concurrentInvocations, lambdaContext } from './invocation.js';
 import { displayUrl, ideSampleTokens, isLoopback, listenHost } from './host.js';
 import type { WebSocket } from 'ws';
 
@@ -34,11 +34,13 @@ const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
 
 let dynamo: DynamoLocal | undefined;
 let stopPoller: (() => Promise<void>) | undefined;
+let stopWebhooks: (() => Promise<void>) | undefined;
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   await stopPoller?.().catch(() => undefined);
+  await stopWebhooks?.().catch(() => undefined);
   await dynamo?.stop();
   process.exit(code);
 }
@@ -60,6 +62,8 @@ try {
     CURSOR_SECRET: keys.cursorSecret,
     LOCAL_JWT_PUBLIC_JWK: JSON.stringify(keys.publicJwk),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Partners' test receivers run on this machine: webhooks may use http to loopback here (never on AWS).
+    WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
   });
   // Concurrent requests are concurrent invocations: each keeps its own request id in its log lines.
   const invoke = await concurrentInvocations();
@@ -70,6 +74,7 @@ try {
 
   const { createSubscriptionService } = await import('../../functions/lib/realtime/subscriptions.js');
   const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
+  const { createWebhookWorker } = await import('../../functions/lib/webhooks/worker.js');
 
   // WebSocket and stream: the same wiring as the two functions on AWS (functions/*/handler.ts), each with
   // its own service name, with the local connection gateway.
@@ -78,10 +83,16 @@ try {
   const subscriptionsDeps = createDeps(configFromEnv(), createLogger(ServiceName.subscriptions));
   const subscriptions = createSubscriptionService(subscriptionsDeps, gateway);
   const streamsDeps = createDeps(configFromEnv(), createLogger(ServiceName.streams));
+  const webhookPolicy = { allowLoopback: streamsDeps.webhookAllowLoopback ?? false };
   const poller = createStreamPoller({
     endpoint: dynamo.endpoint,
     tableName,
-    handler: createNeedStreamProcessor(streamsDeps, createSubscriptionService(streamsDeps, gateway)),
+    // As on AWS, the stream handler tries a new webhook delivery at once.
+    handler: createNeedStreamProcessor(
+      streamsDeps,
+      createSubscriptionService(streamsDeps, gateway),
+      createWebhookWorker(streamsDeps, { policy: webhookPolicy }),
+    ),
     intervalMs: Number(process.env.STREAM_POLL_MS ?? 100),
     // One line per failure streak (the poller backs off meanwhile), not a stack trace every poll.
     onError: (error) => console.error(`stream poller: ${oneLine(error)} (backing off up to ${MAX_BACKOFF_MS / 1000} s until it recovers)`),
@@ -91,6 +102,15 @@ try {
   });
   poller.start();
   stopPoller = () => poller.stop();
+  // The scheduled webhooks function of AWS (every minute there), every second here: due retries, from the table.
+  const webhooksDeps = createDeps(configFromEnv(), createLogger(ServiceName.webhooks));
+  const webhookWorker = createWebhookWorker(webhooksDeps, { policy: { allowLoopback: webhooksDeps.webhookAllowLoopback ?? false } });
+  const webhookPolling = startPolling(async () => (await invoke(lambdaContext('kezhi-webhooks-local'), () => webhookWorker.deliverDueWebhooks())).attempted, {
+    intervalMs: Number(process.env.WEBHOOK_POLL_MS ?? 1000),
+    onFailing: (error) => console.error(`webhook worker: ${oneLine(error)} (backing off until it recovers)`),
+    onRecovered: (failures) => console.error(`webhook worker: recovered after ${failures} failed runs`),
+  });
+  stopWebhooks = () => webhookPolling.stop();
 
   const deps = createDeps(configFromEnv(), new Logger({ serviceName: 'kezhi-seed', logLevel: 'WARN' }));
   const seedServer = buildServer({ logger: deps.logger, introspection: false });

@@ -55,9 +55,9 @@ describe('KezhiStack', () => {
   });
 
   describe('functions', () => {
-    it('runs three Node.js 22 arm64 functions with X-Ray, source maps and their own log groups', () => {
+    it('runs four Node.js 22 arm64 functions with X-Ray, source maps and their own log groups', () => {
       const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
-      expect(Object.keys(fns)).toHaveLength(3);
+      expect(Object.keys(fns)).toHaveLength(4);
       for (const fn of Object.values(fns)) {
         expect(fn.Properties.Architectures).toEqual(['arm64']);
         expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -73,7 +73,27 @@ describe('KezhiStack', () => {
       expect(serviceOf('GraphQL API')).toBe(ServiceName.graphql);
       expect(serviceOf('subscriptions')).toBe(ServiceName.subscriptions);
       expect(serviceOf('table stream')).toBe(ServiceName.streams);
-      expect(new Set(Object.values(ServiceName)).size).toBe(3);
+      expect(serviceOf('webhook deliveries')).toBe(ServiceName.webhooks);
+      expect(new Set(Object.values(ServiceName)).size).toBe(4);
+    });
+
+    it('runs the webhook worker every minute from an EventBridge schedule, with the table granted', () => {
+      const functions = template.findResources('AWS::Lambda::Function');
+      const [workerId, worker] = Object.entries(functions).find(([, f]) => String(f.Properties.Description).includes('webhook deliveries')) ?? [];
+      expect(worker?.Properties.Timeout).toBe(60);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [workerId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [workerId, 'Arn'] },
+      });
+      const role = worker?.Properties.Role['Fn::GetAtt'][0] as string;
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(role));
+      expect(JSON.stringify(policies)).toContain('dynamodb:UpdateItem');
     });
 
     it('consumes the stream with bisect on error, bounded retries and age, partial batch failures and an SQS on-failure destination', () => {
@@ -181,8 +201,8 @@ describe('KezhiStack', () => {
     it('alarms on each function’s errors and throttles, the API’s 5xx and p99, the DLQ, and the table, all to the topic', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
       const byMetric = (name: string) => alarms.filter((a) => a.Properties.MetricName === name);
-      expect(byMetric('Errors')).toHaveLength(3);
-      expect(byMetric('Throttles')).toHaveLength(3);
+      expect(byMetric('Errors')).toHaveLength(4);
+      expect(byMetric('Throttles')).toHaveLength(4);
       expect(byMetric('5xx')).toHaveLength(1);
       expect(byMetric('Latency')[0]?.Properties.ExtendedStatistic).toBe('p99');
       expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);

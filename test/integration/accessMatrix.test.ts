@@ -29,6 +29,8 @@ const VALUES = [
   // Parts of a partner's expert and of a sync's payload (issue 11).
   'PartnerExpertConsent',
   'PartnerExpertSyncResult',
+  // One try of a webhook delivery, read with its delivery.
+  'WebhookAttempt',
   'SearchHit',
   'SearchHighlight',
   'Domain',

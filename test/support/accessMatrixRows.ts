@@ -1,4 +1,5 @@
 import type { Data } from './testApp.js';
+import { createRepositories } from '../../functions/lib/repositories/index.js';
 import { makeActivityInput, makeExpertInput, makeNeedInput, nextPhone, ok } from './fixtures.js';
 import { planNodeId, quarterlyReportNodeId } from '../../functions/lib/domain/nodeIds.js';
 import {
@@ -165,7 +166,47 @@ function nodeRows(): ReadRow[] {
 // ---- Queries and fields ------------------------------------------------------------------------
 
 /** Queries, entity-returning fields and personal-data scalars. */
+/**
+ * Webhooks belong to partner platforms with the scope needs.read; the matrix's partner token carries no scope, so every
+ * caller is refused (the partner with FORBIDDEN naming the scope). test/integration/webhooks.test.ts covers a partner
+ * with the scope, and another partner's NOT_FOUND.
+ */
+const WEBHOOK_CALLERS = outcomes('FORBIDDEN');
+/** A webhook of the matrix partner, written through the repository (no caller of the matrix may register one). */
+async function matrixWebhook(w: World): Promise<string> {
+  const now = new Date().toISOString();
+  const id = `mx-webhook-${w.serial()}`;
+  await createRepositories(w.app.deps.store).webhooks.create({
+    id,
+    partnerId: MATRIX_PARTNER.clientId,
+    url: 'https://partner.example.hk/kezhi/hook',
+    events: ['NEED_MATCHED'],
+    secret: 'whsec_matrix',
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    secretRotatedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return id;
+}
+/** The matrix partner's webhook `id`, as stored (secrets included: a refused rotation must leave them as they were). */
+const matrixWebhookState = (w: World, input: Record<string, unknown>) => createRepositories(w.app.deps.store).webhooks.get(MATRIX_PARTNER.clientId, String(input.id));
+const REGISTERED_URL = 'https://partner.example.hk/kezhi/registered';
+
 export const readRows: ReadRow[] = [
+  {
+    field: 'Query.webhooks',
+    query: () => '{ webhooks(first: 100) { edges { node { id url events } } } }',
+    probe: (d) => nodes(d.webhooks)[0],
+    expect: WEBHOOK_CALLERS,
+  },
+  {
+    field: 'Query.webhookDeliveries',
+    query: () => '{ webhookDeliveries(first: 100) { edges { node { id status payload attempts { at httpStatus } } } } }',
+    probe: (d) => nodes(d.webhookDeliveries)[0],
+    expect: WEBHOOK_CALLERS,
+  },
   // Query
   { field: 'Query.me', query: () => '{ me { kind } }', probe: (d) => d.me, expect: PUBLIC },
   { field: 'Query.domains', query: () => '{ domains { code } }', probe: (d) => d.domains, expect: PUBLIC },
@@ -754,6 +795,25 @@ const marker = {
 
 /** Every mutation. */
 export const mutationRows: MutationRow[] = [
+  {
+    field: 'Mutation.registerWebhook',
+    input: async () => ({ url: REGISTERED_URL, events: ['NEED_MATCHED'] }),
+    // Other rows add webhooks of the partner meanwhile: only one at this URL would be this row's.
+    state: async (w) => (await createRepositories(w.app.deps.store).webhooks.all(MATRIX_PARTNER.clientId)).filter((h) => h.url === REGISTERED_URL),
+    expect: WEBHOOK_CALLERS,
+  },
+  {
+    field: 'Mutation.rotateWebhookSecret',
+    input: async (w) => ({ id: await matrixWebhook(w) }),
+    state: matrixWebhookState,
+    expect: WEBHOOK_CALLERS,
+  },
+  {
+    field: 'Mutation.deleteWebhook',
+    input: async (w) => ({ id: await matrixWebhook(w) }),
+    state: matrixWebhookState,
+    expect: WEBHOOK_CALLERS,
+  },
   // Organizations and teams
   {
     field: 'Mutation.createOrganization',

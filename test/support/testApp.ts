@@ -69,7 +69,7 @@ let keysPromise: Promise<{ privateJwk: JWK; publicJwk: JWK }> | undefined;
  * `endpoint` and `dbTimeouts` point it at another database with other timeouts (fault tests).
  */
 export async function createTestApp(
-  options: { tableName?: string; createTable?: boolean; endpoint?: string; dbTimeouts?: AppConfig['dbTimeouts'] } = {},
+  options: { tableName?: string; createTable?: boolean; endpoint?: string; dbTimeouts?: AppConfig['dbTimeouts']; webhookAllowLoopback?: boolean } = {},
 ): Promise<TestApp> {
   const endpoint = options.endpoint ?? inject('ddbEndpoint');
   const tableName = options.tableName ?? `kezhi-test-${randomUUID()}`;
@@ -84,6 +84,7 @@ export async function createTestApp(
     dbTimeouts: options.dbTimeouts ?? { requestTimeoutMs: 10_000 },
     cursorSecret: randomBytes(32).toString('base64url'),
     production: false,
+    ...(options.webhookAllowLoopback && { webhookAllowLoopback: true }),
     auth: { kind: 'local', publicJwk: keys.publicJwk },
   };
   const logs: string[] = [];

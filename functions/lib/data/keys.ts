@@ -29,7 +29,7 @@ export const mainSortKey = (type: EntityType): string => `#${type}`;
 export const entityKey = (type: EntityType, id: string): Key => ({ PK: `${type}#${id}`, SK: mainSortKey(type) });
 
 /** A uniqueness guard: e.g. one association per region, one expert per phone number or user. */
-export type GuardKind = 'ASSOCIATION_REGION' | 'EXPERT_PHONE' | 'EXPERT_USER';
+export type GuardKind = 'ASSOCIATION_REGION' | 'EXPERT_PHONE' | 'EXPERT_USER' | 'WEBHOOK_DELIVERY';
 export const guardKey = (kind: GuardKind, value: string): Key => ({ PK: `UNIQUE#${kind}#${value}`, SK: '#UNIQUE' });
 
 /** Team membership, in the team's partition; GSI1 lists an expert's teams. */
@@ -83,6 +83,8 @@ export const Entity = {
   QUOTA: 'QUOTA',
   PARTNER_EXPERT: 'PARTNER_EXPERT',
   PARTNER_MATCH: 'PARTNER_MATCH',
+  WEBHOOK: 'WEBHOOK',
+  WEBHOOK_DELIVERY: 'WEBHOOK_DELIVERY',
 } as const satisfies { [T in EntityType]: T } & Record<string, string>;
 export type EntityMarker = (typeof Entity)[keyof typeof Entity];
 
@@ -310,6 +312,28 @@ export const partnerPastMatchGsi1 = (partnerId: string, needId: string, expertId
   GSI1SK: `PASTMATCH#${needId}#${expertId}`,
 });
 export const partnerMatchesPrefix = (partnerId: string) => ({ GSI1PK: `PARTNER#${partnerId}`, GSI1SKPrefix: 'MATCH#' });
+/** A partner platform's webhook, in the partner's webhook partition (a partner reads only its own by key). */
+export const webhookKey = (partnerId: string, webhookId: string): Key => ({ PK: `WEBHOOKS#${partnerId}`, SK: `HOOK#${webhookId}` });
+export const webhookPrefix = (partnerId: string) => ({ PK: `WEBHOOKS#${partnerId}`, SKPrefix: 'HOOK#' });
+/** A webhook delivery in its partner's delivery partition, by creation time (read backwards for newest first). */
+export const webhookDeliveryKey = (partnerId: string, createdAt: string, deliveryId: string): Key => ({
+  PK: `WHDELIVERIES#${partnerId}`,
+  SK: timeSortKey(createdAt, deliveryId),
+});
+export const webhookDeliveryPartition = (partnerId: string) => `WHDELIVERIES#${partnerId}`;
+/**
+ * The due index of pending deliveries (sparse: only PENDING deliveries carry these GSI1 keys): the worker reads the
+ * partition up to now in time order. One partition; a claim moves an item's sort key forward by its lease.
+ */
+export const WEBHOOK_DUE_PARTITION = 'WHDUE';
+export const webhookDueGsi1 = (nextAttemptAt: string, deliveryId: string) => ({
+  GSI1PK: WEBHOOK_DUE_PARTITION,
+  GSI1SK: timeSortKey(nextAttemptAt, deliveryId),
+});
+/** The lower bound of the due index's sort keys (a key value may not be empty; every ISO time sorts after it). */
+export const WEBHOOK_DUE_FROM = '0';
+/** The upper bound of the due index's sort keys at `now` (every key of a time up to `now`). */
+export const webhookDueUpTo = (now: string) => `${now}${SEP}\uffff`;
 
 /** A key as one string (map keys, DataLoader cache keys). */
 export const keyString = (k: Key): string => `${k.PK}\u0000${k.SK}`;

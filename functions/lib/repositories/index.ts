@@ -18,6 +18,7 @@ import { SearchRepository } from './search.js';
 import { PartnerRepository } from './partners.js';
 import { PartnerExpertRepository } from './partnerExperts.js';
 import { NodeRepository } from './nodes.js';
+import { WebhookRepository } from './webhooks.js';
 
 /** Per-request repositories sharing one DataLoader cache. */
 export interface Repositories {
@@ -39,6 +40,7 @@ export interface Repositories {
   partners: PartnerRepository;
   partnerExperts: PartnerExpertRepository;
   nodes: NodeRepository;
+  webhooks: WebhookRepository;
 }
 
 /** Repositories sharing one fresh DataLoader cache (per request, or per published event). */
@@ -64,5 +66,6 @@ export function createRepositories(store: Store): Repositories {
     partners,
     partnerExperts: new PartnerExpertRepository(store),
     nodes: new NodeRepository(loader),
+    webhooks: new WebhookRepository(store),
   };
 }

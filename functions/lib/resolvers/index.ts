@@ -17,6 +17,7 @@ import { searchResolvers } from './search.js';
 import { partnerResolvers } from './partner.js';
 import { partnerExpertResolvers } from './partnerExperts.js';
 import { nodeResolvers } from './node.js';
+import { webhookResolvers } from './webhook.js';
 
 /** All resolvers, one module per SDL file (graphql/<name>.graphql ↔ resolvers/<name>.ts), merged type by type. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>([
@@ -37,4 +38,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>([
   { name: 'partner', resolvers: partnerResolvers },
   { name: 'partnerExperts', resolvers: partnerExpertResolvers },
   { name: 'node', resolvers: nodeResolvers },
+  { name: 'webhook', resolvers: webhookResolvers },
 ]);

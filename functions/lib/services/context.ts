@@ -14,4 +14,6 @@ export interface ServiceContext {
   /** The current time as an ISO-8601 UTC string. */
   now: () => string;
   newId: () => string;
+  /** Webhooks may point at loopback `http://` URLs (the local runner and tests; false on AWS). */
+  webhookAllowLoopback?: boolean;
 }

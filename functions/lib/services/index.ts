@@ -14,6 +14,7 @@ import { SearchService } from './search.js';
 import { PartnerService } from './partners.js';
 import { PartnerExpertService } from './partnerExperts.js';
 import { NodeService } from './nodes.js';
+import { WebhookService } from './webhooks.js';
 
 /**
  * The application services of one request: one module per capability, each method one use case
@@ -36,6 +37,7 @@ export interface Services {
   partners: PartnerService;
   partnerExperts: PartnerExpertService;
   nodes: NodeService;
+  webhooks: WebhookService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -55,6 +57,7 @@ export function createServices(ctx: ServiceContext): Services {
     partners: new PartnerService(ctx),
     partnerExperts: new PartnerExpertService(ctx),
     nodes: new NodeService(ctx),
+    webhooks: new WebhookService(ctx),
   };
 }
 

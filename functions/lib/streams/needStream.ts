@@ -9,6 +9,8 @@ import { createRepositories } from '../repositories/index.js';
 import { matchAndStore } from '../matching/matchNeed.js';
 import type { NeedRecord } from '../repositories/needs.js';
 import type { SubscriptionService } from '../realtime/subscriptions.js';
+import { enqueueNeedMatched } from '../webhooks/events.js';
+import type { WebhookWorker } from '../webhooks/worker.js';
 
 type Image = Record<string, unknown> | undefined;
 const imageOf = (raw: unknown): Image => (raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined);
@@ -16,9 +18,11 @@ const imageOf = (raw: unknown): Image => (raw ? unmarshall(raw as Record<string,
 /**
  * Reacts to needs changing status. Into OPEN: match (once; stored matches are reused on redelivery and
  * on re-opening), show the need in the matched experts' inboxes and publish to their subscriptions
- * (delivery markers make a redelivered record silent). Out of OPEN: hide it from the inboxes.
+ * (delivery markers make a redelivered record silent), and enqueue a NEED_MATCHED webhook delivery per partner-owned
+ * matched expert and subscribed webhook (idempotent), tried at once through `webhooks` when given (else by the
+ * worker's next run). Out of OPEN: hide it from the inboxes.
  */
-export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<SubscriptionService, 'publish'>) {
+export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<SubscriptionService, 'publish'>, webhooks?: Pick<WebhookWorker, 'deliverNow'>) {
   async function processRecord(record: DynamoDBRecord, requestId: string): Promise<void> {
     const next = imageOf(record.dynamodb?.NewImage);
     const previous = imageOf(record.dynamodb?.OldImage);
@@ -40,7 +44,16 @@ export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<Sub
       await repos.needs.setInboxVisibility(need, true);
     }
     const outcome = await subscriptions.publish(need, matches, { requestId });
-    deps.logger.info('need opened', { needId: need.id, matches: matches.length, ...outcome });
+    // Enqueued before the record counts as done (a failure here retries the record; enqueuing twice writes nothing).
+    const enqueued = await enqueueNeedMatched(repos, need, matches, (deps.clock?.() ?? new Date()).toISOString());
+    const sent = enqueued.length > 0 && webhooks ? await webhooks.deliverNow(enqueued) : undefined;
+    deps.logger.info('need opened', {
+      needId: need.id,
+      matches: matches.length,
+      ...outcome,
+      webhookDeliveries: enqueued.length,
+      ...(sent && { webhooksDelivered: sent.delivered }),
+    });
   }
 
   /**
