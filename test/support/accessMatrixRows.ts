@@ -191,7 +191,8 @@ async function matrixWebhook(w: World): Promise<string> {
   return id;
 }
 /** The matrix partner's webhook `id`, as stored (secrets included: a refused rotation must leave them as they were). */
-const matrixWebhookState = (w: World, input: Record<string, unknown>) => createRepositories(w.app.deps.store).webhooks.get(MATRIX_PARTNER.clientId, String(input.id));
+const matrixWebhookState = (w: World, input: Record<string, unknown>) =>
+  createRepositories(w.app.deps.store).webhooks.get(MATRIX_PARTNER.clientId, String(input.id));
 const REGISTERED_URL = 'https://partner.example.hk/kezhi/registered';
 
 export const readRows: ReadRow[] = [
