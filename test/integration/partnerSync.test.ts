@@ -199,6 +199,11 @@ describe('Partner expert sync (issue 11)', () => {
     expect(errorOf(await app.gql(REMOVE, { input: { externalId: 'OWN-1' } }, other))).toMatchObject({ code: 'NOT_FOUND' });
     const listed = ok(await app.gql(LIST, { first: 100 }, other)).partnerExperts.edges as Array<{ node: { id: string } }>;
     expect(listed.map((e) => e.node.id)).not.toContain(own?.expert?.id);
+    // By our id too, through expert(id) and node(id): null as for an unknown id; the owner and the province read it.
+    const byId = `query ($id: ID!) { expert(id: $id) { id } node(id: $id) { id } }`;
+    expect(ok(await app.gql(byId, { id: own?.expert?.id }, other))).toEqual({ expert: null, node: null });
+    expect(ok(await app.gql(byId, { id: own?.expert?.id }, tokens.hk)).expert).toEqual({ id: own?.expert?.id });
+    expect(ok(await app.gql(byId, { id: own?.expert?.id }, tree.admin)).expert).toEqual({ id: own?.expert?.id });
     // The same externalId from another partner is that partner's own, new expert: partner A's is untouched.
     const [theirs] = await sync(other, [item('OWN-1', { name: '另一位' })]);
     expect(theirs?.status).toBe('CREATED');

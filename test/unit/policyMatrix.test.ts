@@ -63,6 +63,11 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
   'team.read': [['any team', { type: 'team.read' }, 'U A A A A A A A A A A A']],
   'team.manage': [['a Liwan team', { type: 'team.manage', organizationPath: liwanPath }, 'U F F F F F A A F F A F']],
   'team.join': [['as e1', { type: 'team.join', expert }, 'U F F A F F F F F F F F']],
+  'expert.lookUp': [
+    ['a mainland expert', { type: 'expert.lookUp', ownerPartnerId: null }, 'U A A A A A A A A A A A'],
+    ["the partner's own expert", { type: 'expert.lookUp', ownerPartnerId: 'hk' }, 'U A A A A A A A A A A A'],
+    ["another partner's expert", { type: 'expert.lookUp', ownerPartnerId: 'mo' }, 'U A A A A A A A A A A F'],
+  ],
   'expert.read': [['the pool', { type: 'expert.read' }, 'U A A A A A A A A A A A']],
   'expert.register': [['oneself', { type: 'expert.register' }, 'U A A A A A A A A A A F']],
   'expert.update': [['e1', { type: 'expert.update', expert }, 'U F F A F F A A F F A F']],

@@ -17,6 +17,7 @@ export type Action =
   | { type: 'team.manage'; organizationPath: string[] }
   | { type: 'team.join'; expert: ExpertScope }
   | { type: 'expert.read' }
+  | { type: 'expert.lookUp'; ownerPartnerId: string | null }
   | { type: 'expert.register' }
   | { type: 'expert.update'; expert: ExpertScope }
   | { type: 'expert.readPersonalData'; expert: ExpertScope }
@@ -115,6 +116,11 @@ export function decide(p: Principal, action: Action): Decision {
     case 'organization.update':
     case 'organization.readContact':
       return managesPath(p, action.path) ? allow : deny('This organization is outside your subtree');
+    case 'expert.lookUp':
+      // A partner platform reads and writes only its own experts: another platform's is not found, not masked.
+      return p.kind === 'PARTNER' && action.ownerPartnerId !== null && action.ownerPartnerId !== p.partnerId
+        ? deny("Another partner platform's expert")
+        : allow;
     case 'team.read':
     case 'expert.read':
     case 'pool.read':

@@ -20,7 +20,9 @@ export class ExpertService {
   /** One expert (signed-in callers); null when unknown. */
   async get(id: string): Promise<ExpertRecord | null> {
     authorize(this.ctx.principal, { type: 'expert.read' });
-    return (await this.ctx.repos.experts.get(id)) ?? null;
+    const expert = await this.ctx.repos.experts.get(id);
+    // Null like an unknown id: a partner does not learn that another platform's expert exists.
+    return expert && allows(this.ctx.principal, { type: 'expert.lookUp', ownerPartnerId: expert.partnerId ?? null }) ? expert : null;
   }
 
   /** One page of experts matching every given filter (a regionCode filter is the base region's subtree). */
