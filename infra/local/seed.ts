@@ -457,42 +457,51 @@ const SYNC_PARTNER_EXPERTS = `mutation ($input: SyncPartnerExpertsInput!) {
   syncPartnerExperts(input: $input) { results { externalId status field reason } }
 }`;
 
+/** A seeded partner's expert rows: externalId, name, title, domains, keywords, affiliation, phone. */
+type PartnerExpertRow = [string, string, string, string[], string[], string, string];
+
+/** Sync items of one partner's rows, with what all of that partner's experts share (languages, service regions, consent). */
+const partnerExpertItems = (rows: PartnerExpertRow[], shared: (externalId: string) => Record<string, unknown>) =>
+  rows.map(([externalId, name, title, domains, keywords, affiliation, phone]) => ({
+    externalId,
+    name,
+    title,
+    domains,
+    keywords,
+    affiliation,
+    phone,
+    ...shared(externalId),
+  }));
+
 /** Synced experts of the two seeded partner platforms (Traditional Chinese names, as the platforms hold them). */
 const PARTNER_EXPERTS: Record<string, Array<Record<string, unknown>>> = {
-  'hk-expert-platform': [
-    ['HKEP-001', '陳嘉樂', 'SENIOR_AGRONOMIST', ['AGRICULTURE'], ['荔枝', '病蟲害防治', '果樹栽培'], '香港大學', '+85251230001'],
-    ['HKEP-002', '李詠詩', 'PROFESSOR', ['AGRICULTURE', 'BIOTECHNOLOGY'], ['土壤改良', '植物病理'], '香港中文大學', '+85251230002'],
-    ['HKEP-003', '黃志偉', 'CHIEF_PHYSICIAN', ['MEDICINE'], ['慢病管理', '老年醫學'], '瑪麗醫院', '+85251230003'],
-    ['HKEP-004', '張雅琪', 'RESEARCH_FELLOW', ['BIOTECHNOLOGY', 'MEDICINE'], ['生物醫藥', '基因檢測'], '香港科技大學', '+85251230004'],
-  ].map(([externalId, name, title, domains, keywords, affiliation, phone]) => ({
-    externalId,
-    name,
-    title,
-    domains,
-    keywords,
-    affiliation,
-    phone,
-    languages: ['CANTONESE', 'ENGLISH', 'MANDARIN'],
-    serviceRegionCodes: ['4401', '4403', '4406'],
-    email: `${String(externalId).toLowerCase()}@hk-expert-platform.example`,
-    consent: { listed: true, contactable: externalId !== 'HKEP-004', termsVersion: '2026-11' },
-  })),
-  'mo-expert-platform': [
-    ['MOEP-001', '何嘉欣', 'PROFESSOR', ['AQUACULTURE', 'AGRICULTURE'], ['對蝦養殖', '水質調控'], '澳門大學', '+85328120001'],
-    ['MOEP-002', '梁家輝', 'SENIOR_ENGINEER', ['ENVIRONMENT'], ['污水處理', '生態修復'], '澳門科技大學', '+85328120002'],
-    ['MOEP-003', '歐陽美玲', 'CHIEF_PHYSICIAN', ['TRADITIONAL_CHINESE_MEDICINE', 'MEDICINE'], ['中醫藥', '慢病管理'], '澳門鏡湖醫院', '+85328120003'],
-  ].map(([externalId, name, title, domains, keywords, affiliation, phone]) => ({
-    externalId,
-    name,
-    title,
-    domains,
-    keywords,
-    affiliation,
-    phone,
-    languages: ['CANTONESE', 'PORTUGUESE', 'MANDARIN'],
-    serviceRegionCodes: ['4404', '4408', '4401', '4419'],
-    consent: { listed: true, contactable: true, termsVersion: '2026-11' },
-  })),
+  'hk-expert-platform': partnerExpertItems(
+    [
+      ['HKEP-001', '陳嘉樂', 'SENIOR_AGRONOMIST', ['AGRICULTURE'], ['荔枝', '病蟲害防治', '果樹栽培'], '香港大學', '+85251230001'],
+      ['HKEP-002', '李詠詩', 'PROFESSOR', ['AGRICULTURE', 'BIOTECHNOLOGY'], ['土壤改良', '植物病理'], '香港中文大學', '+85251230002'],
+      ['HKEP-003', '黃志偉', 'CHIEF_PHYSICIAN', ['MEDICINE'], ['慢病管理', '老年醫學'], '瑪麗醫院', '+85251230003'],
+      ['HKEP-004', '張雅琪', 'RESEARCH_FELLOW', ['BIOTECHNOLOGY', 'MEDICINE'], ['生物醫藥', '基因檢測'], '香港科技大學', '+85251230004'],
+    ],
+    (externalId) => ({
+      languages: ['CANTONESE', 'ENGLISH', 'MANDARIN'],
+      serviceRegionCodes: ['4401', '4403', '4406'],
+      email: `${externalId.toLowerCase()}@hk-expert-platform.example`,
+      // One Hong Kong expert agreed to be listed and matched but not to be contacted by mainland organizations.
+      consent: { listed: true, contactable: externalId !== 'HKEP-004', termsVersion: '2026-11' },
+    }),
+  ),
+  'mo-expert-platform': partnerExpertItems(
+    [
+      ['MOEP-001', '何嘉欣', 'PROFESSOR', ['AQUACULTURE', 'AGRICULTURE'], ['對蝦養殖', '水質調控'], '澳門大學', '+85328120001'],
+      ['MOEP-002', '梁家輝', 'SENIOR_ENGINEER', ['ENVIRONMENT'], ['污水處理', '生態修復'], '澳門科技大學', '+85328120002'],
+      ['MOEP-003', '歐陽美玲', 'CHIEF_PHYSICIAN', ['TRADITIONAL_CHINESE_MEDICINE', 'MEDICINE'], ['中醫藥', '慢病管理'], '澳門鏡湖醫院', '+85328120003'],
+    ],
+    () => ({
+      languages: ['CANTONESE', 'PORTUGUESE', 'MANDARIN'],
+      serviceRegionCodes: ['4404', '4408', '4401', '4419'],
+      consent: { listed: true, contactable: true, termsVersion: '2026-11' },
+    }),
+  ),
 };
 
 /**

@@ -1,7 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/testApp.js';
-import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, errorOf, makeExpertInput, makeNeedInput, NEED_STEPS, ok, type OrgTree } from '../support/fixtures.js';
+import {
+  makePartnerInput,
+  REGISTER_EXPERT,
+  SUBMIT_NEED,
+  createOrgTree,
+  errorOf,
+  makeExpertInput,
+  makeNeedInput,
+  NEED_STEPS,
+  ok,
+  type OrgTree,
+} from '../support/fixtures.js';
 import { createRepositories } from '../../functions/lib/repositories/index.js';
 
 const PARTNER_FIELDS =
@@ -15,18 +26,7 @@ const REACTIVATE = step('reactivatePartner', 'ReactivatePartnerInput');
 const REVOKE = step('revokePartner', 'RevokePartnerInput');
 const SUBSCRIPTION = 'subscription ($expertId: ID) { matchingNeedPosted(expertId: $expertId) { score need { id } expert { id } } }';
 
-const partnerInput = (clientId: string, overrides: Record<string, unknown> = {}) => ({
-  clientId,
-  nameHant: '香港專家平台',
-  nameHans: '香港专家平台',
-  nameEn: 'Hong Kong Expert Platform',
-  regionCode: '81',
-  contactName: '陳主任',
-  contactEmail: 'partners@hk.example',
-  consentTermsVersion: '2026-11',
-  preferredLanguage: 'zh-HK',
-  ...overrides,
-});
+const partnerInput = makePartnerInput;
 
 describe('Partners: records, access, quota and subscriptions (issue 11)', () => {
   let app: TestApp;

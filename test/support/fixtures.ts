@@ -123,18 +123,23 @@ export function makeActivityInput(organizationId: string, overrides: Record<stri
 
 export const CREATE_PARTNER = `mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id status preferredLanguage version } } }`;
 
+/** A CreatePartnerInput of a Hong Kong partner platform with the given client id. */
+export const makePartnerInput = (clientId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  clientId,
+  nameHant: '香港專家平台',
+  nameHans: '香港专家平台',
+  nameEn: 'Hong Kong Expert Platform',
+  regionCode: '81',
+  contactName: '陳主任',
+  contactEmail: 'partners@hk.example',
+  consentTermsVersion: '2026-11',
+  preferredLanguage: 'zh-HK',
+  ...overrides,
+});
+
 /** Creates an ACTIVE partner record (the province admin's act) so that tokens with `partner: clientId` are let in. */
 export async function createPartnerRecord(app: TestApp, provinceAdminToken: string, clientId: string, overrides: Record<string, unknown> = {}): Promise<Data> {
-  const input = {
-    clientId,
-    nameHant: '香港專家平台',
-    nameHans: '香港专家平台',
-    nameEn: 'Hong Kong Expert Platform',
-    regionCode: '81',
-    contactName: '陳主任',
-    contactEmail: 'partners@hk.example',
-    consentTermsVersion: '2026-11',
-    ...overrides,
-  };
+  // Without a stated preference, responses stay in Simplified unless a test asks for Traditional.
+  const input = makePartnerInput(clientId, { preferredLanguage: null, ...overrides });
   return ok(await app.gql(CREATE_PARTNER, { input }, provinceAdminToken)).createPartner.partner as Data;
 }

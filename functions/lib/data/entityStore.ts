@@ -1,26 +1,10 @@
-import { entityKey, type EntityType, type Key } from './keys.js';
+import { ENTITY_TYPE_NAMES, entityKey, type EntityType, type Key } from './keys.js';
 import { recordOf, type ItemLoader } from './loader.js';
 import { hydratePage, type KeyPage, type Store, type WriteOp } from './store.js';
 import type { Page, PageArgs } from './pagination.js';
 import { AppError, ErrorCode } from '../errors.js';
 
 const keyId = (k: Key) => `${k.PK}\u0000${k.SK}`;
-
-/** Names of the entity types in error messages. */
-const LABELS: Record<EntityType, string> = {
-  ORG: 'Organization',
-  TEAM: 'Team',
-  EXPERT: 'Expert',
-  NEED: 'Need',
-  TECH: 'Technology',
-  PROJECT: 'Project',
-  PAIRING: 'Pairing',
-  ACTIVITY: 'Activity',
-  WORKSTATION: 'Workstation',
-  NOMINATION: 'Nomination',
-  CAMPAIGN: 'Campaign',
-  PARTNER: 'Partner',
-};
 
 /**
  * The persistence every indexed entity shares: its main item and its index items written together,
@@ -47,7 +31,7 @@ export class EntityStore<T extends { id: string; version: number }> {
   /** The record through the request's batching cache, or NOT_FOUND naming `field`. */
   async require(id: string, field = 'id'): Promise<T> {
     const record = await this.get(id);
-    if (!record) throw new AppError(ErrorCode.NOT_FOUND, `${LABELS[this.type]} ${id} not found`, { field });
+    if (!record) throw new AppError(ErrorCode.NOT_FOUND, `${ENTITY_TYPE_NAMES[this.type]} ${id} not found`, { field });
     return record;
   }
 
@@ -60,7 +44,7 @@ export class EntityStore<T extends { id: string; version: number }> {
   /** Strongly consistent read of a record that must exist: NOT_FOUND naming `field` otherwise. */
   async requireFresh(id: string, field = 'id'): Promise<T> {
     const record = await this.getFresh(id);
-    if (!record) throw new AppError(ErrorCode.NOT_FOUND, `${LABELS[this.type]} ${id} not found`, { field });
+    if (!record) throw new AppError(ErrorCode.NOT_FOUND, `${ENTITY_TYPE_NAMES[this.type]} ${id} not found`, { field });
     return record;
   }
 
@@ -68,7 +52,7 @@ export class EntityStore<T extends { id: string; version: number }> {
   async reload(id: string): Promise<T> {
     const key = entityKey(this.type, id);
     const item = await this.store.get(key);
-    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `${LABELS[this.type]} ${id} not found`);
+    if (!item) throw new AppError(ErrorCode.NOT_FOUND, `${ENTITY_TYPE_NAMES[this.type]} ${id} not found`);
     this.loader.clear(key).prime(key, item);
     return recordOf<T>(item);
   }

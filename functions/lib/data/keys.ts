@@ -49,6 +49,22 @@ export const expertRequestsGsi1 = (expertId: string) => ({ GSI1PK: `EXPERT#${exp
 export type EntityType =
   'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'PROJECT' | 'PAIRING' | 'ACTIVITY' | 'WORKSTATION' | 'NOMINATION' | 'CAMPAIGN' | 'PARTNER';
 
+/** The GraphQL type name of each entity type (error messages name it; `node(id:)` answers with it). */
+export const ENTITY_TYPE_NAMES = {
+  ORG: 'Organization',
+  TEAM: 'Team',
+  EXPERT: 'Expert',
+  NEED: 'Need',
+  TECH: 'Technology',
+  PROJECT: 'Project',
+  PAIRING: 'Pairing',
+  ACTIVITY: 'Activity',
+  WORKSTATION: 'Workstation',
+  NOMINATION: 'Nomination',
+  CAMPAIGN: 'Campaign',
+  PARTNER: 'Partner',
+} as const satisfies Record<EntityType, string>;
+
 /**
  * The `entity` attribute of every kind of item. A main item and its index items carry their entity type
  * (an index item of a need says `NEED` too: only the sort key tells them apart, see `isMainItem`).

@@ -1,6 +1,6 @@
 import type { ServiceContext } from './context.js';
 import { badInput } from '../errors.js';
-import type { EntityType } from '../data/keys.js';
+import { ENTITY_TYPE_NAMES, type EntityType } from '../data/keys.js';
 import { parseCompositeNodeId, type EntityNodeType, type NodeRef } from '../domain/nodeIds.js';
 import { getRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
@@ -8,21 +8,8 @@ import { isDomain } from '../vocabulary.js';
 /** The most ids one `nodes` call resolves. */
 export const MAX_NODE_IDS = 100;
 
-/** The GraphQL type of each entity type that is a Node (every entity of keys.ts). */
-const NODE_TYPE_OF = {
-  ORG: 'Organization',
-  TEAM: 'Team',
-  EXPERT: 'Expert',
-  NEED: 'Need',
-  TECH: 'Technology',
-  PROJECT: 'Project',
-  PAIRING: 'Pairing',
-  ACTIVITY: 'Activity',
-  WORKSTATION: 'Workstation',
-  NOMINATION: 'Nomination',
-  CAMPAIGN: 'Campaign',
-  PARTNER: 'Partner',
-} as const satisfies Record<EntityType, EntityNodeType>;
+/** The GraphQL type of each entity type: every entity of keys.ts is a Node. */
+const NODE_TYPE_OF = ENTITY_TYPE_NAMES satisfies Record<EntityType, EntityNodeType>;
 const ENTITY_TYPES = Object.keys(NODE_TYPE_OF) as Array<keyof typeof NODE_TYPE_OF>;
 
 /**
