@@ -1,15 +1,17 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
+  ClientAttributes,
   Mfa,
   OAuthScope,
   ResourceServerScope,
   UserPool,
   UserPoolClient,
+  UserPoolEmail,
   UserPoolGroup,
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
@@ -19,16 +21,19 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROLES } from '../functions/lib/auth/principal.js';
-import { needStreamFilter } from '../functions/lib/data/keys.js';
+import { connectionKey, needStreamFilter } from '../functions/lib/data/keys.js';
 import { ServiceName } from '../functions/lib/logging.js';
 import { KezhiTable } from './constructs/KezhiTable.js';
 import { KezhiFunction } from './constructs/KezhiFunction.js';
+import { ApiGatewayAccount } from './constructs/ApiGatewayAccount.js';
+import { domainPrefixProblem } from './constructs/cognitoDomain.js';
 
 /** Settings of one stage, from CDK context (`-c stage=prod -c webOrigins=https://a,https://b`). */
 export interface StageSettings {
@@ -39,8 +44,26 @@ export interface StageSettings {
   partners: string[];
   /** Where alarms are mailed (optional). */
   alarmEmail?: string;
-  /** The Cognito hosted-domain prefix (unique per region); default `kezhi-<stage>`. */
+  /**
+   * The Cognito hosted-domain prefix (unique across all AWS customers in the region): the domain exists only when
+   * it is given, and it is required when partners or callback URLs are (their OAuth endpoints live on it).
+   */
   authDomainPrefix?: string;
+  /** The apps' OAuth callback URLs (authorization code with PKCE); none: OAuth is off on the app client. */
+  callbackUrls?: string[];
+  /** Where the hosted UI may send users after sign-out (only with callback URLs). */
+  logoutUrls?: string[];
+  /**
+   * Whether this stack sets API Gateway's account-level CloudWatch role (one per account and region; default true).
+   * false: the account must already have one, else the WebSocket stage (which logs access) fails to create.
+   */
+  apiGatewayAccountRole?: boolean;
+  /** A verified SES sender (`no-reply@…`) for Cognito's mails; absent: Cognito's own sender (about 50 mails a day). */
+  sesFromEmail?: string;
+  /** The SES region of that sender (required when the stack's region is not fixed at synth). */
+  sesRegion?: string;
+  /** The SNS region Cognito sends SMS from (default: the user pool's region). */
+  smsRegion?: string;
 }
 
 /** Partner scopes on the resource server. */
@@ -48,6 +71,29 @@ export const PARTNER_SCOPES = [
   { name: 'experts.write', description: "Sync the partner's own experts" },
   { name: 'needs.read', description: "Read needs matched to the partner's experts" },
 ] as const;
+
+/** What an app client may read of a user: standard attributes only (the pool has no custom attributes). */
+const USER_READABLE = new ClientAttributes().withStandardAttributes({
+  email: true,
+  emailVerified: true,
+  phoneNumber: true,
+  phoneNumberVerified: true,
+  fullname: true,
+  preferredUsername: true,
+  locale: true,
+});
+/**
+ * What a user may write about itself: contact and display attributes. Never an authority: roles and organization
+ * come from the user's access record in the table, and the pool declares no `custom:*` attribute a user could set.
+ */
+const USER_WRITABLE = new ClientAttributes().withStandardAttributes({ email: true, phoneNumber: true, fullname: true, preferredUsername: true, locale: true });
+
+/** DynamoDB actions of a function that reads and writes anywhere in the table (no Scan: every read is by key or index). */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Writes, including the per-item actions TransactWriteItems needs (put, update, delete, condition check). */
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+/** The WebSocket function's writes (functions/lib/realtime/connections.ts: put, update, put-if-absent, batch delete). */
+export const CONNECTION_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
 /** The whole Kezhi stack: table, APIs, functions, identity, alarms and a dashboard. */
 export class KezhiStack extends Stack {
@@ -62,7 +108,24 @@ export class KezhiStack extends Stack {
     this.data = new KezhiTable(this, 'Data', { removalPolicy, deletionProtection: prod });
     const table = this.data.table;
 
-    // Identity: users in groups named after the roles; partners as client-credentials app clients.
+    // Identity: a token proves who the caller is; roles and organization come from the access record in the table
+    // (the PROVINCE_ADMIN group only bootstraps the first province admin). Partners are client-credentials clients.
+    const callbackUrls = settings.callbackUrls ?? [];
+    const domainPrefix = settings.authDomainPrefix;
+    if (domainPrefix !== undefined) {
+      const problem = domainPrefixProblem(domainPrefix);
+      if (problem) throw new Error(`authDomainPrefix "${domainPrefix}" ${problem} (Cognito's rules for a hosted-domain prefix)`);
+    } else if (callbackUrls.length > 0 || settings.partners.length > 0) {
+      // Partners' token endpoint and the apps' authorize endpoint live on the hosted domain.
+      throw new Error('authDomainPrefix is required (-c authDomainPrefix=…) when partners or callbackUrls are given');
+    }
+    for (const url of callbackUrls) {
+      // Cognito accepts http only for localhost; example.com would send users' codes to a stranger.
+      if (!/^https:\/\/|^http:\/\/localhost(:|\/|$)/.test(url) || /example\.com/.test(url))
+        throw new Error(`callbackUrls: "${url}" is not an https (or localhost) URL of ours`);
+    }
+    const sesRegion = settings.sesRegion ?? (Token.isUnresolved(this.region) ? undefined : this.region);
+    if (settings.sesFromEmail && !sesRegion) throw new Error('sesRegion is required with sesFromEmail when the stack has no fixed region');
     const userPool = new UserPool(this, 'Users', {
       selfSignUpEnabled: true,
       signInAliases: { phone: true, email: true },
@@ -71,21 +134,43 @@ export class KezhiStack extends Stack {
       mfaSecondFactor: { sms: true, otp: true },
       passwordPolicy: { minLength: 10, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
       accountRecovery: AccountRecovery.PHONE_AND_EMAIL,
-      customAttributes: {},
+      // No custom attributes: nothing a user writes about itself is an authority (see USER_WRITABLE).
+      // Cognito's own sender allows about 50 mails a day (docs/operations.md): production gives a verified SES sender.
+      email:
+        settings.sesFromEmail && sesRegion
+          ? UserPoolEmail.withSES({ fromEmail: settings.sesFromEmail, fromName: 'Kezhi', sesRegion })
+          : UserPoolEmail.withCognito(),
+      // SMS goes through SNS, which starts in its sandbox (verified numbers only) in each account and region.
+      ...(settings.smsRegion && { snsRegion: settings.smsRegion }),
       removalPolicy,
       deletionProtection: prod,
     });
     for (const role of ROLES) new UserPoolGroup(this, `Group${role}`, { userPool, groupName: role, description: `Kezhi role ${role}` });
+    // A public client (no secret): SRP sign-in in the apps, and with callback URLs the authorization-code flow only
+    // (never implicit: tokens in a URL fragment). A public client's code exchange must carry PKCE's code_verifier;
+    // Cognito checks it whenever the authorize request sent a code_challenge (the apps' OAuth library always does).
     const appClient = userPool.addClient('AppClient', {
       userPoolClientName: 'kezhi-apps',
       authFlows: { userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
+      readAttributes: USER_READABLE,
+      writeAttributes: USER_WRITABLE,
+      ...(callbackUrls.length > 0
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PHONE, OAuthScope.PROFILE],
+              callbackUrls,
+              logoutUrls: settings.logoutUrls ?? [],
+            },
+          }
+        : { disableOAuth: true }),
     });
     const scopes = PARTNER_SCOPES.map((s) => new ResourceServerScope({ scopeName: s.name, scopeDescription: s.description }));
     const resourceServer = new UserPoolResourceServer(this, 'Api', { userPool, identifier: 'kezhi', scopes });
-    // The hosted domain issues partners' client-credentials tokens; its prefix must be unique in the region.
-    userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: settings.authDomainPrefix ?? `kezhi-${settings.stage}` } });
+    // The hosted domain issues partners' client-credentials tokens and runs the apps' authorize endpoint; only when asked for.
+    if (domainPrefix !== undefined) userPool.addDomain('Domain', { cognitoDomain: { domainPrefix } });
     const partnerClients = settings.partners.map(
       (partner) =>
         new UserPoolClient(this, `Partner${partner.replace(/[^A-Za-z0-9]/g, '')}`, {
@@ -102,7 +187,8 @@ export class KezhiStack extends Stack {
     });
     const common = {
       TABLE_NAME: table.tableName,
-      CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
+      // Only the secret's ARN: each function reads the value once per cold start (functions/lib/app.ts, loadConfig).
+      CURSOR_SECRET_ARN: cursorSecret.secretArn,
       KEZHI_STAGE: settings.stage,
       COGNITO_USER_POOL_ID: userPool.userPoolId,
       COGNITO_CLIENT_IDS: [appClient.userPoolClientId, ...partnerClients.map((c) => c.userPoolClientId)].join(','),
@@ -143,6 +229,9 @@ export class KezhiStack extends Stack {
       throttle: { rateLimit: 500, burstLimit: 1000 },
       accessLogSettings: { destination: new LogGroupLogDestination(wsLogs) },
     });
+    // A logging WebSocket stage needs the account's API Gateway CloudWatch role; without it, creation fails.
+    // Opted out (apiGatewayAccountRole=false), the account must already have one (docs/operations.md).
+    if (settings.apiGatewayAccountRole ?? true) webSocketStage.node.addDependency(new ApiGatewayAccount(this, 'ApiGatewayAccount').account);
     websocketHandler.addEnvironment('WEBSOCKET_ENDPOINT', webSocketStage.callbackUrl);
 
     // The stream: needs becoming OPEN are matched and pushed to subscribers.
@@ -189,7 +278,22 @@ export class KezhiStack extends Stack {
       targets: [new LambdaFunction(webhookWorker, { retryAttempts: 0 })],
     });
 
-    for (const fn of [graphql, websocketHandler, streamHandler, webhookWorker]) table.grantReadWriteData(fn);
+    // Least privilege on the table: explicit actions, never Scan (every read is by key or index).
+    for (const fn of [graphql, streamHandler, webhookWorker]) table.grant(fn, ...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS);
+    // The WebSocket function reads anywhere (connection_init loads the caller's access record; subscribe runs the
+    // schema's resolvers) but writes only its connections' partitions (CONN#<id>: the connection and its
+    // subscriptions, functions/lib/realtime/connections.ts): writes are limited by leading key. Its reads are not:
+    // which items a subscription document resolves is the caller's choice, through the policy module.
+    table.grant(websocketHandler, ...TABLE_READ_ACTIONS);
+    websocketHandler.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: CONNECTION_WRITE_ACTIONS,
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${connectionKey('').PK}*`] } },
+      }),
+    );
+    for (const fn of [graphql, websocketHandler, streamHandler, webhookWorker]) cursorSecret.grantRead(fn);
     webSocketStage.grantManagementApiAccess(websocketHandler);
     webSocketStage.grantManagementApiAccess(streamHandler);
 
@@ -217,6 +321,21 @@ export class KezhiStack extends Stack {
 
     // Watching it: alarms to a topic, and one dashboard.
     const alarms = new Topic(this, 'Alarms', { enforceSSL: true, displayName: `Kezhi ${settings.stage} alarms` });
+    // enforceSSL gives the topic a policy holding only its Deny, which replaces SNS's default one: CloudWatch
+    // alarms of this account must be allowed to publish explicitly, or no alarm reaches anyone.
+    alarms.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarms.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+        },
+      }),
+    );
     if (settings.alarmEmail) alarms.addSubscription(new EmailSubscription(settings.alarmEmail));
     const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
       const a = new Alarm(this, id, {

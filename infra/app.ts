@@ -3,21 +3,39 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { KezhiStack, type StageSettings } from './KezhiStack.js';
 import { applySuppressions } from './nagSuppressions.js';
 
-/** Stage settings from context: `-c stage=prod -c webOrigins=https://app.example -c partners=hk,mo -c alarmEmail=ops@…`. */
+/**
+ * Stage settings from context: `-c stage=prod -c webOrigins=https://app.example -c partners=hk,mo -c alarmEmail=ops@…
+ * -c authDomainPrefix=kezhi-prod-gd -c callbackUrls=https://app.example/auth -c sesFromEmail=no-reply@… -c sesRegion=…
+ * -c smsRegion=… -c apiGatewayAccountRole=false` (docs/operations.md lists them all).
+ */
 export function settingsFrom(app: App): StageSettings {
   const list = (key: string, fallback: string[]) => {
     const value: unknown = app.node.tryGetContext(key);
     if (Array.isArray(value)) return value.map(String);
     return typeof value === 'string' && value ? value.split(',').map((s) => s.trim()) : fallback;
   };
-  const alarmEmail: unknown = app.node.tryGetContext('alarmEmail');
-  const authDomainPrefix: unknown = app.node.tryGetContext('authDomainPrefix');
+  const text = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === 'string' && value ? value : undefined;
+  };
+  const optional = <K extends keyof StageSettings>(key: K, value: StageSettings[K] | undefined) => (value === undefined ? {} : { [key]: value });
+  const callbackUrls = list('callbackUrls', []);
+  const logoutUrls = list('logoutUrls', []);
+  // From the command line a context value is a string: "false" turns the account role off.
+  const accountRole: unknown = app.node.tryGetContext('apiGatewayAccountRole');
   return {
     stage: String(app.node.tryGetContext('stage') ?? 'dev'),
     webOrigins: list('webOrigins', ['http://localhost:5173']),
-    partners: list('partners', ['hk-expert-platform', 'mo-expert-platform']),
-    ...(typeof alarmEmail === 'string' && alarmEmail && { alarmEmail }),
-    ...(typeof authDomainPrefix === 'string' && authDomainPrefix && { authDomainPrefix }),
+    // No partner unless asked for: a partner client needs the hosted domain (authDomainPrefix).
+    partners: list('partners', []),
+    ...optional('alarmEmail', text('alarmEmail')),
+    ...optional('authDomainPrefix', text('authDomainPrefix')),
+    ...optional('callbackUrls', callbackUrls.length > 0 ? callbackUrls : undefined),
+    ...optional('logoutUrls', logoutUrls.length > 0 ? logoutUrls : undefined),
+    ...optional('apiGatewayAccountRole', accountRole === false || accountRole === 'false' ? false : undefined),
+    ...optional('sesFromEmail', text('sesFromEmail')),
+    ...optional('sesRegion', text('sesRegion')),
+    ...optional('smsRegion', text('smsRegion')),
   };
 }
 

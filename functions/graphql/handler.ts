@@ -1,4 +1,4 @@
-import { configFromEnv, createGraphqlHandler } from '../lib/app.js';
+import { createGraphqlHandler, lazyHandler, loadConfig } from '../lib/app.js';
 
-/** HTTP API (payload v2) → Apollo Server. Built once per cold start. */
-export const handler = createGraphqlHandler(configFromEnv());
+/** HTTP API (payload v2) → Apollo Server. Built once per cold start (the first invocation: the secret is read then). */
+export const handler = lazyHandler(async () => createGraphqlHandler(await loadConfig()));

@@ -23,6 +23,8 @@ export interface AppConfig {
   /** Webhooks may point at `http://` loopback addresses (the local runner and tests only; never set on AWS). */
   webhookAllowLoopback?: boolean;
   auth: { kind: 'local'; publicJwk: Record<string, unknown> } | { kind: 'cognito'; region: string; userPoolId: string; clientIds: string[] };
+  /** Wraps an AWS SDK client for X-Ray (the Powertools tracer on AWS, see loadConfig); absent locally and in tests. */
+  traceClient?: <T>(client: T) => T;
 }
 
 /** Reads AppConfig from environment variables (see README: configuration). */
@@ -45,6 +47,43 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/**
+ * The configuration of a function on AWS, built once per cold start: the environment plus the cursor secret, read
+ * from Secrets Manager (CURSOR_SECRET_ARN, through Powertools parameters) so its value never sits in the function's
+ * configuration, and the Powertools tracer on the SDK clients. Without CURSOR_SECRET_ARN (the local runner, tests)
+ * it is configFromEnv: CURSOR_SECRET and no tracer. Both modules load only on AWS, keeping local cold starts lean.
+ */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env, readSecret: (arn: string) => Promise<string> = readSecretValue): Promise<AppConfig> {
+  const arn = env.CURSOR_SECRET_ARN;
+  if (!arn) return configFromEnv(env);
+  const [cursorSecret, { Tracer }] = await Promise.all([readSecret(arn), import('@aws-lambda-powertools/tracer')]);
+  const tracer = new Tracer(env.POWERTOOLS_SERVICE_NAME ? { serviceName: env.POWERTOOLS_SERVICE_NAME } : {});
+  return { ...configFromEnv({ ...env, CURSOR_SECRET: cursorSecret }), traceClient: (client) => tracer.captureAWSv3Client(client) };
+}
+
+/** One Secrets Manager read (cold start only: the value is kept in the configuration for the container's life). */
+async function readSecretValue(arn: string): Promise<string> {
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  const value = await getSecret(arn);
+  if (typeof value !== 'string' || value === '') throw new Error(`secret ${arn} has no string value`);
+  return value;
+}
+
+/**
+ * A handler whose configuration loads asynchronously (the bundles are CommonJS: no top-level await): the first
+ * invocation builds it and later ones reuse it; a failed build (Secrets Manager unreachable) is retried by the next one.
+ */
+export function lazyHandler<E, C, R>(build: () => Promise<(event: E, context: C) => Promise<R>>): (event: E, context: C) => Promise<R> {
+  let ready: Promise<(event: E, context: C) => Promise<R>> | undefined;
+  return async (event, context) => {
+    ready ??= build().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return (await ready)(event, context);
+  };
+}
+
 function createVerifier(auth: AppConfig['auth']): TokenVerifier {
   return auth.kind === 'local' ? createLocalVerifier(auth.publicJwk) : createCognitoVerifier(auth);
 }
@@ -55,6 +94,7 @@ export function createDeps(config: AppConfig, logger: Logger = createLogger(Serv
     tableName: config.tableName,
     ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
     ...(config.dbTimeouts && { timeouts: config.dbTimeouts }),
+    ...(config.traceClient && { traceClient: config.traceClient }),
   });
   return {
     store: new Store(db, config.tableName, new CursorCodec(config.cursorSecret)),

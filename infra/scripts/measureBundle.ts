@@ -1,7 +1,9 @@
 /**
  * Bundles the GraphQL function exactly as the stack does (infra/bundling.ts) and a bare "hello" Apollo
  * Lambda the same way, then prints each bundle's size and module init time (a `require` of the built
- * file in a fresh node process, median of 5). Run: `npm run measure:bundle`.
+ * file in a fresh node process, median of 5). Run: `npm run measure:bundle`. The functions build their handler on
+ * the first invocation (after reading the cursor secret, functions/lib/app.ts: lazyHandler), so for the GraphQL
+ * bundle this is module load only; Apollo's setup then counts in the first request.
  */
 import { build } from 'esbuild';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';

@@ -3,12 +3,12 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import cdkJson from '../../cdk.json' with { type: 'json' };
-import { KezhiStack, PARTNER_SCOPES, type StageSettings } from '../../infra/KezhiStack.js';
+import { KezhiStack, PARTNER_SCOPES, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type StageSettings } from '../../infra/KezhiStack.js';
 import { ACKNOWLEDGEMENTS, applySuppressions } from '../../infra/nagSuppressions.js';
 import { settingsFrom } from '../../infra/app.js';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, tableDefinition } from '../../functions/lib/data/table.js';
-import { Entity, entityKey, indexKeysFor, needHistoryKey, needMatchKey, timeSortKey } from '../../functions/lib/data/keys.js';
+import { Entity, connectionKey, entityKey, indexKeysFor, needHistoryKey, needMatchKey, subscriptionKey, timeSortKey } from '../../functions/lib/data/keys.js';
 import { matchesPattern } from '../support/eventPattern.js';
 import { ServiceName } from '../../functions/lib/logging.js';
 import { ROLES } from '../../functions/lib/auth/principal.js';
@@ -17,6 +17,8 @@ const settings: StageSettings = {
   stage: 'prod',
   webOrigins: ['https://kezhi.example.org', 'https://admin.kezhi.example.org'],
   partners: ['hk-expert-platform', 'mo-expert-platform'],
+  authDomainPrefix: 'kezhi-prod-gd',
+  callbackUrls: ['https://kezhi.example.org/auth/callback'],
 };
 const synth = (s: StageSettings) => {
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
@@ -27,9 +29,26 @@ const synth = (s: StageSettings) => {
 const { app, stack, template } = synth(settings);
 const dev = synth({ ...settings, stage: 'dev' }).template;
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-const statements = (): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => (p.Properties.PolicyDocument.Statement as Statement[]) ?? []);
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: Record<string, unknown>; Principal?: unknown };
+const statements = (t: Template = template): Statement[] =>
+  Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p.Properties.PolicyDocument.Statement as Statement[]) ?? []);
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+/** The IAM statements of the function whose description contains `text` (its role's policies). */
+const statementsOf = (text: string): Statement[] => {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes(text));
+  const role = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+};
+const synthError = (s: Partial<StageSettings>) => {
+  try {
+    synth({ ...settings, ...s });
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
 
 describe('KezhiStack', () => {
   describe('table', () => {
@@ -144,6 +163,51 @@ describe('KezhiStack', () => {
     });
   });
 
+  describe('least privilege and secrets', () => {
+    it('grants no function dynamodb:Scan (nor any table-level admin action)', () => {
+      const actions = statements().flatMap(actionsOf);
+      expect(actions).not.toContain('dynamodb:Scan');
+      // Besides item actions only the stream reads of the stream function's event source (on the stream, not the table).
+      const streamReads = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+      expect(actions.filter((a) => a.startsWith('dynamodb:') && !a.endsWith('Item') && a !== 'dynamodb:Query' && !streamReads.includes(a))).toEqual([]);
+    });
+
+    it('gives the GraphQL, stream and webhook functions exactly the item reads and writes they use', () => {
+      for (const text of ['GraphQL API', 'table stream', 'webhook deliveries']) {
+        const onTable = statementsOf(text).filter((s) => JSON.stringify(s.Action).includes('dynamodb:') && !JSON.stringify(s.Resource).match(/StreamArn|\*"$/));
+        expect(new Set(onTable.flatMap(actionsOf))).toEqual(new Set([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]));
+        expect(TABLE_READ_ACTIONS).toEqual(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+      }
+    });
+
+    it('lets the WebSocket function read the table but write only its connections’ partitions (CONN#…, by leading key)', () => {
+      const dynamo = statementsOf('subscriptions (WebSocket').filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+      const reads = dynamo.filter((s) => !s.Condition);
+      const writes = dynamo.filter((s) => s.Condition);
+      expect(new Set(reads.flatMap(actionsOf))).toEqual(new Set(TABLE_READ_ACTIONS));
+      expect(writes).toHaveLength(1);
+      expect(new Set(writes.flatMap(actionsOf))).toEqual(new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']));
+      expect(writes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${connectionKey('c1').PK.replace('c1', '')}*`] } });
+      expect(connectionKey('c1').PK).toBe('CONN#c1');
+      expect(subscriptionKey('c1', 's1').PK).toBe('CONN#c1');
+    });
+
+    it('keeps the cursor secret out of the functions’ configuration: only its ARN, read at cold start with a read grant', () => {
+      const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+      const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } }));
+      for (const fn of functions) {
+        const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+        expect(variables.CURSOR_SECRET).toBeUndefined();
+        expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager|SecretString/);
+        expect(variables.CURSOR_SECRET_ARN).toEqual({ Ref: secretId });
+      }
+      for (const text of ['GraphQL API', 'subscriptions (WebSocket', 'table stream', 'webhook deliveries']) {
+        const read = statementsOf(text).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+        expect(read.map((s) => s.Resource)).toEqual([{ Ref: secretId }]);
+      }
+    });
+  });
+
   describe('APIs', () => {
     it('configures CORS for the web origins from context', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
@@ -179,6 +243,46 @@ describe('KezhiStack', () => {
     });
   });
 
+  describe('creating on an empty account', () => {
+    it('sets API Gateway’s account CloudWatch role before the logging WebSocket stage', () => {
+      const accounts = template.findResources('AWS::ApiGateway::Account');
+      expect(Object.keys(accounts)).toHaveLength(1);
+      const [accountId, account] = Object.entries(accounts)[0] ?? [];
+      const roleId = account?.Properties.CloudWatchRoleArn['Fn::GetAtt'][0] as string;
+      const role = template.findResources('AWS::IAM::Role')[roleId];
+      expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('apigateway.amazonaws.com');
+      expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+      expect(role?.DeletionPolicy).toBe('Retain');
+      const wsStage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')).find((st) => st.Properties.StageName === 'live');
+      expect(wsStage?.DependsOn).toContain(accountId);
+    });
+
+    it('opts out with apiGatewayAccountRole=false (an account that has the role): no account setting, WebSocket access logs stay on', () => {
+      const optedOut = synth({ ...settings, apiGatewayAccountRole: false }).template;
+      optedOut.resourceCountIs('AWS::ApiGateway::Account', 0);
+      for (const stage of Object.values(optedOut.findResources('AWS::ApiGatewayV2::Stage')))
+        expect(stage.Properties.AccessLogSettings?.DestinationArn).toBeDefined();
+      expect(settingsFrom(new App({ context: { apiGatewayAccountRole: 'false' } })).apiGatewayAccountRole).toBe(false);
+      expect(settingsFrom(new App({ context: {} })).apiGatewayAccountRole).toBeUndefined();
+    });
+
+    it('lets CloudWatch alarms of this account publish to the topic, besides the SSL-only Deny', () => {
+      const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+      expect(policies).toHaveLength(1);
+      const topicStatements = policies[0]?.Properties.PolicyDocument.Statement as Statement[];
+      expect(topicStatements.filter((st) => st.Effect === 'Deny').map((st) => st.Condition)).toEqual([{ Bool: { 'aws:SecureTransport': 'false' } }]);
+      const allow = topicStatements.filter((st) => st.Effect === 'Allow');
+      expect(allow).toHaveLength(1);
+      expect(allow[0]).toMatchObject({
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: { Ref: expect.stringMatching(/^Alarms/) },
+      });
+      expect(allow[0]?.Condition).toMatchObject({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+      expect(JSON.stringify(allow[0]?.Condition?.ArnLike)).toContain(':alarm:*');
+    });
+  });
+
   describe('identity', () => {
     it('has a group per role, a resource server with the partner scopes and a client-credentials client per partner', () => {
       const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
@@ -194,6 +298,62 @@ describe('KezhiStack', () => {
           .sort(),
       ).toEqual(['partner-hk-expert-platform', 'partner-mo-expert-platform']);
       for (const c of Object.values(partners)) expect(c.Properties.GenerateSecret).toBe(true);
+    });
+  });
+
+  describe('identity hardened', () => {
+    const appClient = (t: Template) => Object.values(t.findResources('AWS::Cognito::UserPoolClient', { Properties: { ClientName: 'kezhi-apps' } }))[0];
+
+    it('limits the app client’s OAuth to the authorization-code flow with the context’s callback URLs, a public client (PKCE)', () => {
+      const client = appClient(template);
+      expect(client?.Properties).toMatchObject({
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        CallbackURLs: settings.callbackUrls,
+        GenerateSecret: false,
+      });
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/implicit|https:\/\/example\.com/);
+    });
+
+    it('turns OAuth off on the app client when no callback URL is given', () => {
+      const client = appClient(synth({ ...settings, callbackUrls: [] }).template);
+      expect(client?.Properties.AllowedOAuthFlowsUserPoolClient).toBe(false);
+      expect(client?.Properties.AllowedOAuthFlows).toBeUndefined();
+      expect(client?.Properties.CallbackURLs).toBeUndefined();
+    });
+
+    it('declares no custom attribute and lets users write no authority: standard contact and display attributes only', () => {
+      const pool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0];
+      expect(JSON.stringify(pool?.Properties.Schema ?? [])).not.toContain('custom');
+      for (const client of Object.values(template.findResources('AWS::Cognito::UserPoolClient'))) {
+        const write = (client.Properties.WriteAttributes as string[] | undefined) ?? [];
+        expect(write.filter((a) => a.startsWith('custom:'))).toEqual([]);
+      }
+      const client = appClient(template);
+      expect([...(client?.Properties.WriteAttributes as string[])].sort()).toEqual(['email', 'locale', 'name', 'phone_number', 'preferred_username']);
+      expect(JSON.stringify(client?.Properties.ReadAttributes)).not.toContain('custom:');
+    });
+
+    it('creates the hosted domain only when asked for, with a prefix valid by Cognito’s rules', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'kezhi-prod-gd' });
+      synth({ ...settings, partners: [], callbackUrls: [], authDomainPrefix: undefined }).template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+      expect(synthError({ authDomainPrefix: undefined })).toMatch(/authDomainPrefix is required/);
+      expect(synthError({ partners: [], authDomainPrefix: undefined })).toMatch(/authDomainPrefix is required/);
+      for (const bad of ['Kezhi', '-kezhi', 'kezhi-', 'kezhi_gd', 'my-aws-pool', 'amazon-kezhi', 'kezhi-cognito', 'k'.repeat(64), ''])
+        expect(synthError({ authDomainPrefix: bad }), bad).toMatch(/authDomainPrefix/);
+      expect(synthError({ authDomainPrefix: 'k'.repeat(63) })).toBeNull();
+      expect(synthError({ callbackUrls: ['https://example.com/cb'] })).toMatch(/callbackUrls/);
+      expect(synthError({ callbackUrls: ['http://kezhi.example.org/cb'] })).toMatch(/callbackUrls/);
+    });
+
+    it('mails through SES when a verified sender is given (Cognito’s own sender otherwise) and sends SMS from the chosen region', () => {
+      const pool = (t: Template) => Object.values(t.findResources('AWS::Cognito::UserPool'))[0]?.Properties;
+      expect(pool(template)?.EmailConfiguration).toMatchObject({ EmailSendingAccount: 'COGNITO_DEFAULT' });
+      const ses = pool(synth({ ...settings, sesFromEmail: 'no-reply@kezhi.example.org', sesRegion: 'ap-southeast-1', smsRegion: 'ap-southeast-1' }).template);
+      expect(ses?.EmailConfiguration).toMatchObject({ EmailSendingAccount: 'DEVELOPER', From: expect.stringContaining('no-reply@kezhi.example.org') });
+      expect(JSON.stringify(ses?.EmailConfiguration.SourceArn)).toContain('ap-southeast-1');
+      expect(ses?.SmsConfiguration).toMatchObject({ SnsRegion: 'ap-southeast-1' });
+      expect(synthError({ sesFromEmail: 'no-reply@kezhi.example.org' })).toMatch(/sesRegion/);
     });
   });
 

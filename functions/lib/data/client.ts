@@ -24,6 +24,8 @@ export interface DbConfig {
   endpoint?: string;
   region?: string;
   timeouts?: Partial<DbTimeouts>;
+  /** Wraps the low-level client for X-Ray (the Powertools tracer on AWS). */
+  traceClient?: <T>(client: T) => T;
 }
 
 /** Reads DbTimeouts from DYNAMODB_CONNECT_TIMEOUT_MS, DYNAMODB_REQUEST_TIMEOUT_MS and DYNAMODB_MAX_ATTEMPTS (defaults where unset). */
@@ -59,5 +61,5 @@ export function createDocumentClient(config: DbConfig): DynamoDBDocumentClient {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(config.traceClient ? config.traceClient(client) : client, { marshallOptions: { removeUndefinedValues: true } });
 }
