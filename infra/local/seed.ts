@@ -7,6 +7,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { JWK } from 'jose';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { grantLocalFlags } from './localGrants.js';
 import { createContext, type AppDeps, type Context } from '../../functions/lib/context.js';
 import { childRegions, getRegion, type Region } from '../../functions/lib/regions/index.js';
 import { DOMAINS } from '../../functions/lib/vocabulary.js';
@@ -113,6 +114,8 @@ type Executor = (claims: TokenClaims, query: string, variables: Record<string, u
 /** Runs operations through the Apollo server with a context built from a locally signed token. */
 export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, privateJwk: JWK): Executor {
   return async (claims, query, variables) => {
+    // A token carries the identity only: the ORG_ADMIN / EXPERT the claims ask for are grants in the table.
+    await grantLocalFlags(deps.store, claims);
     const authorization = `Bearer ${await signLocalToken(privateJwk, claims)}`;
     const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(deps, { authorization }) });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
