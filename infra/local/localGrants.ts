@@ -18,3 +18,8 @@ export async function grantLocalFlags(store: Store, claims: TokenClaims, now = n
   if (claims.roles.includes('EXPERT') && claims.expert) grants.expertId = claims.expert;
   await createRepositories(store).access.grant(claims.sub, grants, now);
 }
+
+/** The seeded admin user of an organization (granted ORG_ADMIN of it by the seed). */
+export const seedOrgAdminUser = (organizationId: string): string => `seed-org-admin-${organizationId}`;
+/** The seeded user linked to an expert (its access record names the expert). */
+export const seedExpertUser = (expertId: string): string => `seed-expert-of-${expertId}`;
