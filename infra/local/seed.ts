@@ -7,6 +7,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { JWK } from 'jose';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { grantLocalFlags, seedExpertUser, seedOrgAdminUser } from './localGrants.js';
 import { createContext, type AppDeps, type Context } from '../../functions/lib/context.js';
 import { childRegions, getRegion, type Region } from '../../functions/lib/regions/index.js';
 import { DOMAINS } from '../../functions/lib/vocabulary.js';
@@ -113,6 +114,8 @@ type Executor = (claims: TokenClaims, query: string, variables: Record<string, u
 /** Runs operations through the Apollo server with a context built from a locally signed token. */
 export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, privateJwk: JWK): Executor {
   return async (claims, query, variables) => {
+    // A token carries the identity only: the ORG_ADMIN / EXPERT the claims ask for are grants in the table.
+    await grantLocalFlags(deps.store, claims);
     const authorization = `Bearer ${await signLocalToken(privateJwk, claims)}`;
     const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(deps, { authorization }) });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
@@ -122,6 +125,7 @@ export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, pri
   };
 }
 
+const GRANT_ORG_ADMIN = `mutation ($input: GrantOrgAdminInput!) { grantOrgAdmin(input: $input) { access { userId } } }`;
 const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }`;
 const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`;
 const REGISTER = `mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id } } }`;
@@ -137,7 +141,10 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
   const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0, activities: 0, partners: 0 };
   const createOrg = async (input: Record<string, unknown>) => {
     counts.organizations += 1;
-    return idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
+    const id = idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
+    // Every seeded organization gets an admin user in the table (what `npm run token -- --role ORG_ADMIN --org ID` signs in as).
+    await run(admin, GRANT_ORG_ADMIN, { input: { userId: seedOrgAdminUser(id), organizationId: id } });
+    return id;
   };
   const createTeam = async (input: Record<string, unknown>) => {
     counts.teams += 1;
@@ -258,7 +265,11 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
   const expertIds = await mapLimit(inputs, 8, async ({ input }, i) => {
     const data = await run({ sub: `seed-expert-user-${i}`, roles: ['EXPERT'] }, REGISTER, { input });
     counts.experts += 1;
-    return idOf(data, 'registerExpert', 'expert');
+    const id = idOf(data, 'registerExpert', 'expert');
+    // A user linked to the expert by its id (what `npm run token -- --role EXPERT --expert ID` signs in as): the executor
+    // writes the link into that user's access record, as it does for every token's flags.
+    await run({ sub: seedExpertUser(id), roles: ['EXPERT'], expert: id }, '{ me { roles } }', {});
+    return id;
   });
   // Every mainland expert joins its city's team; the first of each origin join the General Corps' sub-teams.
   // Joining is voluntary: the province invites, each expert accepts as itself.

@@ -12,6 +12,7 @@ import { loadDevKeys } from './devKeys.js';
 import { createHttpAdapter, type HttpApiHandler } from './httpAdapter.js';
 import { renderIdePage } from './idePage.js';
 import { SEED_PARTNERS, createExecutor, seedDemoData } from './seed.js';
+import { grantLocalFlags, seedExpertUser } from './localGrants.js';
 import { PARTNER_SCOPE } from '../../functions/lib/auth/policy.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { MAX_BACKOFF_MS, createStreamPoller, oneLine, startPolling } from './streamPoller.js';
@@ -157,7 +158,7 @@ try {
     'PROVINCE_ADMIN (省科协组织联络部)': { sub: 'demo-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' },
     ...(guangzhou && { [`ORG_ADMIN of ${guangzhou.name}`]: { sub: 'demo-gz-admin', roles: ['ORG_ADMIN'], org: guangzhou.id } }),
     ...(shenzhen && { [`ORG_ADMIN of ${shenzhen.name}`]: { sub: 'demo-sz-admin', roles: ['ORG_ADMIN'], org: shenzhen.id } }),
-    ...(expert && { [`EXPERT ${expert.name}`]: { sub: `seed-expert-of-${expert.id}`, roles: ['EXPERT'], expert: expert.id } }),
+    ...(expert && { [`EXPERT ${expert.name}`]: { sub: seedExpertUser(expert.id), roles: ['EXPERT'], expert: expert.id } }),
     'REQUESTER (owner of the demo needs)': { sub: 'demo-requester', roles: ['REQUESTER'] },
     // The partner platforms' machine tokens, with both OAuth scopes (Cognito client credentials on AWS).
     ...Object.fromEntries(
@@ -168,7 +169,13 @@ try {
     ),
   };
   const tokens: Record<string, string> = {};
-  for (const [label, claims] of Object.entries(samples)) tokens[label] = await signLocalToken(keys.privateJwk, claims);
+  // `npm run token -- --role EXPERT` without --expert signs in as local-expert: an EXPERT without an expert record, as before.
+  await grantLocalFlags(deps.store, { sub: 'local-expert', roles: ['EXPERT'] });
+  // A token carries only the identity: the samples' ORG_ADMIN and EXPERT flags are grants in the table (kept by re-runs).
+  for (const [label, claims] of Object.entries(samples)) {
+    await grantLocalFlags(deps.store, claims);
+    tokens[label] = await signLocalToken(keys.privateJwk, claims);
+  }
 
   const server = createHttpAdapter({
     path: '/graphql',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDeps, createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
+import { grantLocalFlags } from '../../infra/local/localGrants.js';
 import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import type { AppDeps } from '../../functions/lib/context.js';
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
@@ -33,7 +34,11 @@ export async function createBenchApp(endpoint: string, tableName: string): Promi
   };
   const deps = createDeps(config, new Logger({ serviceName: 'bench', logLevel: 'ERROR' }));
   const handler = createGraphqlHandler(config, deps);
-  const token = (claims: TokenClaims) => signLocalToken(keys.privateJwk, claims);
+  // A token carries the identity; the ORG_ADMIN / EXPERT the claims ask for are grants in the table.
+  const token = async (claims: TokenClaims) => {
+    await grantLocalFlags(deps.store, claims);
+    return signLocalToken(keys.privateJwk, claims);
+  };
   return {
     deps,
     token,

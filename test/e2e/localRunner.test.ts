@@ -116,6 +116,24 @@ describe('Local runner (npm start)', () => {
     expect(denied.body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 
+  it('acts as the seeded expert with `npm run token -- --role EXPERT --expert ID`, and the printed sample tokens act as their labels say', async () => {
+    const admin = (await runToEnd('infra/local/token.ts', ['--role', 'PROVINCE_ADMIN'], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
+    const expertId = (await post(runner.url, '{ experts(first: 1, filter: { regionCode: "4403" }) { edges { node { id } } } }', {}, admin)).body.data?.experts
+      .edges[0].node.id as string;
+    const token = (await runToEnd('infra/local/token.ts', ['--role', 'EXPERT', '--expert', expertId], { KEZHI_DEV_KEYS: keysFile })).stdout.trim();
+    const me = await post(runner.url, '{ me { roles expert { id } roleSources { role source } } }', {}, token);
+    expect(me.body.data?.me).toEqual({ roles: ['EXPERT'], expert: { id: expertId }, roleSources: [{ role: 'EXPERT', source: 'ACCESS_RECORD' }] });
+    // The runner's printed samples: a token carries the identity, the table holds the grants the labels name.
+    const printed = (label: string) => new RegExp(`# ${label}[^\\n]*\\n(eyJ[^\\n]+)`).exec(runner.output())?.[1];
+    const asOrgAdmin = await post(runner.url, '{ me { roles organization { name } } }', {}, printed('ORG_ADMIN of 广州市科学技术协会'));
+    expect(asOrgAdmin.body.data?.me).toEqual({ roles: ['ORG_ADMIN'], organization: { name: '广州市科学技术协会' } });
+    const asExpert = await post(runner.url, '{ me { roles expert { id } } }', {}, printed('EXPERT'));
+    expect(asExpert.body.data?.me.roles).toEqual(['EXPERT']);
+    expect(asExpert.body.data?.me.expert).not.toBeNull();
+    const asProvince = await post(runner.url, '{ me { roles roleSources { source } } }', {}, printed('PROVINCE_ADMIN'));
+    expect(asProvince.body.data?.me).toEqual({ roles: ['PROVINCE_ADMIN'], roleSources: [{ source: 'TOKEN_GROUP' }] });
+  });
+
   it('serves the offline IDE on GET with Accept: text/html, with no external resources', async () => {
     const res = await fetch(runner.url, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);

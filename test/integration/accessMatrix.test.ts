@@ -26,6 +26,8 @@ const RECORDS = [
 /** Values: public reference data and parts of an entity, read with it (a field returning one needs no row of its own). */
 const VALUES = [
   'Region',
+  // One of the caller's roles and its source, read with `me` (issue 14).
+  'RoleGrant',
   // Parts of a partner's expert and of a sync's payload (issue 11).
   'PartnerExpertConsent',
   'PartnerExpertSyncResult',

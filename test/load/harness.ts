@@ -12,6 +12,9 @@ import { loadavg } from 'node:os';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createDeps } from '../../functions/lib/app.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { grantLocalFlags } from '../../infra/local/localGrants.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { loadDevKeys } from '../../infra/local/devKeys.js';
 import { localClient } from '../../infra/local/dynamoLocal.js';
@@ -174,7 +177,21 @@ export function createLoadRun(options: LoadOptions, log: (line: string) => void 
     const url = await runner.ready;
     const ddbEndpoint = /DynamoDB Local: (http:\/\/\S+)/.exec(runner.output())?.[1] as string;
     const keys = await loadDevKeys(keysFile);
-    const token = (claims: TokenClaims) => signLocalToken(keys.privateJwk, claims);
+    // A token carries the identity; the ORG_ADMIN / EXPERT the claims ask for are grants in the runner's table.
+    const grants = createDeps(
+      {
+        tableName: process.env.TABLE_NAME ?? 'kezhi-local',
+        dynamoEndpoint: ddbEndpoint,
+        cursorSecret: 'load-grants-cursor-secret-not-used-0000000',
+        production: false,
+        auth: { kind: 'local', publicJwk: keys.publicJwk },
+      },
+      new Logger({ serviceName: 'load', logLevel: 'ERROR' }),
+    );
+    const token = async (claims: TokenClaims) => {
+      await grantLocalFlags(grants.store, claims);
+      return signLocalToken(keys.privateJwk, claims);
+    };
     const admin = await token({ sub: 'load-province-admin', roles: ['PROVINCE_ADMIN'] });
     const requesters = await Promise.all([0, 1, 2, 3].map((i) => token({ sub: `load-requester-${i}`, roles: ['REQUESTER'] })));
 

@@ -1034,6 +1034,24 @@ export const mutationRows: MutationRow[] = [
     state: read((id) => `{ userAccess(userId: "${id}") { disabled updatedAt } }`, 'userId'),
     expect: PROVINCE_ONLY,
   },
+  // Organization admins are granted in the table by an admin of an enclosing subtree (issue 14): Liwan's, its parents', the province.
+  {
+    field: 'Mutation.grantOrgAdmin',
+    input: async (w, c) => ({ userId: c ? `mx-granted-${w.serial()}` : w.accessUser, organizationId: w.tree.liwan }),
+    state: read((id) => `{ userAccess(userId: "${id}") { orgAdminOf updatedAt } }`, 'userId'),
+    expect: MANAGERS,
+  },
+  {
+    field: 'Mutation.revokeOrgAdmin',
+    input: async (w) => {
+      const userId = `mx-revoked-${w.serial()}`;
+      const grant = 'mutation ($input: GrantOrgAdminInput!) { grantOrgAdmin(input: $input) { access { userId } } }';
+      ok(await w.app.gql(grant, { input: { userId, organizationId: w.tree.liwan } }, w.tokens.province));
+      return { userId };
+    },
+    state: read((id) => `{ userAccess(userId: "${id}") { orgAdminOf updatedAt } }`, 'userId'),
+    expect: MANAGERS,
+  },
 
   // Pools
   {

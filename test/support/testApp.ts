@@ -1,10 +1,11 @@
 import { randomUUID, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { JWK } from 'jose';
+import { SignJWT, importJWK, type JWK } from 'jose';
 import { createDeps, createGraphqlHandler, type AppConfig, type GraphqlHandler } from '../../functions/lib/app.js';
-import { generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { ensureTable } from '../../infra/local/dynamoLocal.js';
+import { grantLocalFlags } from '../../infra/local/localGrants.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 import { RequestCounter } from './requestCounter.js';
 import { createStreamPoller } from '../../infra/local/streamPoller.js';
@@ -34,7 +35,10 @@ export interface TestApp {
   handler: GraphqlHandler;
   /** Calls the real Lambda handler with an HTTP API v2 event. */
   gql(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphqlResponse>;
-  token(claims: Partial<TokenClaims> & { roles: string[] }): Promise<string>;
+  /** A local token for `sub` (a new one unless given); ORG_ADMIN with `org` and EXPERT with `expert` are granted in the table first. */
+  token(claims: Partial<TokenClaims> & { roles: string[] }, expiresIn?: string | number): Promise<string>;
+  /** A local token carrying exactly `claims` (plus iss, aud, iat, exp), writing nothing to the table: forged claims, bare identities. */
+  rawToken(claims: Record<string, unknown>, expiresIn?: string | number): Promise<string>;
   requests: RequestCounter;
   logs: string[];
   deps: AppDeps;
@@ -115,7 +119,22 @@ export async function createTestApp(
     tableName,
     requests,
     logs,
-    token: (claims) => signLocalToken(keys.privateJwk, { sub: claims.sub ?? `user-${randomUUID()}`, ...claims }),
+    // The token carries the identity; what the flags ask (an organization to administer, an expert) goes into the table.
+    async token(claims, expiresIn) {
+      const full = { ...claims, sub: claims.sub ?? `user-${randomUUID()}` };
+      await grantLocalFlags(deps.store, full);
+      return signLocalToken(keys.privateJwk, full, expiresIn);
+    },
+    async rawToken(claims, expiresIn = '12h') {
+      const key = await importJWK(keys.privateJwk, 'ES256');
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(key);
+    },
     async gql(query, variables, token, headers) {
       const event = httpApiEvent({
         method: 'POST',

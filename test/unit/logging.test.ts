@@ -5,7 +5,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
 import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
 import type { AppDeps } from '../../functions/lib/context.js';
-import { Entity, entityKey, userAccessKey } from '../../functions/lib/data/keys.js';
+import { Entity, entityKey, guardKey, userAccessKey } from '../../functions/lib/data/keys.js';
 import { CursorCodec } from '../../functions/lib/data/pagination.js';
 import { Store } from '../../functions/lib/data/store.js';
 import { ServiceName, createLogger, inRequestScope } from '../../functions/lib/logging.js';
@@ -19,12 +19,18 @@ const member: Principal = { ...anonymous, kind: 'USER', userId: 'u1', roles: ['O
 const fault = () => Promise.reject(new Error('ResourceNotFoundException: table kezhi-prod'));
 /** A table that fails every request, as an unexpected fault would (no I/O: the client never sends). */
 const failingClient = { send: fault } as unknown as DynamoDBDocumentClient;
-/** The same, but the member's access record reads as absent, so a request gets past its context and fails in a resolver. */
+/** The member's access record: ORG_ADMIN of org-1 (a token carries no roles; the table does). */
+const memberAccess = { ...userAccessKey('u1'), userId: 'u1', disabled: false, revokedRoles: [], updatedAt: '2026-01-01T00:00:00.000Z', orgAdminOf: 'org-1' };
+/**
+ * The same, but the member's access record (and its expert guard, read in the same batch) reads as it stands, so a request gets
+ * past its context and fails in a resolver.
+ */
 const failingAfterAccessClient = {
   send: async (command: unknown) =>
     command instanceof BatchGetCommand &&
-    JSON.stringify(command.input.RequestItems) === JSON.stringify({ 'kezhi-test': { Keys: [userAccessKey('u1')], ConsistentRead: false } })
-      ? { Responses: { 'kezhi-test': [] } }
+    JSON.stringify(command.input.RequestItems) ===
+      JSON.stringify({ 'kezhi-test': { Keys: [userAccessKey('u1'), guardKey('EXPERT_USER', 'u1')], ConsistentRead: false } })
+      ? { Responses: { 'kezhi-test': [memberAccess] } }
       : fault(),
 } as unknown as DynamoDBDocumentClient;
 

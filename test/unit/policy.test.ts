@@ -41,20 +41,34 @@ describe('policy: decide', () => {
 });
 
 describe('principalFromClaims', () => {
-  it('reads local claims', () => {
-    expect(principalFromClaims({ sub: 's', roles: ['ORG_ADMIN', 'NOT_A_ROLE'], org: 'gz' })).toMatchObject({
+  it('takes only the identity from local claims: roles, org and expert claims grant nothing (the table does)', () => {
+    expect(principalFromClaims({ sub: 's', roles: ['ORG_ADMIN', 'NOT_A_ROLE'], org: 'gz', expert: 'e1' })).toMatchObject({
       kind: 'USER',
       userId: 's',
-      roles: ['ORG_ADMIN'],
-      organizationId: 'gz',
+      roles: [],
+      organizationId: null,
+      expertId: null,
     });
   });
 
-  it('reads Cognito ID tokens (groups, custom attributes) and client-credentials access tokens', () => {
-    expect(principalFromClaims({ sub: 's', 'cognito:groups': ['EXPERT'], 'custom:expert': 'e1', token_use: 'id' })).toMatchObject({
+  it("reads Cognito ID tokens and users' access tokens as the user, the PROVINCE_ADMIN group as the only role, and client-credentials tokens as partners", () => {
+    expect(principalFromClaims({ sub: 's', 'cognito:username': 's', 'cognito:groups': ['EXPERT'], 'custom:expert': 'e1', token_use: 'id' })).toMatchObject({
       kind: 'USER',
-      roles: ['EXPERT'],
-      expertId: 'e1',
+      roles: [],
+      expertId: null,
+    });
+    expect(principalFromClaims({ sub: 's', 'cognito:groups': ['PROVINCE_ADMIN', 'ORG_ADMIN'], token_use: 'id' })).toMatchObject({
+      kind: 'USER',
+      roles: ['PROVINCE_ADMIN'],
+      roleSources: [{ role: 'PROVINCE_ADMIN', source: 'TOKEN_GROUP' }],
+    });
+    // A user's access token has a username and Cognito's own scope: the user, not a partner platform.
+    expect(principalFromClaims({ sub: 's', username: 's', client_id: 'web-app', token_use: 'access', scope: 'aws.cognito.signin.user.admin' })).toMatchObject({
+      kind: 'USER',
+      userId: 's',
+      roles: [],
+      partnerId: null,
+      scopes: [],
     });
     expect(principalFromClaims({ sub: 'client', client_id: 'hk-platform', token_use: 'access', scope: 'kezhi/experts.write kezhi/needs.read' })).toMatchObject({
       kind: 'PARTNER',

@@ -125,6 +125,21 @@ const matrix: { [T in Action['type']]: Array<[string, Extract<Action, { type: T 
     ["a Liwan filter outside the caller's region 4403", { type: 'needs.listRegion', regionCode: '440103', adminRegionCode: '4403' }, 'U F F F F F F F F F A F'],
   ],
   'access.manage': [['disable a user', { type: 'access.manage' }, 'U F F F F F F F F F A F']],
+  'access.grantOrgAdmin': [
+    ['admin of Liwan', { type: 'access.grantOrgAdmin', organizationPaths: [liwanPath] }, 'U F F F F F A A F F A F'],
+    [
+      'admin of Shamian, replacing a Shenzhen grant',
+      {
+        type: 'access.grantOrgAdmin',
+        organizationPaths: [
+          [...liwanPath, 'shamian'],
+          ['gd', 'sz'],
+        ],
+      },
+      'U F F F F F F F F F A F',
+    ],
+    ['revoke a grant that does not exist', { type: 'access.grantOrgAdmin', organizationPaths: [] }, 'U F F F F F F F F F A F'],
+  ],
   'personalData.export': [['own data', { type: 'personalData.export' }, 'U A A A A A A A A A A F']],
   'account.delete': [['own account (admins once their admin roles are revoked)', { type: 'account.delete' }, 'U A A A A A F F F F F F']],
   'activity.read': [['any activity', { type: 'activity.read' }, 'U A A A A A A A A A A A']],

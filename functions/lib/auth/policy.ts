@@ -36,6 +36,8 @@ export type Action =
   | { type: 'needs.listOrganization'; organizationPath: string[] }
   | { type: 'needs.listRegion'; regionCode: string; adminRegionCode: string }
   | { type: 'access.manage' }
+  /** Grant or revoke ORG_ADMIN of an organization; `organizationPaths` the paths of the new and any previous grant. */
+  | { type: 'access.grantOrgAdmin'; organizationPaths: ReadonlyArray<readonly string[]> }
   | { type: 'personalData.export' }
   | { type: 'account.delete' }
   | { type: 'activity.read' }
@@ -189,6 +191,12 @@ export function decide(p: Principal, action: Action): Decision {
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province runs campaigns');
     case 'access.manage':
       return hasRole(p, 'PROVINCE_ADMIN') ? allow : deny('Only the province manages user access');
+    case 'access.grantOrgAdmin':
+      // An admin of an enclosing subtree: the province, or ORG_ADMIN of the organization or above it, for every grant touched.
+      if (hasRole(p, 'PROVINCE_ADMIN')) return allow;
+      return action.organizationPaths.length > 0 && action.organizationPaths.every((path) => managesPath(p, path))
+        ? allow
+        : deny('Only an admin of an enclosing subtree may grant or revoke admins of an organization');
     case 'personalData.export':
       return p.kind === 'USER' && p.userId ? allow : deny('Only a signed-in person has personal data to export');
     case 'account.delete':

@@ -23,7 +23,21 @@ export interface Principal {
   preferredLanguage: string | null;
   /** When the token expires (seconds since the epoch); null for anonymous callers. */
   expiresAt: number | null;
+  /** Where each role comes from (filled on the request path from the token and the table; `me` shows it). */
+  roleSources?: RoleGrant[];
 }
+
+/** Where a role comes from: the token (the PROVINCE_ADMIN bootstrap group, a partner's client), or the table. */
+export type RoleSource = 'TOKEN_GROUP' | 'TOKEN_CLIENT' | 'ACCESS_RECORD' | 'EXPERT_RECORD' | 'SIGNED_IN';
+
+/** One role of the caller and where it comes from. */
+export interface RoleGrant {
+  role: Role;
+  source: RoleSource;
+}
+
+/** The only roles a token may carry: the Cognito group that bootstraps the first province admin, and a partner's client. */
+export const TOKEN_ROLES: readonly Role[] = ['PROVINCE_ADMIN', 'PARTNER'];
 
 export const anonymous: Principal = {
   kind: 'ANONYMOUS',
@@ -43,26 +57,34 @@ const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : [];
 
 /**
- * Maps verified JWT claims to a principal. Local tokens carry `roles`, `org`, `expert`, `partner`;
- * Cognito ID tokens carry `cognito:groups` and `custom:*` attributes; Cognito client-credentials
- * access tokens carry `client_id` and `scope` (a partner platform).
+ * Maps verified JWT claims to a principal's identity. A token proves who the caller is, not what it may do: the
+ * user's `sub`; for a partner platform its client (`client_id` of a Cognito client-credentials access token, which
+ * has no `username`; `partner` in a local token) and scopes. The only role read from a token is the Cognito group
+ * `PROVINCE_ADMIN`, which bootstraps the first province admin. Claims such as `roles`, `org`, `expert` or
+ * `custom:*` are ignored: roles, organization and expert come from the table (AccessRepository.effective).
+ * Users' ID tokens (`cognito:username`) and access tokens (`username`) both resolve to the user.
  */
 export function principalFromClaims(claims: Record<string, unknown>): Principal {
-  const roles = [...list(claims.roles), ...list(claims['cognito:groups'])].filter(isRole);
-  const partnerId = str(claims.partner) ?? (claims.token_use === 'access' && !claims.username ? str(claims.client_id) : null);
-  if (partnerId && !roles.includes('PARTNER')) roles.push('PARTNER');
+  const username = str(claims.username) ?? str(claims['cognito:username']);
+  const partnerId = str(claims.partner) ?? (claims.token_use === 'access' && !username ? str(claims.client_id) : null);
+  const groups = partnerId ? [] : list(claims['cognito:groups']).filter((g) => g === 'PROVINCE_ADMIN');
+  const roleSources: RoleGrant[] = partnerId
+    ? [{ role: 'PARTNER', source: 'TOKEN_CLIENT' }]
+    : groups.map(() => ({ role: 'PROVINCE_ADMIN', source: 'TOKEN_GROUP' }));
   return {
-    kind: partnerId && !str(claims.username) && roles.length === 1 ? 'PARTNER' : 'USER',
+    kind: partnerId ? 'PARTNER' : 'USER',
     userId: str(claims.sub),
     name: str(claims.name),
-    roles: [...new Set(roles)],
-    organizationId: str(claims.org) ?? str(claims['custom:org']),
-    expertId: str(claims.expert) ?? str(claims['custom:expert']),
+    roles: roleSources.map((g) => g.role),
+    organizationId: null,
+    expertId: null,
     partnerId,
-    // Cognito prefixes resource-server scopes with the server's identifier (`kezhi/needs.read`).
-    scopes: list(claims.scope).map((s) => s.replace(/^kezhi\//, '')),
+    // Cognito prefixes resource-server scopes with the server's identifier (`kezhi/needs.read`); a user's access token
+    // carries Cognito's own `aws.cognito.signin.user.admin`, which grants nothing here.
+    scopes: partnerId ? list(claims.scope).map((s) => s.replace(/^kezhi\//, '')) : [],
     preferredLanguage: null,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : null,
+    roleSources,
   };
 }
 

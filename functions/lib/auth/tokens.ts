@@ -42,18 +42,28 @@ export function createLocalVerifier(publicJwk: JWK): TokenVerifier {
   });
 }
 
-/** Verifies Cognito user-pool tokens (ID tokens of users, access tokens of partner app clients). */
-export function createCognitoVerifier(options: { region: string; userPoolId: string; clientIds: string[] }): TokenVerifier {
-  const issuer = `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
-  const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+/**
+ * Verifies Cognito user-pool tokens: users' ID tokens (`token_use: id`, the app client in `aud`) and access tokens
+ * (`token_use: access`, `client_id`, `username`), and partner app clients' client-credentials access tokens (no
+ * `username`). `issuer` and `jwksUrl` default to the user pool's; tests point them at a local JWKS endpoint.
+ */
+export function createCognitoVerifier(options: { region: string; userPoolId: string; clientIds: string[]; issuer?: string; jwksUrl?: string }): TokenVerifier {
+  const issuer = options.issuer ?? `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
+  const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`));
   return verifierFrom(async (token) => {
     const { payload } = await jwtVerify(token, jwks, { issuer });
+    if (payload.token_use !== 'id' && payload.token_use !== 'access') throw new Error('neither an ID nor an access token');
     const client = payload.token_use === 'id' ? payload.aud : payload.client_id;
     if (typeof client !== 'string' || !options.clientIds.includes(client)) throw new Error('token of an unknown app client');
     return payload;
   });
 }
 
+/**
+ * What a local token is asked for (tests, the token script, the runner's samples). Only the identity goes into the
+ * token: `sub`, `name`, a partner's client and scopes, and the Cognito group PROVINCE_ADMIN when that role is asked
+ * for. `roles` ORG_ADMIN/EXPERT with `org`/`expert` are grants the table must hold (see infra/local/localGrants.ts).
+ */
 export interface TokenClaims {
   sub: string;
   name?: string;
@@ -65,10 +75,11 @@ export interface TokenClaims {
 }
 
 /** Signs a local token (the `npm run token` script, the local runner's sample tokens, tests). */
-export async function signLocalToken(privateJwk: JWK, claims: TokenClaims, expiresIn = '12h'): Promise<string> {
+export async function signLocalToken(privateJwk: JWK, claims: TokenClaims, expiresIn: string | number = '12h'): Promise<string> {
   const key = (await importJWK(privateJwk, ALG)) as CryptoKey;
-  const { sub, ...rest } = claims;
-  return new SignJWT({ ...rest })
+  const { sub, name, partner, scope, roles } = claims;
+  const groups = roles.includes('PROVINCE_ADMIN') ? { 'cognito:groups': ['PROVINCE_ADMIN'] } : {};
+  return new SignJWT({ ...(name && { name }), ...(partner && { partner }), ...(scope !== undefined && { scope }), ...groups })
     .setProtectedHeader({ alg: ALG })
     .setSubject(sub)
     .setIssuer(LOCAL_ISSUER)

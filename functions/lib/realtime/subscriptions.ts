@@ -190,6 +190,16 @@ export function createSubscriptionService(
     };
   }
 
+  /**
+   * Closes a connection whose connection_init token has expired (4401 Unauthorized, as graphql-ws defines it) and removes
+   * it with its subscriptions: the client reconnects with a fresh token instead of listening to a socket that stays quiet.
+   */
+  async function closeExpired(connectionId: string): Promise<void> {
+    deps.logger.info('connection closed: its token expired', { connectionId });
+    await gateway.close(connectionId, CloseCode.Unauthorized, 'Unauthorized: the token expired');
+    await connections.deleteConnection(connectionId);
+  }
+
   /** Closes a disabled user's connection (4403, as at connection_init) and removes it with its subscriptions. */
   async function refuseDisabled(connectionId: string): Promise<void> {
     deps.logger.info('connection of a disabled user closed', { connectionId });
@@ -235,7 +245,9 @@ export function createSubscriptionService(
         return connections.deleteSubscription(connectionId, decision.id);
       case 'subscribe': {
         // The access record may have changed since connection_init: a disabled user is closed out, revoked roles are gone.
-        const principal = await createRepositories(deps.store).access.effective(connection.principal as Principal);
+        const stored = connection.principal as Principal;
+        if (stored.expiresAt !== null && stored.expiresAt < now()) return closeExpired(connectionId);
+        const principal = await createRepositories(deps.store).access.effective(stored);
         if (!principal) return refuseDisabled(connectionId);
         const prepared = await prepare(connectionId, decision.id, decision.payload, principal, requestId, connection.acceptLanguage ?? null);
         if (Array.isArray(prepared)) {
@@ -365,6 +377,18 @@ export function createSubscriptionService(
         const subKey = JSON.stringify([sub.connectionId, sub.subscriptionId]);
         // Checked and marked before the first await, so a subscription (or connection) with several matches ends once.
         if (goneConnections.has(sub.connectionId) || endedSubscriptions.has(subKey)) return;
+        // A token that expired since connection_init: the connection closes (4401) so the client reconnects with a fresh one.
+        if (sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now()) {
+          skipped += 1;
+          goneConnections.add(sub.connectionId);
+          try {
+            await closeExpired(sub.connectionId);
+          } catch (error) {
+            if (error instanceof GoneError) await connections.deleteConnection(sub.connectionId);
+            else failures.push(error);
+          }
+          return;
+        }
         const revoked = principal !== null && principal !== undefined && sub.principal.roles.some((r) => !principal.roles.includes(r));
         if (!principal || (revoked && !stillSubscribable(principal, sub, experts))) {
           skipped += 1;
@@ -382,8 +406,7 @@ export function createSubscriptionService(
           }
           return;
         }
-        const expired = sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now();
-        const allowed = principal && !expired ? listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) : [];
+        const allowed = principal ? listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) : [];
         if (!principal || allowed.length === 0) {
           skipped += 1;
           return;

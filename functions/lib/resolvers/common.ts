@@ -12,5 +12,6 @@ export const commonResolvers: Resolvers = {
   Principal: {
     organization: async (p, _args, ctx) => (p.organizationId ? ctx.services.organizations.get(p.organizationId) : null),
     expert: async (p, _args, ctx) => (p.expertId ? ctx.services.experts.get(p.expertId) : null),
+    roleSources: (p) => p.roleSources ?? [],
   },
 };
