@@ -127,10 +127,11 @@ describe('matchingNeedPosted over WebSocket against the local runner', () => {
     const need = await submitNeed('WebSocket 推送');
     // The matching expert lives in the need's township with its domain and keyword; the other has another domain.
     const matchingId = await registerExpert('ws-matching', 'AGRICULTURE', '13655550001');
-    const otherId = await registerExpert('ws-other', 'MARINE', '13655550002');
-    const matching = listen(runner.url, await token('--role', 'EXPERT', '--expert', matchingId));
-    const other = listen(runner.url, await token('--role', 'EXPERT', '--expert', otherId));
-    const foreign = listen(runner.url, await token('--role', 'EXPERT', '--expert', otherId), { expertId: matchingId });
+    await registerExpert('ws-other', 'MARINE', '13655550002');
+    // Each expert signs in as the user that registered it: the table (its expert record) makes it that EXPERT.
+    const matching = listen(runner.url, await token('--role', 'EXPERT', '--sub', 'ws-matching'));
+    const other = listen(runner.url, await token('--role', 'EXPERT', '--sub', 'ws-other'));
+    const foreign = listen(runner.url, await token('--role', 'EXPERT', '--sub', 'ws-other'), { expertId: matchingId });
     const anonymous = listen(runner.url, null);
     await Promise.all([matching.subscribed, other.subscribed, foreign.subscribed, anonymous.subscribed]);
 
