@@ -4,7 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { createDeps, createGraphqlHandler, type AppConfig, type GraphqlHandler } from '../../functions/lib/app.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
-import { ensureTable } from '../../infra/local/dynamoLocal.js';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTable, localClient } from '../../infra/local/dynamoLocal.js';
 import { grantLocalFlags } from '../../infra/local/localGrants.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 import { RequestCounter } from './requestCounter.js';
@@ -68,6 +69,22 @@ export class RecordingGateway implements ConnectionGateway {
 
 let keysPromise: Promise<{ privateJwk: JWK; publicJwk: JWK }> | undefined;
 
+/** Tables this test file created (each file has its own module instance), deleted after the file by `deleteCreatedTables`. */
+const createdTables: Array<{ endpoint: string; tableName: string }> = [];
+
+/**
+ * Deletes the tables this test file created. The integration project runs it after every file (test/support/tableCleanup.ts):
+ * one DynamoDB Local serves the whole run, and every table left behind keeps its items and stream records in its memory.
+ */
+export async function deleteCreatedTables(): Promise<void> {
+  for (const { endpoint, tableName } of createdTables.splice(0)) {
+    const client = localClient(endpoint);
+    // A fault test may have stopped its database already; nothing is left to free there.
+    await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+    client.destroy();
+  }
+}
+
 /**
  * A handler over a fresh table in the shared DynamoDB Local (or over `tableName`, created unless `createTable: false`);
  * `endpoint` and `dbTimeouts` point it at another database with other timeouts (fault tests).
@@ -77,7 +94,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const endpoint = options.endpoint ?? inject('ddbEndpoint');
   const tableName = options.tableName ?? `kezhi-test-${randomUUID()}`;
-  if (options.createTable !== false) await ensureTable(endpoint, tableName);
+  if (options.createTable !== false && (await ensureTable(endpoint, tableName))) createdTables.push({ endpoint, tableName });
   keysPromise ??= generateLocalKeys();
   const keys = await keysPromise;
   const config: AppConfig = {
