@@ -15,6 +15,7 @@ import { SEED_PARTNERS, createExecutor, seedDemoData } from './seed.js';
 import { grantLocalFlags, seedExpertUser } from './localGrants.js';
 import { PARTNER_SCOPE } from '../../functions/lib/auth/policy.js';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
+import { needStreamFilter } from '../../functions/lib/data/keys.js';
 import { MAX_BACKOFF_MS, createStreamPoller, oneLine, startPolling } from './streamPoller.js';
 import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
 import { concurrentInvocations, lambdaContext } from './invocation.js';
@@ -95,6 +96,8 @@ try {
       createWebhookWorker(streamsDeps, { policy: webhookPolicy }),
     ),
     intervalMs: Number(process.env.STREAM_POLL_MS ?? 100),
+    // The deployed event filter: the handler sees what it sees on AWS.
+    filters: [needStreamFilter],
     // One line per failure streak (the poller backs off meanwhile), not a stack trace every poll.
     onError: (error) => console.error(`stream poller: ${oneLine(error)} (backing off up to ${MAX_BACKOFF_MS / 1000} s until it recovers)`),
     onSkipped: (error) => console.error(`stream poller: ${error.message}`),

@@ -9,6 +9,7 @@ import {
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamoLocal.js';
+import { passesFilters } from './eventPattern.js';
 import { direct, lambdaContext, type Invoke } from './invocation.js';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
@@ -112,11 +113,16 @@ export interface StreamPollerOptions {
   maxBackoffMs?: number;
   /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
   invoke?: Invoke;
+  /**
+   * The event source mapping's filter patterns (infra/KezhiStack.ts: `needStreamFilter`): as on AWS, a record that
+   * matches none is dropped before the handler sees it. Without filters every record is delivered.
+   */
+  filters?: readonly unknown[];
 }
 
 /**
  * Feeds DynamoDB Local's real table stream to the stream handler, as Lambda's event source mapping
- * does on AWS: batches in order, partial batch failures retried, then skipped with a log line.
+ * does on AWS: filtered (`filters`), batches in order, partial batch failures retried, then skipped with a log line.
  */
 export function createStreamPoller(options: StreamPollerOptions) {
   const streams = new DynamoDBStreamsClient({
@@ -186,7 +192,8 @@ export function createStreamPoller(options: StreamPollerOptions) {
         iterators.set(shardId, out.NextShardIterator ?? null);
         const records = (out.Records ?? []).map((r) => toLambdaRecord(r, streamArn as string));
         count += records.length;
-        if (records.length) await deliver(records);
+        const passing = records.filter((r) => passesFilters(options.filters, r));
+        if (passing.length) await deliver(passing);
       } catch (error) {
         if (error instanceof ExpiredIteratorException) iterators.delete(shardId);
         else throw error;

@@ -9,7 +9,7 @@ import { settingsFrom } from '../../infra/app.js';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, tableDefinition } from '../../functions/lib/data/table.js';
 import { Entity, connectionKey, entityKey, indexKeysFor, needHistoryKey, needMatchKey, subscriptionKey, timeSortKey } from '../../functions/lib/data/keys.js';
-import { matchesPattern } from '../support/eventPattern.js';
+import { matchesPattern } from '../../infra/local/eventPattern.js';
 import { ServiceName } from '../../functions/lib/logging.js';
 import { ROLES } from '../../functions/lib/auth/principal.js';
 

@@ -14,6 +14,7 @@ import { createSubscriptionService, type SubscriptionService } from '../../funct
 import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
 import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
 import type { AppDeps } from '../../functions/lib/context.js';
+import { needStreamFilter } from '../../functions/lib/data/keys.js';
 
 export { RequestCounter };
 
@@ -125,6 +126,8 @@ export async function createTestApp(
     endpoint,
     tableName,
     handler: createNeedStreamProcessor(deps, subscriptions),
+    // The deployed event filter (infra/KezhiStack.ts), so the tests see what the function sees on AWS.
+    filters: [needStreamFilter],
     onError: (e) => logs.push(`stream: ${String(e)}`),
   });
   return {

@@ -148,6 +148,17 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
     return items.map((item) => (item ? recordOf<ExpertRecord>(item) : undefined));
   }
 
+  /**
+   * Experts by id in `requests` BatchGetItems sent at once, the ids shared evenly (fewer requests only for fewer ids;
+   * each must hold ≤ 100 keys): a caller that knows the most ids it can ask for pays the same requests for any number.
+   */
+  async getMany(ids: readonly string[], requests: number): Promise<Array<ExpertRecord | undefined>> {
+    const n = Math.min(requests, ids.length);
+    const slices = Array.from({ length: n }, (_, i) => ids.slice(Math.floor((i * ids.length) / n), Math.floor(((i + 1) * ids.length) / n)));
+    const items = (await Promise.all(slices.map((slice) => this.store.batchGet(slice.map((id) => entityKey('EXPERT', id)))))).flat();
+    return items.map((item) => (item ? recordOf<ExpertRecord>(item) : undefined));
+  }
+
   /** The id of the expert a user registered (its EXPERT_USER guard, read with strong consistency), if any. */
   async idOfUser(userId: string): Promise<string | undefined> {
     const guard = await this.store.get(guardKey('EXPERT_USER', userId));

@@ -26,7 +26,8 @@ export function createNeedStreamProcessor(deps: AppDeps, subscriptions: Pick<Sub
   async function processRecord(record: DynamoDBRecord, requestId: string): Promise<void> {
     const next = imageOf(record.dynamodb?.NewImage);
     const previous = imageOf(record.dynamodb?.OldImage);
-    // The event filter (keys.ts: needStreamFilter) passes only needs' main items; the local poller has no filter.
+    // The event filter (keys.ts: needStreamFilter, applied by Lambda and by the local poller) passes only needs' main items;
+    // the check stays for a mapping deployed without it.
     if (!isMainItem('NEED', next ?? previous)) return;
     const wasOpen = previous?.status === 'OPEN';
     const isOpen = next?.status === 'OPEN';
