@@ -10,6 +10,8 @@ import type { Principal } from '../auth/principal.js';
 import { contextFor, type AppDeps } from '../context.js';
 import { createRepositories } from '../repositories/index.js';
 import type { SubscriptionTarget } from '../data/keys.js';
+import type { Store } from '../data/store.js';
+import { createItemLoader, type ItemLoader } from '../data/loader.js';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { MatchingNeedPostedEvent } from '../resolvers/subscription.js';
@@ -82,6 +84,31 @@ function withDeadline<T>(run: Promise<T>, ms: number, onTimeout: () => T): Promi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(onTimeout()), ms)));
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A view of `store` whose eventually consistent `batchGet` goes through `shared`, one publication's item loader: the
+ * deliveries of one event read each item (the need, the matched experts, their organizations…) once between them,
+ * whatever the number of recipients, while each delivery's own loader (and budget) still counts the calls it makes.
+ */
+function sharingReads(store: Store, shared: ItemLoader): Store {
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      // Bound to the real store: its methods use private fields, which a proxy as `this` would not have.
+      const method = value.bind(target) as (...args: unknown[]) => unknown;
+      if (property !== 'batchGet') return method;
+      return async (keys: Parameters<Store['batchGet']>[0], options: Parameters<Store['batchGet']>[1] = {}) => {
+        if (options.consistentRead) return target.batchGet(keys, options);
+        const loaded = await shared.loadMany(keys);
+        return loaded.map((item) => {
+          if (item instanceof Error) throw item;
+          return item;
+        });
+      };
+    },
+  });
 }
 
 /**
@@ -333,7 +360,12 @@ export function createSubscriptionService(
     tally: ErrorTally,
   ): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
-    const repos = createRepositories(deps.store);
+    // One loader for the whole publication: the need (asked for with the experts, in one BatchGetItem) and every item
+    // the deliveries' documents read are read once, not once per recipient.
+    const shared = createItemLoader(deps.store);
+    const sharedStore = sharingReads(deps.store, shared);
+    const repos = createRepositories(sharedStore);
+    void repos.needs.get(need.id).catch(() => undefined);
     const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
     const orgIds = [...new Set([...experts.values()].flatMap((e) => e.scopeOrganizationIds))];
     const targets: SubscriptionTarget[] = [...experts.keys()].map((expertId) => ({ kind: 'EXPERT', expertId }) as const);
@@ -419,7 +451,7 @@ export function createSubscriptionService(
         }
         try {
           const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
-          const budget = deliveryBudget(deps.store, limits);
+          const budget = deliveryBudget(sharedStore, limits);
           const timedOut: ExecutionResult = {};
           const result = await withDeadline(
             Promise.resolve(
