@@ -12,6 +12,8 @@ import { createRepositories } from '../repositories/index.js';
 import type { SubscriptionTarget } from '../data/keys.js';
 import type { Store } from '../data/store.js';
 import { createItemLoader, type ItemLoader } from '../data/loader.js';
+import { TRANSACTION_LIMIT } from '../data/store.js';
+import DataLoader from 'dataloader';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { MatchingNeedPostedEvent } from '../resolvers/subscription.js';
@@ -403,6 +405,41 @@ export function createSubscriptionService(
     const endedSubscriptions = new Set<string>();
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
+    // The claims of one tick (every recipient reaches its claim without awaiting) go out together, 100 a transaction.
+    const claims = new DataLoader<SubscriptionRecord, boolean, string>((subs) => connections.claimDeliveries(need.id, eventKey, subs), {
+      cache: false,
+      maxBatchSize: TRANSACTION_LIMIT,
+    });
+    // Recipients with the same document, variables, principal and match get the same result (the same data through the
+    // shared loader): one execution, within one budget, serves them all (a crowd of tabs of one expert costs one).
+    const executions = new Map<string, Promise<{ result: ExecutionResult; timedOut: boolean; exceeded: boolean; requests: number }>>();
+    const executionFor = (sub: SubscriptionRecord, principal: Principal, match: NeedMatchRecord) => {
+      const key = JSON.stringify([sub.query, sub.variables, sub.operationName, principal, match.needId, match.expertId, match.rank]);
+      const known = executions.get(key);
+      if (known) return known;
+      const run = (async () => {
+        const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
+        const budget = deliveryBudget(sharedStore, limits);
+        const timedOutResult: ExecutionResult = {};
+        const result = await withDeadline(
+          Promise.resolve(
+            execute({
+              schema,
+              document: documentOf(sub.query),
+              rootValue: event,
+              contextValue: contextFor(deps, principal, options.requestId, createRepositories(budget.store)),
+              variableValues: sub.variables ?? {},
+              operationName: sub.operationName,
+            }),
+          ),
+          limits.maxMs,
+          () => timedOutResult,
+        );
+        return { result, timedOut: result === timedOutResult, exceeded: budget.exceeded(), requests: budget.requests() };
+      })();
+      executions.set(key, run);
+      return run;
+    };
     await Promise.all(
       candidates.map(async ({ sub, matches: listened }, i) => {
         const principal = effective[i];
@@ -445,34 +482,18 @@ export function createSubscriptionService(
         }
         const match = allowed.map((a) => a.match).reduce(better);
         if (goneConnections.has(sub.connectionId)) return;
-        if (!(await connections.claimDelivery(need.id, eventKey, sub.connectionId, sub.subscriptionId))) {
+        if (!(await claims.load(sub))) {
           skipped += 1;
           return;
         }
         try {
-          const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
-          const budget = deliveryBudget(sharedStore, limits);
-          const timedOut: ExecutionResult = {};
-          const result = await withDeadline(
-            Promise.resolve(
-              execute({
-                schema,
-                document: documentOf(sub.query),
-                rootValue: event,
-                contextValue: contextFor(deps, principal, options.requestId, createRepositories(budget.store)),
-                variableValues: sub.variables ?? {},
-                operationName: sub.operationName,
-              }),
-            ),
-            limits.maxMs,
-            () => timedOut,
-          );
-          if (result === timedOut || budget.exceeded()) {
+          const { result, timedOut, exceeded, requests } = await executionFor(sub, principal, match);
+          if (timedOut || exceeded) {
             deps.logger.warn('subscription delivery over budget', {
               connectionId: sub.connectionId,
               subscriptionId: sub.subscriptionId,
-              requests: budget.requests(),
-              timedOut: result === timedOut,
+              requests,
+              timedOut,
             });
             await connections.deleteSubscription(sub.connectionId, sub.subscriptionId);
             await gateway.send(sub.connectionId, errorMessage(sub.subscriptionId, [format(deliveryOverBudget(limits))]));

@@ -4,7 +4,6 @@
  * The non-matching subscribers are connections of experts of another domain, subscribed through the real graphql-ws routes.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TokenClaims } from '../../../functions/lib/auth/tokens.js';
 import { createSubscriptionService } from '../../../functions/lib/realtime/subscriptions.js';
 import { createNeedStreamProcessor } from '../../../functions/lib/streams/needStream.js';
@@ -12,6 +11,7 @@ import { createStreamPoller } from '../../../infra/local/streamPoller.js';
 import { RequestCounter } from '../../support/requestCounter.js';
 import { createBenchApp } from '../harness.js';
 import { median, type BenchContext, type Benchmark, type BenchResult } from '../framework.js';
+import { deleteTable } from '../servers/spawn.js';
 
 const MATCHING = 5;
 /** Experts of another domain whose connections make up the non-matching subscribers. */
@@ -124,9 +124,7 @@ async function measure(ctx: BenchContext, connected: number) {
     const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     return { publications, requests: median(publications.map(total)), sent: sent.length };
   } finally {
-    const client = new DynamoDBClient({ endpoint: ctx.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
-    client.destroy();
+    await deleteTable(ctx.endpoint, tableName);
   }
 }
 
