@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { RecordingGateway, createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, SUBMIT_NEED, NEED_STEPS, createOrgTree, makeExpertInput, makeNeedInput, ok, type OrgTree } from '../support/fixtures.js';
 import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
+import { ConnectionRepository } from '../../functions/lib/realtime/connections.js';
 import { createRepositories } from '../../functions/lib/repositories/index.js';
 import type { NeedMatchRecord, NeedRecord } from '../../functions/lib/repositories/needs.js';
 
@@ -40,8 +41,8 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
     matches = await repos.needs.matches(need.id, 100);
   });
 
-  /** Connects `connected` subscribers (the matching experts and `connected - 5` connections of the other one), publishes, disconnects them. */
-  async function publishTo(connected: number) {
+  /** Connects the matching experts' subscribers plus `others` connections of the non-matching one; their service and ids. */
+  async function connectAll(others: number) {
     const gateway = new RecordingGateway();
     const service = createSubscriptionService(app.deps, gateway);
     const open = async (token: string) => {
@@ -54,13 +55,21 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
       return connectionId;
     };
     const matching = await Promise.all(tokens.matching.map(open));
-    const others = await Promise.all(Array.from({ length: connected - MATCHING }, () => open(tokens.other)));
+    const rest = await Promise.all(Array.from({ length: others }, () => open(tokens.other)));
+    const disconnect = () =>
+      Promise.all([...matching, ...rest].map((connectionId) => service.handle({ requestContext: { routeKey: '$disconnect', connectionId } })));
+    return { gateway, service, matching, disconnect };
+  }
+
+  /** Connects `connected` subscribers (the matching experts and `connected - 5` connections of the other one), publishes, disconnects them. */
+  async function publishTo(connected: number) {
+    const { gateway, service, matching, disconnect } = await connectAll(connected - MATCHING);
     app.requests.reset();
     const outcome = await service.publish(need, matches);
     const counts = Object.fromEntries(app.requests.counts) as Record<string, number>;
     const nexts = matching.map((c) => gateway.to(c).filter((m) => m.type === 'next').length);
     // Gone before the next size connects, so that each publication has exactly its own subscribers.
-    await Promise.all([...matching, ...others].map((connectionId) => service.handle({ requestContext: { routeKey: '$disconnect', connectionId } })));
+    await disconnect();
     return { outcome, nexts, counts, sent: gateway.sent.filter((s) => s.message.type === 'next') };
   }
 
@@ -77,5 +86,16 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
       expect(run.counts.BatchGetItemCommand).toBe(2);
     }
     expect(large.counts).toEqual(small.counts);
+  }, 120_000);
+
+  it('claims the deliveries of a publication together and still notifies each subscription once when some were claimed before', async () => {
+    const { gateway, service, matching, disconnect } = await connectAll(0);
+    // As if an earlier attempt at this stream record had reached the first subscriber only.
+    await new ConnectionRepository(app.deps.store).claimDelivery(need.id, need.openedAt ?? need.updatedAt, matching[0] as string, 's');
+    // (Counted by delivered: a subscription left over from the test above would be skipped as already claimed too.)
+    expect((await service.publish(need, matches)).delivered).toBe(MATCHING - 1);
+    expect((await service.publish(need, matches)).delivered).toBe(0);
+    expect(matching.map((c) => gateway.to(c).filter((m) => m.type === 'next').length)).toEqual([0, ...Array(MATCHING - 1).fill(1)]);
+    await disconnect();
   }, 120_000);
 });
