@@ -124,7 +124,9 @@ async function measure(ctx: BenchContext, counts: [number, number]): Promise<Rou
                 const id = r.data?.matchingNeedPosted.need.id;
                 if (!id) return;
                 group.received[c]!.set(id, (group.received[c]!.get(id) ?? 0) + 1);
-                group.arrivals.set(id, [...(group.arrivals.get(id) ?? []), at]);
+                const list = group.arrivals.get(id);
+                if (list) list.push(at);
+                else group.arrivals.set(id, [at]);
               },
               error: () => undefined,
               complete: () => undefined,
