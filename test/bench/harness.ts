@@ -16,6 +16,8 @@ export type BenchData = Record<string, Record<string, Record<string, string | nu
 
 export interface BenchApp {
   deps: AppDeps;
+  /** The configuration the handler runs with (a server process given it as its environment answers the same tokens). */
+  config: AppConfig;
   token: (claims: TokenClaims) => Promise<string>;
   /** Calls the real GraphQL Lambda handler with an HTTP API event; throws on GraphQL errors. */
   gql: (query: string, variables: Record<string, unknown>, auth: string | TokenClaims) => Promise<BenchData>;
@@ -41,6 +43,7 @@ export async function createBenchApp(endpoint: string, tableName: string): Promi
   };
   return {
     deps,
+    config,
     token,
     async gql(query, variables, auth) {
       const bearer = typeof auth === 'string' ? auth : await token(auth);

@@ -1,5 +1,6 @@
 import { Entity, GSI1, connectionKey, deliveryKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
-import type { Store } from '../data/store.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { TRANSACTION_LIMIT, type Store } from '../data/store.js';
 import type { Principal } from '../auth/principal.js';
 
 /** API Gateway closes WebSocket connections after 2 hours; items expire (TTL) a little later. */
@@ -86,6 +87,36 @@ export class ConnectionRepository {
   async claimDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<boolean> {
     const key = deliveryKey(needId, openedAt, connectionId, subscriptionId);
     return this.store.putIfAbsent({ ...key, entity: Entity.DELIVERY, expiresAt: ttl(DELIVERY_TTL_SECONDS) });
+  }
+
+  /**
+   * Claims the deliveries of one event to many subscriptions, `TRANSACTION_LIMIT` in one TransactWriteItems: a fan-out to
+   * 1,000 subscribers costs 10 requests, not 1,000. A chunk holding one already claimed (a redelivered stream record) is
+   * refused whole by DynamoDB; its claims are then made one by one, so each answer is still true exactly once.
+   */
+  async claimDeliveries(needId: string, openedAt: string, subscriptions: ReadonlyArray<{ connectionId: string; subscriptionId: string }>): Promise<boolean[]> {
+    const claimed: boolean[] = [];
+    for (let start = 0; start < subscriptions.length; start += TRANSACTION_LIMIT) {
+      const chunk = subscriptions.slice(start, start + TRANSACTION_LIMIT);
+      if (chunk.length === 1) {
+        const [one] = chunk;
+        claimed.push(await this.claimDelivery(needId, openedAt, one!.connectionId, one!.subscriptionId));
+        continue;
+      }
+      const items = chunk.map((s) => ({
+        ...deliveryKey(needId, openedAt, s.connectionId, s.subscriptionId),
+        entity: Entity.DELIVERY,
+        expiresAt: ttl(DELIVERY_TTL_SECONDS),
+      }));
+      try {
+        await this.store.transact(items.map((item) => this.store.putNew(item)));
+        claimed.push(...chunk.map(() => true));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== ErrorCode.CONFLICT) throw error;
+        claimed.push(...(await Promise.all(items.map((item) => this.store.putIfAbsent(item)))));
+      }
+    }
+    return claimed;
   }
 
   /** Gives a claim back when sending failed for a reason worth retrying. */

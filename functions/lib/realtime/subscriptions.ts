@@ -10,6 +10,10 @@ import type { Principal } from '../auth/principal.js';
 import { contextFor, type AppDeps } from '../context.js';
 import { createRepositories } from '../repositories/index.js';
 import type { SubscriptionTarget } from '../data/keys.js';
+import type { Store } from '../data/store.js';
+import { createItemLoader, type ItemLoader } from '../data/loader.js';
+import { TRANSACTION_LIMIT } from '../data/store.js';
+import DataLoader from 'dataloader';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { MatchingNeedPostedEvent } from '../resolvers/subscription.js';
@@ -82,6 +86,31 @@ function withDeadline<T>(run: Promise<T>, ms: number, onTimeout: () => T): Promi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(onTimeout()), ms)));
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A view of `store` whose eventually consistent `batchGet` goes through `shared`, one publication's item loader: the
+ * deliveries of one event read each item (the need, the matched experts, their organizations…) once between them,
+ * whatever the number of recipients, while each delivery's own loader (and budget) still counts the calls it makes.
+ */
+function sharingReads(store: Store, shared: ItemLoader): Store {
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      // Bound to the real store: its methods use private fields, which a proxy as `this` would not have.
+      const method = value.bind(target) as (...args: unknown[]) => unknown;
+      if (property !== 'batchGet') return method;
+      return async (keys: Parameters<Store['batchGet']>[0], options: Parameters<Store['batchGet']>[1] = {}) => {
+        if (options.consistentRead) return target.batchGet(keys, options);
+        const loaded = await shared.loadMany(keys);
+        return loaded.map((item) => {
+          if (item instanceof Error) throw item;
+          return item;
+        });
+      };
+    },
+  });
 }
 
 /**
@@ -333,7 +362,12 @@ export function createSubscriptionService(
     tally: ErrorTally,
   ): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
-    const repos = createRepositories(deps.store);
+    // One loader for the whole publication: the need (asked for with the experts, in one BatchGetItem) and every item
+    // the deliveries' documents read are read once, not once per recipient.
+    const shared = createItemLoader(deps.store);
+    const sharedStore = sharingReads(deps.store, shared);
+    const repos = createRepositories(sharedStore);
+    void repos.needs.get(need.id).catch(() => undefined);
     const experts = new Map((await Promise.all(matches.map((m) => repos.experts.get(m.expertId)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
     const orgIds = [...new Set([...experts.values()].flatMap((e) => e.scopeOrganizationIds))];
     const targets: SubscriptionTarget[] = [...experts.keys()].map((expertId) => ({ kind: 'EXPERT', expertId }) as const);
@@ -371,6 +405,41 @@ export function createSubscriptionService(
     const endedSubscriptions = new Set<string>();
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
+    // The claims of one tick (every recipient reaches its claim without awaiting) go out together, 100 a transaction.
+    const claims = new DataLoader<SubscriptionRecord, boolean, string>((subs) => connections.claimDeliveries(need.id, eventKey, subs), {
+      cache: false,
+      maxBatchSize: TRANSACTION_LIMIT,
+    });
+    // Recipients with the same document, variables, principal and match get the same result (the same data through the
+    // shared loader): one execution, within one budget, serves them all (a crowd of tabs of one expert costs one).
+    const executions = new Map<string, Promise<{ result: ExecutionResult; timedOut: boolean; exceeded: boolean; requests: number }>>();
+    const executionFor = (sub: SubscriptionRecord, principal: Principal, match: NeedMatchRecord) => {
+      const key = JSON.stringify([sub.query, sub.variables, sub.operationName, principal, match.needId, match.expertId, match.rank]);
+      const known = executions.get(key);
+      if (known) return known;
+      const run = (async () => {
+        const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
+        const budget = deliveryBudget(sharedStore, limits);
+        const timedOutResult: ExecutionResult = {};
+        const result = await withDeadline(
+          Promise.resolve(
+            execute({
+              schema,
+              document: documentOf(sub.query),
+              rootValue: event,
+              contextValue: contextFor(deps, principal, options.requestId, createRepositories(budget.store)),
+              variableValues: sub.variables ?? {},
+              operationName: sub.operationName,
+            }),
+          ),
+          limits.maxMs,
+          () => timedOutResult,
+        );
+        return { result, timedOut: result === timedOutResult, exceeded: budget.exceeded(), requests: budget.requests() };
+      })();
+      executions.set(key, run);
+      return run;
+    };
     await Promise.all(
       candidates.map(async ({ sub, matches: listened }, i) => {
         const principal = effective[i];
@@ -413,34 +482,18 @@ export function createSubscriptionService(
         }
         const match = allowed.map((a) => a.match).reduce(better);
         if (goneConnections.has(sub.connectionId)) return;
-        if (!(await connections.claimDelivery(need.id, eventKey, sub.connectionId, sub.subscriptionId))) {
+        if (!(await claims.load(sub))) {
           skipped += 1;
           return;
         }
         try {
-          const event: MatchingNeedPostedEvent = { matchingNeedPosted: match };
-          const budget = deliveryBudget(deps.store, limits);
-          const timedOut: ExecutionResult = {};
-          const result = await withDeadline(
-            Promise.resolve(
-              execute({
-                schema,
-                document: documentOf(sub.query),
-                rootValue: event,
-                contextValue: contextFor(deps, principal, options.requestId, createRepositories(budget.store)),
-                variableValues: sub.variables ?? {},
-                operationName: sub.operationName,
-              }),
-            ),
-            limits.maxMs,
-            () => timedOut,
-          );
-          if (result === timedOut || budget.exceeded()) {
+          const { result, timedOut, exceeded, requests } = await executionFor(sub, principal, match);
+          if (timedOut || exceeded) {
             deps.logger.warn('subscription delivery over budget', {
               connectionId: sub.connectionId,
               subscriptionId: sub.subscriptionId,
-              requests: budget.requests(),
-              timedOut: result === timedOut,
+              requests,
+              timedOut,
             });
             await connections.deleteSubscription(sub.connectionId, sub.subscriptionId);
             await gateway.send(sub.connectionId, errorMessage(sub.subscriptionId, [format(deliveryOverBudget(limits))]));

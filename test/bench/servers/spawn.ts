@@ -1,0 +1,67 @@
+/**
+ * Server processes for the benchmarks that measure over loopback (rows 8 and 9): each server runs in its own Node
+ * process (as `npm start` does), so that the load generator or the WebSocket clients in the benchmark's process do not
+ * share its event loop.
+ */
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AppConfig } from '../../../functions/lib/app.js';
+import { runTs } from '../../support/runner.js';
+
+export interface BenchServer {
+  /** http://127.0.0.1:PORT/graphql */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The environment that makes a server process run with `config` (the local runner's variables). */
+export function serverEnv(config: AppConfig): NodeJS.ProcessEnv {
+  if (config.auth.kind !== 'local') throw new Error('benchmark servers verify local tokens');
+  return {
+    TABLE_NAME: config.tableName,
+    DYNAMODB_ENDPOINT: config.dynamoEndpoint,
+    CURSOR_SECRET: config.cursorSecret,
+    LOCAL_JWT_PUBLIC_JWK: JSON.stringify(config.auth.publicJwk),
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}
+
+/** Starts `script` (a test/bench/servers/ module that prints "listening on PORT") and waits until it listens. */
+export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<BenchServer> {
+  const child = runTs(script, [], { ...env, NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...nodeArgs].join(' ').trim() });
+  let out = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not listen within 60 s:\n${out}`)), 60_000);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const port = /listening on (\d+)/.exec(out)?.[1];
+      if (!port) return;
+      clearTimeout(timer);
+      resolve({
+        url: `http://127.0.0.1:${port}/graphql`,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited before it listened:\n${out}`));
+    });
+  });
+}
+
+/** Deletes a benchmark's table, so that later rows do not run against a bloated DynamoDB Local. */
+export async function deleteTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch {
+    // Already gone, or the database stopped: nothing to clean.
+  } finally {
+    client.destroy();
+  }
+}
