@@ -1,8 +1,8 @@
-import { GraphQLError, Kind, getNamedType, getNullableType, isInputType, isListType, isObjectType, typeFromAST, valueFromAST } from 'graphql';
+import { GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isInputType, isListType, isUnionType, typeFromAST, valueFromAST } from 'graphql';
 import type {
   FragmentDefinitionNode,
+  GraphQLCompositeType,
   GraphQLField,
-  GraphQLObjectType,
   GraphQLSchema,
   OperationDefinitionNode,
   SelectionSetNode,
@@ -36,7 +36,7 @@ const isWrapper = (name: string) => name.endsWith('Connection') || name.endsWith
  * Estimates how many items (objects) an operation reads: every object-typed field counts the product of the list sizes
  * on its path (connections, edges and page info nothing of their own with `wrappersFree`); a field with a `first` argument multiplies what is below it by `first` (its default page of 20 when
  * absent, at most 100), another list of objects by UNBOUNDED_LIST_ESTIMATE, and a connection's `edges` adds no factor of
- * its own. Fragments are followed (every fragment of an abstract type counts); scalars are free (they come with their
+ * its own. Fragments are followed (every fragment of an interface or union counts; each fragment is costed once); scalars are free (they come with their
  * object); introspection fields are free. `variables` are the values known (at validation: the variables' defaults).
  */
 export function estimateItems(
@@ -58,26 +58,38 @@ export function estimateItems(
     if (isEdges) return 1;
     return isListType(getNullableType(field.type)) ? UNBOUNDED_LIST_ESTIMATE : 1;
   };
-  const walk = (type: GraphQLObjectType, selectionSet: SelectionSetNode, multiplier: number, seen: ReadonlySet<string>): number => {
+  // A fragment's cost per item it is spread on, computed once (the estimate is linear in the multiplier): a document spreading
+  // fragments within fragments many times is counted in time proportional to its size, not to its expansion.
+  const fragmentCosts = new Map<string, number>();
+  const fragmentCost = (fragment: FragmentDefinitionNode, seen: ReadonlySet<string>): number => {
+    const name = fragment.name.value;
+    const known = fragmentCosts.get(name);
+    if (known !== undefined) return known;
+    const on = schema.getType(fragment.typeCondition.name.value);
+    const cost = isCompositeType(on) ? walk(on, fragment.selectionSet, 1, new Set([...seen, name])) : 0;
+    fragmentCosts.set(name, cost);
+    return cost;
+  };
+  const walk = (type: GraphQLCompositeType, selectionSet: SelectionSetNode, multiplier: number, seen: ReadonlySet<string>): number => {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
         // A fragment within itself is refused by validation; `seen` only guards this walk.
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        const on = schema.getType(fragment.typeCondition.name.value);
-        if (isObjectType(on)) cost += walk(on, fragment.selectionSet, multiplier, new Set([...seen, fragment.name.value]));
+        if (fragment && !seen.has(fragment.name.value)) cost += multiplier * fragmentCost(fragment, seen);
         continue;
       }
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        if (isObjectType(on)) cost += walk(on, selection.selectionSet, multiplier, seen);
+        if (isCompositeType(on)) cost += walk(on, selection.selectionSet, multiplier, seen);
         continue;
       }
-      if (selection.name.value.startsWith('__')) continue;
+      // A union has no fields of its own but __typename; introspection is free.
+      if (selection.name.value.startsWith('__') || isUnionType(type)) continue;
       const field = type.getFields()[selection.name.value];
       const named = field && getNamedType(field.type);
-      if (!field || !selection.selectionSet || !isObjectType(named)) continue;
+      // Interfaces and unions (node, search results) count like objects: their fragments are walked below.
+      if (!field || !selection.selectionSet || !isCompositeType(named)) continue;
       const firstNode = selection.arguments?.find((a) => a.name.value === 'first');
       const unknown = firstNode?.value.kind === Kind.VARIABLE && !(firstNode.value.name.value in variables);
       const args = new Map(

@@ -35,6 +35,18 @@ describe('Function: estimateItems (the cost limit)', () => {
     expect(estimate('query ($n: Int = 5) { campaigns(first: $n) { edges { node { name } } } }')).toBe(5);
   });
 
+  it('counts what is selected below an interface or a union (node, search results) and costs each fragment once', () => {
+    const viaNode = '{ node(id: "t") { ... on Team { members(first: 100) { edges { node { teams(first: 100) { edges { node { name } } } } } } } } }';
+    expect(estimate(viaNode)).toBe(1 + 100 + 100 * 100);
+    expect(checkDocument(schema, viaNode).ok).toBe(false);
+    // 8 levels of fragments, each spreading the next 4 times: 4^8 = 65,536 expansions, costed in one pass per fragment.
+    const levels = Array.from({ length: 8 }, (_, i) => `fragment F${i} on Organization { parent { ${i === 7 ? 'name' : `...F${i + 1} `.repeat(4)} } }`);
+    const started = Date.now();
+    const wide = checkDocument(schema, `{ organization(id: "o") { ...F0 } } ${levels.join(' ')}`);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(wide.ok).toBe(false);
+  });
+
   it('passes every example operation of the README and of the partner client with first: 50', () => {
     const operations = [...readmeOperations(), ...partnerOperations()];
     expect(operations.length).toBeGreaterThan(40);
