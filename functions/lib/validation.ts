@@ -17,6 +17,7 @@ import {
 import type { DocumentNode, GraphQLInputType, GraphQLSchema, OperationDefinitionNode, ParseOptions, ValidationRule, ValueNode } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ErrorCode, badInput, type AppError } from './errors.js';
+import { MAX_ESTIMATED_ITEMS, costLimitRule } from './queryCost.js';
 
 /**
  * Query limits (depth, aliases, directives, tokens, cost; field suggestions hidden): the one configuration
@@ -27,7 +28,8 @@ export const queryLimits = {
   maxAliases: { n: 15 },
   maxDirectives: { n: 20 },
   maxTokens: { n: 3000 },
-  costLimit: { maxCost: 10000 },
+  // armor's cost limit does not multiply by `first`: queryCost.ts's rule (an estimate of the items read) replaces it.
+  costLimit: { enabled: false },
   blockFieldSuggestion: { enabled: true, mask: '[Suggestion hidden]' },
 };
 
@@ -41,8 +43,11 @@ export const parseOptions: ParseOptions = { maxTokens: queryLimits.maxTokens.n }
 // Built once: armor's protections read (and complete) the configuration when they are built.
 const armor = new ApolloArmor({ ...queryLimits, maxTokens: { ...queryLimits.maxTokens, enabled: false } }).protect();
 
-/** armor's limit rules (depth, aliases, directives, cost), given to Apollo, which runs graphql's `specifiedRules` before them. */
-export const limitRules: readonly ValidationRule[] = armor.validationRules;
+/**
+ * The limit rules (armor's depth, aliases and directives; queryCost.ts's cost limit: at most 5,000 items read), given to
+ * Apollo, which runs graphql's `specifiedRules` before them.
+ */
+export const limitRules: readonly ValidationRule[] = [...armor.validationRules, costLimitRule(MAX_ESTIMATED_ITEMS)];
 
 /** armor's Apollo plugins for the limits that are not validation rules: hidden suggestions (the token count is `parseOptions`). */
 export const limitPlugins = armor.plugins;

@@ -105,13 +105,15 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
 
     it('refuses a document over the limits (or otherwise invalid) exactly as the HTTP API does: same codes, same messages', async () => {
       const c = await open(experts.farmer?.token as string);
-      const organization = 'fragment O on Organization { parent { parent { parent { parent { parent { id name kind level } } } } } }';
       const documents: Record<string, { query: string; variables?: Record<string, unknown> }> = {
         depth: { query: `subscription { matchingNeedPosted { expert { organization { ${'parent { '.repeat(10)}id${' }'.repeat(10)} } } } }` },
         aliases: { query: `subscription { matchingNeedPosted { ${Array.from({ length: 16 }, (_, i) => `a${i}: score`).join(' ')} } }` },
         directives: { query: `subscription { matchingNeedPosted { score ${'@include(if: true) '.repeat(21)}} }` },
         tokens: { query: `subscription { matchingNeedPosted { ${'score '.repeat(3100)}} }` },
-        cost: { query: `subscription { matchingNeedPosted { expert { organization { ${'...O '.repeat(30)}} } } } ${organization}` },
+        // 100 teams × 100 members: an estimated 10,102 items read, over the cost limit of 5,000 (queryCost.ts).
+        cost: {
+          query: 'subscription { matchingNeedPosted { expert { teams(first: 100) { edges { node { members(first: 100) { edges { node { id } } } } } } } } }',
+        },
         suggestion: { query: 'subscription { matchingNeedPosted { scor } }' },
         syntax: { query: 'subscription { matchingNeedPosted { ' },
         variable: { query: 'subscription ($m: Float) { matchingNeedPosted(minScore: $m) { score } }', variables: { m: 'high' } },

@@ -86,6 +86,7 @@ export const Entity = {
   MEMBERSHIP_REQUEST: 'MEMBERSHIP_REQUEST',
   NEED_EVENT: 'NEED_EVENT',
   NEED_MATCH: 'NEED_MATCH',
+  NEED_TOP_MATCHES: 'NEED_TOP_MATCHES',
   PAIRING_FOLLOWUP: 'PAIRING_FOLLOWUP',
   PARTICIPATION: 'PARTICIPATION',
   PLAN: 'PLAN',
@@ -218,6 +219,12 @@ export const needHistoryKey = (needId: string, at: string, seq: number): Key => 
 export const needHistoryPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'HIST#' });
 export const needMatchKey = (needId: string, rank: number): Key => ({ PK: `NEED#${needId}`, SK: `MATCH#${String(rank).padStart(3, '0')}` });
 export const needMatchPrefix = (needId: string) => ({ PK: `NEED#${needId}`, SKPrefix: 'MATCH#' });
+/**
+ * A need's stored matches in one item, best first (a copy of its MATCH# items, kept with them): `Need.matches` of a page of
+ * needs reads one key per need, so the page's matches are one BatchGetItem with the level's other reads. Its sort key is
+ * outside the `MATCH#` prefix (a Query of the matches never sees it).
+ */
+export const needTopMatchesKey = (needId: string): Key => ({ PK: `NEED#${needId}`, SK: 'TOPMATCHES' });
 /**
  * The table stream's event filter for the need processor (Lambda event filtering, same pattern syntax as
  * EventBridge): a need's main item as written, by its key (`SK` = `#NEED`) and its new image's entity.

@@ -1,7 +1,6 @@
-import { Kind, getNamedType, getNullableType, isListType, isObjectType, valueFromAST } from 'graphql';
-import type { FragmentDefinitionNode, GraphQLField, GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import type { FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { AppError, ErrorCode } from '../errors.js';
-import { DEFAULT_PAGE_SIZE } from '../data/pagination.js';
+import { estimateItems } from '../queryCost.js';
 import type { Store } from '../data/store.js';
 
 /** The limits of one subscription delivery: what a document may cost (checked at subscribe) and what one execution may spend. */
@@ -17,14 +16,11 @@ export interface DeliveryLimits {
 /** The defaults: a plain subscription costs ~10 objects and 1–3 Store calls; nested lists of teams and members cost thousands. */
 export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = { maxEstimatedObjects: 1000, maxRequests: 50, maxMs: 2000 };
 
-/** A list of objects without a `first` argument (reasons, history, dispatched experts) is assumed to hold this many. */
-export const UNBOUNDED_LIST_ESTIMATE = 10;
+export { UNBOUNDED_LIST_ESTIMATE } from '../queryCost.js';
 
 /**
- * Estimates how many objects one delivery of a subscription document resolves: every object-typed field
- * counts the product of the list sizes on its path, a list taking its `first` argument (the page default
- * when absent) or UNBOUNDED_LIST_ESTIMATE, and a connection's `edges` adding no factor of its own.
- * Fragments are followed; scalars are free (they come with their object).
+ * Estimates how many objects one delivery of a subscription document resolves: `estimateItems` of queryCost.ts (the HTTP
+ * cost limit's model), with the subscriber's variables (a `first` variable left out is the page default).
  */
 export function estimateDeliveryCost(
   schema: GraphQLSchema,
@@ -32,48 +28,7 @@ export function estimateDeliveryCost(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
 ): number {
-  const root = schema.getSubscriptionType();
-  if (!root) return 0;
-  const sizeOf = (field: GraphQLField<unknown, unknown>, args: ReadonlyMap<string, unknown>, isEdges: boolean): number => {
-    const firstArg = field.args.find((a) => a.name === 'first');
-    if (firstArg) {
-      const given = args.get('first');
-      return typeof given === 'number' && given >= 0 ? given : DEFAULT_PAGE_SIZE;
-    }
-    if (isEdges) return 1;
-    return isListType(getNullableType(field.type)) ? UNBOUNDED_LIST_ESTIMATE : 1;
-  };
-  const walk = (type: GraphQLObjectType, selectionSet: SelectionSetNode, multiplier: number, seen: ReadonlySet<string>): number => {
-    let cost = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(selection.name.value);
-        // A fragment within itself is refused by validation; `seen` only guards this walk.
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        const on = schema.getType(fragment.typeCondition.name.value);
-        if (isObjectType(on)) cost += walk(on, fragment.selectionSet, multiplier, new Set([...seen, fragment.name.value]));
-        continue;
-      }
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        if (isObjectType(on)) cost += walk(on, selection.selectionSet, multiplier, seen);
-        continue;
-      }
-      const field = type.getFields()[selection.name.value];
-      const named = field && getNamedType(field.type);
-      if (!field || !selection.selectionSet || !isObjectType(named)) continue;
-      const args = new Map(
-        (selection.arguments ?? []).map((a) => {
-          const def = field.args.find((d) => d.name === a.name.value);
-          return [a.name.value, def ? valueFromAST(a.value, def.type, variables) : undefined] as const;
-        }),
-      );
-      const size = multiplier * sizeOf(field, args, field.name === 'edges' && type.name.endsWith('Connection'));
-      cost += size + walk(named, selection.selectionSet, size, seen);
-    }
-    return cost;
-  };
-  return walk(root, operation.selectionSet, 1, new Set());
+  return schema.getSubscriptionType() ? estimateItems(schema, operation, fragments, variables) : 0;
 }
 
 /** The refusal of a document whose estimated cost per delivery is over the budget. */

@@ -11,6 +11,7 @@ import {
   needHistoryPrefix,
   needMatchKey,
   needMatchPrefix,
+  needTopMatchesKey,
   partnerMatchGsi1,
   partnerMatchItemsPrefix,
   partnerMatchKey,
@@ -257,6 +258,19 @@ export class NeedRepository extends EntityStore<NeedRecord> {
     return page.keys.map(({ item }) => recordOf<NeedMatchRecord>(item));
   }
 
+  /**
+   * The need's best `first` stored matches (what `matches` answers), through the request's item loader: one key per need
+   * (its top-matches item, needTopMatchesKey), so the matches of a whole page of needs are read with the level's other keys
+   * in one BatchGetItem per 100 keys instead of one Query per need. A need without that item (opened before it was kept)
+   * is read with a Query as before; a need never opened was never matched.
+   */
+  async topMatches(need: Pick<NeedRecord, 'id' | 'openedAt'>, first: number): Promise<NeedMatchRecord[]> {
+    if (first <= 0 || !need.openedAt) return [];
+    const item = await this.loader.load(needTopMatchesKey(need.id));
+    if (!item || !Array.isArray(item.matches)) return this.matches(need.id, first);
+    return (item.matches as NeedMatchRecord[]).slice(0, first);
+  }
+
   /** True when the expert is among the need's stored matches (qualifies it to grab the need). */
   async isMatched(needId: string, expertId: string): Promise<boolean> {
     return (await this.matches(needId, 100)).some((m) => m.expertId === expertId);
@@ -274,8 +288,10 @@ export class NeedRepository extends EntityStore<NeedRecord> {
       entity: Entity.NEED_MATCH,
       ...m,
     }));
+    // The same matches in one item, for pages of needs (see topMatches); an empty list too, so a need nobody matched reads nothing more.
+    const top = { ...needTopMatchesKey(need.id), entity: Entity.NEED_TOP_MATCHES, needId: need.id, matches: [...matches].sort((a, b) => a.rank - b.rank) };
     const partnerItems = matches.flatMap((m) => (m.partnerId ? [partnerMatchItem(need, m, m.partnerId, Boolean(need.openedAt))] : []));
-    return this.store.batchWrite({ put: [...items, ...partnerItems] });
+    return this.store.batchWrite({ put: [...items, ...partnerItems, top] });
   }
 
   /**
@@ -319,11 +335,19 @@ export class NeedRepository extends EntityStore<NeedRecord> {
   /** Deletes every stored match of an expert, open or past (account erasure); returns how many. */
   async eraseMatchesOf(expertId: string): Promise<number> {
     const keys: Key[] = [];
+    const needIds = new Set<string>();
     for (const { GSI1PK, GSI1SKPrefix } of [expertInboxPrefix(expertId), expertPastMatchPrefix(expertId)]) {
       const items = await this.store.queryAll({ partition: GSI1PK, sortPrefix: GSI1SKPrefix, index: GSI1 });
       keys.push(...items.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
+      for (const i of items) needIds.add(String(i.needId));
     }
     await this.store.batchWrite({ delete: keys });
+    // The needs' top-matches items drop the expert too, so `matches` answers the same whichever way it reads.
+    const tops = await this.store.batchGet([...needIds].map(needTopMatchesKey), { consistentRead: true });
+    const kept = tops.flatMap((top) =>
+      top && Array.isArray(top.matches) ? [{ ...top, matches: (top.matches as NeedMatchRecord[]).filter((m) => m.expertId !== expertId) }] : [],
+    );
+    if (kept.length > 0) await this.store.batchWrite({ put: kept });
     return keys.length;
   }
 

@@ -303,7 +303,8 @@ export class NeedOrderService {
   /** The stored matching experts, best first: for the admins of the need's subtree. */
   matchesOf(need: NeedRecord, first: number | null | undefined): Promise<NeedMatchRecord[]> {
     this.authorizeManagement(need);
-    return this.ctx.repos.needs.matches(need.id, matchesLimit(first));
+    // By rank through the request's loader: a page of needs reads its matches in one batch, not one Query per need.
+    return this.ctx.repos.needs.topMatches(need, matchesLimit(first));
   }
 
   /** Technologies of the pool that fit the need, best first (read by the need's domains). */
