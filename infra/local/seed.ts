@@ -1,5 +1,7 @@
 /**
- * Demo data for local mode, written through the GraphQL API itself (so it obeys every rule):
+ * Demo data for local mode, built with the services' rules and the repositories' item builders and written with
+ * BatchWriteItem where the API would add nothing to show, and through the GraphQL API for the flows (partners, needs
+ * submitted and approved, pools, governance, activities):
  * the real association tree of Guangdong (province, 21 cities, their counties, Liwan's and some of
  * Dongguan's townships), a few societies, university, enterprise and park associations, the General
  * Corps with its sub-teams, a team per city, and a few hundred experts (mainland, Hong Kong, Macao).
@@ -9,8 +11,22 @@ import type { JWK } from 'jose';
 import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
 import { grantLocalFlags, seedExpertUser, seedOrgAdminUser } from './localGrants.js';
 import { createContext, type AppDeps, type Context } from '../../functions/lib/context.js';
-import { childRegions, getRegion, type Region } from '../../functions/lib/regions/index.js';
+import { childRegions, getRegion, requireRegion, type Region } from '../../functions/lib/regions/index.js';
 import { DOMAINS } from '../../functions/lib/vocabulary.js';
+import { randomUUID } from 'node:crypto';
+import { BATCH_WRITE_LIMIT, type Store, type WriteOp } from '../../functions/lib/data/store.js';
+import { createRepositories } from '../../functions/lib/repositories/index.js';
+import type { UserAccessRecord } from '../../functions/lib/repositories/access.js';
+import type { OrganizationKind, OrganizationRecord } from '../../functions/lib/repositories/organizations.js';
+import type { TeamRecord } from '../../functions/lib/repositories/teams.js';
+import type { ExpertRecord } from '../../functions/lib/repositories/experts.js';
+import type { Action, ExpertTitle, Language, Origin } from '../../functions/lib/generated/graphql.js';
+import { expertIndexedText, namedIndexedText, textAnalyzer } from '../../functions/lib/domain/text.js';
+import { checkParentRegion, checkPlacement, chooseParentId, parentRegionCandidates } from '../../functions/lib/domain/organizations.js';
+import { checkActions, checkSubTeamParent } from '../../functions/lib/domain/teams.js';
+import { checkCapacity, checkLanguages, checkServiceRegions, expertScope, withTeam } from '../../functions/lib/domain/experts.js';
+import { normalizePhone } from '../../functions/lib/domain/personalData.js';
+import { checkDomains, checkKeywords, requireText } from '../../functions/lib/services/inputs.js';
 
 export interface SeedSummary {
   provinceId: string;
@@ -113,11 +129,17 @@ type Executor = (claims: TokenClaims, query: string, variables: Record<string, u
 
 /** Runs operations through the Apollo server with a context built from a locally signed token. */
 export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, privateJwk: JWK): Executor {
+  // One grant and one signed token per identity, not per operation (the seed runs many as the province).
+  const signedIn = new Map<string, Promise<string>>();
   return async (claims, query, variables) => {
-    // A token carries the identity only: the ORG_ADMIN / EXPERT the claims ask for are grants in the table.
-    await grantLocalFlags(deps.store, claims);
-    const authorization = `Bearer ${await signLocalToken(privateJwk, claims)}`;
-    const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(deps, { authorization }) });
+    const id = JSON.stringify(claims);
+    let authorization = signedIn.get(id);
+    if (!authorization) {
+      // A token carries the identity only: the ORG_ADMIN / EXPERT the claims ask for are grants in the table.
+      authorization = grantLocalFlags(deps.store, claims).then(async () => `Bearer ${await signLocalToken(privateJwk, claims)}`);
+      signedIn.set(id, authorization);
+    }
+    const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(deps, { authorization: await authorization }) });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     const { data, errors } = response.body.singleResult;
     if (errors?.length) throw new Error(`seed operation failed: ${JSON.stringify(errors)}\n${query}\n${JSON.stringify(variables)}`);
@@ -125,47 +147,116 @@ export function createExecutor(server: ApolloServer<Context>, deps: AppDeps, pri
   };
 }
 
-const GRANT_ORG_ADMIN = `mutation ($input: GrantOrgAdminInput!) { grantOrgAdmin(input: $input) { access { userId } } }`;
-const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }`;
-const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`;
-const REGISTER = `mutation ($input: RegisterExpertInput!) { registerExpert(input: $input) { expert { id } } }`;
-const INVITE = `mutation ($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) { membership { status } } }`;
-const ACCEPT = `mutation ($input: RespondToTeamInvitationInput!) { respondToTeamInvitation(input: $input) { membership { status } } }`;
+/**
+ * Items of new records for one BatchWriteItem stream: what the repositories' transactions would put, without their
+ * conditions (the table is new; a key written twice is an error here, as the condition would have been).
+ */
+export class BulkItems {
+  readonly items: Array<Record<string, unknown>> = [];
+  readonly #keys = new Set<string>();
 
-const idOf = (data: Record<string, unknown>, field: string, inner: string): string =>
-  ((data[field] as Record<string, Record<string, string>>)[inner] as Record<string, string>).id as string;
+  /** Adds the Puts of a transaction's writes (e.g. a repository's `createOps`) or plain items. */
+  add(writes: ReadonlyArray<WriteOp | Record<string, unknown>>): void {
+    for (const write of writes) {
+      const item = 'item' in write ? (write as WriteOp).item.Put?.Item : write;
+      if (!item) throw new Error(`seed: only new items are written in bulk, not ${JSON.stringify(write)}`);
+      const key = `${String(item.PK)}\u0000${String(item.SK)}`;
+      if (this.#keys.has(key)) throw new Error(`seed: ${String(item.PK)} / ${String(item.SK)} written twice`);
+      this.#keys.add(key);
+      this.items.push(item);
+    }
+  }
 
-/** Seeds the demo data set; `expertCount` experts (default 300). */
-export async function seedDemoData(run: Executor, options: { expertCount?: number } = {}): Promise<SeedSummary> {
+  /** Writes every item with BatchWriteItem (25 per request, `inFlight` requests at a time); returns the request count. */
+  async write(store: Store, inFlight = 4): Promise<number> {
+    const chunks: Array<Array<Record<string, unknown>>> = [];
+    for (let i = 0; i < this.items.length; i += BATCH_WRITE_LIMIT) chunks.push(this.items.slice(i, i + BATCH_WRITE_LIMIT));
+    const requests = await mapLimit(chunks, inFlight, (put) => store.batchWrite({ put }));
+    return requests.reduce((a, b) => a + b, 0);
+  }
+}
+
+/** An access record as the API and `grantLocalFlags` write it for a user without one. */
+const accessRecord = (userId: string, grants: Omit<UserAccessRecord, 'userId' | 'disabled' | 'revokedRoles' | 'updatedAt'>, now: string): UserAccessRecord => ({
+  userId,
+  disabled: false,
+  revokedRoles: [],
+  updatedAt: now,
+  ...grants,
+});
+
+/**
+ * Seeds the demo data set; `expertCount` experts (default 300). The bulk (organizations and their admins, teams,
+ * experts, team memberships) is built with the services' rules and the repositories' item builders and written with
+ * BatchWriteItem: the same items createOrganization, grantOrgAdmin, createTeam, registerExpert and an accepted
+ * invitation write, without a GraphQL round trip (and its transaction) per entity. The flows that show something go
+ * through the API: partners and their synced experts, needs submitted and approved (matched), the pools, governance
+ * and activities.
+ */
+export async function seedDemoData(
+  run: Executor,
+  store: Store,
+  options: { expertCount?: number; beforeFlows?: () => Promise<void> } = {},
+): Promise<SeedSummary> {
   const admin: TokenClaims = { sub: 'seed-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' };
   const counts = { organizations: 0, teams: 0, experts: 0, memberships: 0, needs: 0, technologies: 0, pairings: 0, activities: 0, partners: 0 };
-  const createOrg = async (input: Record<string, unknown>) => {
+  const tSeed = performance.now();
+  const repos = createRepositories(store);
+  const analyzer = await textAnalyzer();
+  const now = new Date().toISOString();
+  const bulk = new BulkItems();
+
+  // Organizations, as createOrganization places them (parent association derived from the region), each with an admin
+  // user in the table (what `npm run token -- --role ORG_ADMIN --org ID` signs in as), as grantOrgAdmin writes it.
+  const orgs = new Map<string, OrganizationRecord>();
+  const assoc: Record<string, string> = {};
+  const createOrg = (input: { kind: OrganizationKind; name: string; regionCode: string; parentId?: string; contactName?: string; contactPhone?: string }) => {
+    const region = requireRegion(input.regionCode);
+    checkPlacement(input.kind, region);
+    let derived: string | undefined;
+    for (const code of parentRegionCandidates(input.kind, region)) if ((derived = assoc[code])) break;
+    const parentId = chooseParentId(input.kind, region, input.parentId, derived);
+    const parent = parentId ? orgs.get(parentId) : undefined;
+    if (parentId && !parent) throw new Error(`seed: parent ${parentId} of ${input.name} not seeded`);
+    if (parent) checkParentRegion(parent.regionCode, region.code);
+    const id = randomUUID();
+    const name = requireText(input.name, 'name');
+    const record: OrganizationRecord = {
+      id,
+      name,
+      kind: input.kind,
+      level: region.level,
+      regionCode: region.code,
+      parentId: parent?.id ?? null,
+      path: [...(parent?.path ?? []), id],
+      contactName: input.contactName ?? null,
+      contactPhone: input.contactPhone ? normalizePhone(input.contactPhone, 'contactPhone') : null,
+      searchTerms: analyzer.indexTerms(namedIndexedText(name)),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    orgs.set(id, record);
+    if (input.kind === 'ASSOCIATION') assoc[region.code] = id;
+    bulk.add(repos.organizations.createOps(record));
+    bulk.add([repos.access.itemOf(accessRecord(seedOrgAdminUser(id), { orgAdminOf: id }, now))]);
     counts.organizations += 1;
-    const id = idOf(await run(admin, CREATE_ORG, { input }), 'createOrganization', 'organization');
-    // Every seeded organization gets an admin user in the table (what `npm run token -- --role ORG_ADMIN --org ID` signs in as).
-    await run(admin, GRANT_ORG_ADMIN, { input: { userId: seedOrgAdminUser(id), organizationId: id } });
     return id;
   };
-  const createTeam = async (input: Record<string, unknown>) => {
-    counts.teams += 1;
-    return idOf(await run(admin, CREATE_TEAM, { input }), 'createTeam', 'team');
-  };
-  const assoc: Record<string, string> = {};
-  const association = async (r: Region, name = `${r.name}科学技术协会`) => {
-    assoc[r.code] = await createOrg({ kind: 'ASSOCIATION', name, regionCode: r.code, contactName: '组织联络部', contactPhone: '13800138000' });
-  };
+  const association = (r: Region, name = `${r.name}科学技术协会`) =>
+    createOrg({ kind: 'ASSOCIATION', name, regionCode: r.code, contactName: '组织联络部', contactPhone: '13800138000' });
 
   const province = getRegion('44') as Region;
-  await association(province, '广东省科学技术协会');
+  association(province, '广东省科学技术协会');
   const cities = childRegions('44');
-  await mapLimit(cities, 8, (c) => association(c));
+  for (const c of cities) association(c);
   // 东莞 (441900) and 中山 (442000) have no county level: their county code is the city itself.
   const counties = cities.flatMap((c) => childRegions(c.code)).filter((c) => !c.code.endsWith('00'));
-  await mapLimit(counties, 8, (c) => association(c));
+  for (const c of counties) association(c);
   const townships = [...childRegions('440103'), ...childRegions('441900').slice(0, 4)];
-  await mapLimit(townships, 8, (t) => association(t));
+  for (const t of townships) association(t);
 
-  const others: Array<Record<string, unknown>> = [
+  const others: Array<{ kind: OrganizationKind; name: string; regionCode: string; parentId?: string }> = [
     { kind: 'SOCIETY', name: '广东省农学会', regionCode: '44' },
     { kind: 'SOCIETY', name: '广东省机械工程学会', regionCode: '44' },
     { kind: 'SOCIETY', name: '广东省医学会', regionCode: '44' },
@@ -179,32 +270,59 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
     { kind: 'PARK_ASSOCIATION', name: '广州科学城园区科学技术协会', regionCode: '440112' },
     { kind: 'PARK_ASSOCIATION', name: '珠海高新区园区科学技术协会', regionCode: '440402' },
   ];
-  const otherIds = await mapLimit(others, 6, (input) => createOrg(input));
+  const otherIds = others.map((input) => createOrg(input));
 
-  const ALL_ACTIONS = ['POPULAR_SCIENCE', 'SOCIETY_SERVES_ENTERPRISE', 'RURAL_REVITALIZATION', 'ACADEMICIAN_EXPERT_TOUR', 'HK_MACAO_EXPERTS'];
-  const generalCorpsId = await createTeam({
-    organizationId: assoc['44'],
+  // Teams, as createTeam writes them; their member counters are set once the memberships below are known.
+  const teams = new Map<string, TeamRecord>();
+  const createTeam = (input: { organizationId: string; name: string; actions: Action[]; parentTeamId?: string; description?: string }) => {
+    const organization = orgs.get(input.organizationId);
+    if (!organization) throw new Error(`seed: organization ${input.organizationId} not seeded`);
+    if (input.parentTeamId) checkSubTeamParent(teams.get(input.parentTeamId) as TeamRecord, organization.id);
+    const name = requireText(input.name, 'name');
+    const description = input.description ?? null;
+    const record: TeamRecord = {
+      id: randomUUID(),
+      name,
+      organizationId: organization.id,
+      organizationPath: organization.path,
+      regionCode: organization.regionCode,
+      parentTeamId: input.parentTeamId ?? null,
+      leaderExpertId: null,
+      actions: checkActions(input.actions),
+      description,
+      memberCount: 0,
+      searchTerms: analyzer.indexTerms(namedIndexedText(name, description)),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    teams.set(record.id, record);
+    counts.teams += 1;
+    return record.id;
+  };
+  const ALL_ACTIONS: Action[] = ['POPULAR_SCIENCE', 'SOCIETY_SERVES_ENTERPRISE', 'RURAL_REVITALIZATION', 'ACADEMICIAN_EXPERT_TOUR', 'HK_MACAO_EXPERTS'];
+  const generalCorpsId = createTeam({
+    organizationId: assoc['44'] as string,
     name: '广东省科技志愿者总队',
     actions: ALL_ACTIONS,
     description: 'Guangdong S&T Volunteer General Corps — 广东省科协科技志愿服务总队',
   });
-  const SUB_TEAMS: Array<[string, string]> = [
+  const SUB_TEAMS: Array<[string, Action]> = [
     ['科普惠民分队', 'POPULAR_SCIENCE'],
     ['学会服务企业分队', 'SOCIETY_SERVES_ENTERPRISE'],
     ['乡村振兴分队', 'RURAL_REVITALIZATION'],
     ['院士专家分队', 'ACADEMICIAN_EXPERT_TOUR'],
     ['港澳专家分队', 'HK_MACAO_EXPERTS'],
   ];
-  const subTeamIds = await mapLimit(SUB_TEAMS, 5, ([name, action]) =>
-    createTeam({ organizationId: assoc['44'], parentTeamId: generalCorpsId, name, actions: [action] }),
+  const subTeamIds = SUB_TEAMS.map(([name, action]) =>
+    createTeam({ organizationId: assoc['44'] as string, parentTeamId: generalCorpsId, name, actions: [action] }),
   );
-  const cityTeamIds = await mapLimit(cities, 8, (c) =>
-    createTeam({ organizationId: assoc[c.code], name: `${c.name}科技志愿者服务队`, actions: ['POPULAR_SCIENCE', 'RURAL_REVITALIZATION'] }),
+  const cityTeamIds = cities.map((c) =>
+    createTeam({ organizationId: assoc[c.code] as string, name: `${c.name}科技志愿者服务队`, actions: ['POPULAR_SCIENCE', 'RURAL_REVITALIZATION'] }),
   );
-  await mapLimit(otherIds.slice(0, 6), 6, (orgId, i) =>
-    createTeam({ organizationId: orgId, name: `${String(others[i]?.name)}科技志愿服务队`, actions: ['SOCIETY_SERVES_ENTERPRISE'] }),
-  );
-
+  otherIds
+    .slice(0, 6)
+    .forEach((orgId, i) => createTeam({ organizationId: orgId, name: `${String(others[i]?.name)}科技志愿服务队`, actions: ['SOCIETY_SERVES_ENTERPRISE'] }));
   // Experts: 80% mainland (spread over Guangdong's counties), 10% Hong Kong, 10% Macao.
   const rnd = prng(20190517);
   const hkDistricts = childRegions('81').flatMap((a) => childRegions(a.code));
@@ -262,169 +380,244 @@ export async function seedDemoData(run: Executor, options: { expertCount?: numbe
       },
     };
   });
-  const expertIds = await mapLimit(inputs, 8, async ({ input }, i) => {
-    const data = await run({ sub: `seed-expert-user-${i}`, roles: ['EXPERT'] }, REGISTER, { input });
-    counts.experts += 1;
-    const id = idOf(data, 'registerExpert', 'expert');
-    // A user linked to the expert by its id (what `npm run token -- --role EXPERT --expert ID` signs in as): the executor
-    // writes the link into that user's access record, as it does for every token's flags.
-    await run({ sub: seedExpertUser(id), roles: ['EXPERT'], expert: id }, '{ me { roles } }', {});
-    return id;
+  // Experts, as registerExpert writes them for each registering user (`seed-expert-user-N`, an EXPERT by its access
+  // record, as the executor's grants make it), and a user linked to each expert by its id (what
+  // `npm run token -- --role EXPERT --expert ID` signs in as).
+  const experts = inputs.map(({ input }, i): ExpertRecord => {
+    const region = requireRegion(input.regionCode);
+    const organization = input.organizationId ? orgs.get(input.organizationId) : undefined;
+    const name = requireText(input.name, 'name', 50);
+    const keywords = checkKeywords(input.keywords);
+    return {
+      id: randomUUID(),
+      userId: `seed-expert-user-${i}`,
+      name,
+      title: input.title as ExpertTitle,
+      domains: checkDomains(input.domains),
+      keywords,
+      affiliation: input.affiliation,
+      organizationId: organization?.id ?? null,
+      origin: input.origin as Origin,
+      languages: checkLanguages(input.languages as Language[]),
+      regionCode: region.code,
+      serviceRegionCodes: checkServiceRegions(input.serviceRegionCodes),
+      availability: 'AVAILABLE',
+      maxOpenAssignments: checkCapacity(input.maxOpenAssignments),
+      phone: normalizePhone(input.phone),
+      idNumber: null,
+      bio: input.bio,
+      searchTerms: analyzer.indexTerms(expertIndexedText({ name, keywords, affiliation: input.affiliation, bio: input.bio })),
+      scopeOrganizationIds: organization?.path ?? [],
+      teamIds: [],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
   });
+  const expertIds = experts.map((e) => e.id);
   // Every mainland expert joins its city's team; the first of each origin join the General Corps' sub-teams.
-  // Joining is voluntary: the province invites, each expert accepts as itself.
-  const memberships: Array<[string, string, number]> = [];
+  // Joining is voluntary (the province invites, each expert accepts as itself): an accepted invitation leaves the
+  // membership item, the team's member counter, and the expert's teams and scope one version later.
   inputs.forEach(({ cityCode, input }, i) => {
     const cityIndex = cities.findIndex((c) => c.code === cityCode);
-    const expertId = expertIds[i] as string;
-    if (cityIndex >= 0) memberships.push([cityTeamIds[cityIndex] as string, expertId, i]);
-    if (i < 50) memberships.push([subTeamIds[input.origin === 'MAINLAND' ? i % 4 : 4] as string, expertId, i]);
+    const joined = [
+      ...(cityIndex >= 0 ? [cityTeamIds[cityIndex] as string] : []),
+      ...(i < 50 ? [subTeamIds[input.origin === 'MAINLAND' ? i % 4 : 4] as string] : []),
+    ];
+    const expert = experts[i] as ExpertRecord;
+    for (const teamId of joined) {
+      const team = teams.get(teamId) as TeamRecord;
+      team.memberCount += 1;
+      const teamIds = withTeam(expert.teamIds ?? [], teamId);
+      const own = expert.organizationId ? orgs.get(expert.organizationId) : undefined;
+      Object.assign(expert, {
+        teamIds,
+        scopeOrganizationIds: expertScope(
+          own?.path ?? [],
+          teamIds.map((id) => (teams.get(id) as TeamRecord).organizationPath),
+        ),
+        version: expert.version + 1,
+      });
+      bulk.add([repos.teams.memberItem(teamId, expert.id, now)]);
+      counts.memberships += 1;
+    }
   });
-  await mapLimit(memberships, 8, async ([teamId, expertId, i]) => {
-    await run(admin, INVITE, { input: { teamId, expertId } });
-    await run({ sub: `seed-expert-user-${i}`, roles: ['EXPERT'] }, ACCEPT, { input: { teamId, expertId, accept: true } });
-    counts.memberships += 1;
+  experts.forEach((expert, i) => {
+    bulk.add(repos.experts.createOps(expert));
+    bulk.add([
+      repos.access.itemOf(accessRecord(`seed-expert-user-${i}`, { roles: ['EXPERT'] }, now)),
+      repos.access.itemOf(accessRecord(seedExpertUser(expert.id), { roles: ['EXPERT'], expertId: expert.id }, now)),
+    ]);
+    counts.experts += 1;
   });
+  for (const team of teams.values()) bulk.add(repos.teams.createOps(team));
+  const tBuilt = performance.now();
+  const writeRequests = await bulk.write(store);
+  if (process.env.KEZHI_TIMINGS)
+    console.log(
+      `seed: built ${bulk.items.length} items in ${Math.round(tBuilt - tSeed)} ms, wrote them in ${writeRequests} requests in ${Math.round(performance.now() - tBuilt)} ms`,
+    );
+  await options.beforeFlows?.();
+  const tFlows = performance.now();
 
-  // The partner platforms (a partner's token is refused until its record exists), then their synced experts, before
-  // the needs, so the approved ones match some of the partners' experts too.
-  counts.partners += await seedPartners(run, admin);
-  await seedPartnerExperts(run);
+  // Four independent flows at a time: the needs (after the partners' experts, so the approved ones match some of them too)
+  // with the project and pairing that use one, the technologies, the campaign's plans, and the activities.
+  const needFlow = async () => {
+    // The partner platforms (a partner's token is refused until its record exists), then their synced experts, before
+    // the needs, so the approved ones match some of the partners' experts too.
+    counts.partners += await seedPartners(run, admin);
+    await seedPartnerExperts(run);
 
-  // Needs from a demo requester (the runner's sample REQUESTER token): some approved (matched), one dispatched.
-  const requester: TokenClaims = { sub: 'demo-requester', roles: ['REQUESTER'] };
-  const NEEDS: Array<[string, string, string, string[], string[], string]> = [
-    ['荔枝园病虫害绿色防控', 'RURAL_REVITALIZATION', '440103001', ['AGRICULTURE'], ['荔枝', '病虫害防治'], 'VILLAGE'],
-    ['数控机床故障诊断与智能化改造', 'TECHNOLOGY', '440606', ['MANUFACTURING', 'MECHANICAL_ENGINEERING'], ['数控机床', '智能制造'], 'ENTERPRISE'],
-    ['社区老年人慢病管理科普讲座', 'POPULAR_SCIENCE', '440103002', ['MEDICINE'], ['慢病管理'], 'COMMUNITY'],
-    ['对虾养殖水质调控技术', 'RURAL_REVITALIZATION', '440825', ['AQUACULTURE'], ['对虾养殖', '水质调控'], 'VILLAGE'],
-    ['中小学生人工智能科技辅导', 'POPULAR_SCIENCE', '440304', ['COMPUTING', 'EDUCATION'], ['人工智能', '青少年科技教育'], 'SCHOOL'],
-    ['工业园区污水处理工艺优化', 'TECHNOLOGY', '441900003', ['ENVIRONMENT'], ['污水处理'], 'PARK'],
-    ['村级电商与农产品品牌培训', 'TRAINING', '441802', ['ECONOMICS_MANAGEMENT', 'AGRICULTURE'], [], 'VILLAGE'],
-  ];
-  const needIds: string[] = [];
-  for (const [i, [title, kind, regionCode, domains, keywords, requesterKind]] of NEEDS.entries()) {
-    const data = await run(requester, `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }`, {
+    // Needs from a demo requester (the runner's sample REQUESTER token): some approved (matched), one dispatched.
+    const requester: TokenClaims = { sub: 'demo-requester', roles: ['REQUESTER'] };
+    const NEEDS: Array<[string, string, string, string[], string[], string]> = [
+      ['荔枝园病虫害绿色防控', 'RURAL_REVITALIZATION', '440103001', ['AGRICULTURE'], ['荔枝', '病虫害防治'], 'VILLAGE'],
+      ['数控机床故障诊断与智能化改造', 'TECHNOLOGY', '440606', ['MANUFACTURING', 'MECHANICAL_ENGINEERING'], ['数控机床', '智能制造'], 'ENTERPRISE'],
+      ['社区老年人慢病管理科普讲座', 'POPULAR_SCIENCE', '440103002', ['MEDICINE'], ['慢病管理'], 'COMMUNITY'],
+      ['对虾养殖水质调控技术', 'RURAL_REVITALIZATION', '440825', ['AQUACULTURE'], ['对虾养殖', '水质调控'], 'VILLAGE'],
+      ['中小学生人工智能科技辅导', 'POPULAR_SCIENCE', '440304', ['COMPUTING', 'EDUCATION'], ['人工智能', '青少年科技教育'], 'SCHOOL'],
+      ['工业园区污水处理工艺优化', 'TECHNOLOGY', '441900003', ['ENVIRONMENT'], ['污水处理'], 'PARK'],
+      ['村级电商与农产品品牌培训', 'TRAINING', '441802', ['ECONOMICS_MANAGEMENT', 'AGRICULTURE'], [], 'VILLAGE'],
+    ];
+    const needIds: string[] = [];
+    for (const [i, [title, kind, regionCode, domains, keywords, requesterKind]] of NEEDS.entries()) {
+      const data = await run(requester, `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }`, {
+        input: {
+          title,
+          description: `${title}：请有关领域专家提供指导和服务。`,
+          kind,
+          requester: { kind: requesterKind, name: `${title.slice(0, 4)}需求单位`, contactName: '联系人', contactPhone: `1380000${String(1000 + i)}` },
+          domains,
+          keywords,
+          regionCode,
+          urgency: i % 3 === 0 ? 'HIGH' : 'NORMAL',
+        },
+      });
+      const need = (data.submitNeed as { need: { id: string; version: number } }).need;
+      needIds.push(need.id);
+      if (i < 5)
+        await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, {
+          input: { id: need.id, version: need.version, approve: true },
+        });
+    }
+    counts.needs = needIds.length;
+
+    const project = await run(admin, `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }`, {
       input: {
-        title,
-        description: `${title}：请有关领域专家提供指导和服务。`,
-        kind,
-        requester: { kind: requesterKind, name: `${title.slice(0, 4)}需求单位`, contactName: '联系人', contactPhone: `1380000${String(1000 + i)}` },
-        domains,
-        keywords,
-        regionCode,
-        urgency: i % 3 === 0 ? 'HIGH' : 'NORMAL',
+        organizationId: assoc['4418'],
+        title: '清远连州乡村振兴科技帮扶',
+        action: 'RURAL_REVITALIZATION',
+        regionCode: '441882',
+        status: 'ACTIVE',
+        needIds: [needIds[6]],
+        expertIds: expertIds.slice(0, 2),
       },
     });
-    const need = (data.submitNeed as { need: { id: string; version: number } }).need;
-    needIds.push(need.id);
-    if (i < 5)
-      await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, {
-        input: { id: need.id, version: need.version, approve: true },
-      });
-  }
-  counts.needs = needIds.length;
-
-  // The pools: a few technologies, a service project and one "6个1" pairing.
-  const TECHS: Array<[string, string[], string[], string, string]> = [
-    ['荔枝病虫害绿色防控技术', ['AGRICULTURE'], ['荔枝', '病虫害防治'], 'MATURE', '4401'],
-    ['对虾工厂化循环水养殖', ['AQUACULTURE'], ['对虾养殖', '水质调控'], 'PILOT', '4408'],
-    ['机床远程运维平台', ['MANUFACTURING', 'COMPUTING'], ['数控机床', '工业互联网'], 'MATURE', '4406'],
-  ];
-  for (const [title, domains, keywords, maturity, regionCode] of TECHS) {
-    await run(admin, `mutation ($input: CreateTechnologyInput!) { createTechnology(input: $input) { technology { id } } }`, {
-      input: { organizationId: assoc['44'], title, domains, keywords, maturity, transferModes: ['LICENSE', 'SERVICE'], regionCode, ownerName: '广东省科学院' },
-    });
-    counts.technologies += 1;
-  }
-  const project = await run(admin, `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }`, {
-    input: {
-      organizationId: assoc['4418'],
-      title: '清远连州乡村振兴科技帮扶',
-      action: 'RURAL_REVITALIZATION',
-      regionCode: '441882',
-      status: 'ACTIVE',
-      needIds: [needIds[6]],
-      expertIds: expertIds.slice(0, 2),
-    },
-  });
-  const projectId = (project.createProject as { project: { id: string } }).project.id;
-  await run(admin, `mutation ($input: CreatePairingInput!) { createPairing(input: $input) { pairing { id } } }`, {
-    input: {
-      organizationId: assoc['4418'],
-      regionCode: '441882',
-      expertId: expertIds[0],
-      projectId,
-      teamId: subTeamIds[2],
-      helpedEnterprise: { name: '连州菜心专业合作社' },
-      industry: '连州菜心',
-      talents: [{ name: '返乡大学生电商团队' }],
-    },
-  });
-  counts.pairings = 1;
-
-  // Governance: the 2019 campaign with two plans filed, a workstation, and two completed activities with hours.
-  const campaign = await run(
-    admin,
-    'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { campaign { id } } }',
-    {},
-  );
-  const campaignId = (campaign.createCampaign as { campaign: { id: string } }).campaign.id;
-  for (const org of [assoc['44'], assoc['4401']]) {
-    await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { plan { late } } }', {
-      input: { campaignId, organizationId: org, content: '实施方案：组建科技志愿者队伍，开展五大行动。' },
-    });
-  }
-  const ws = await run(admin, 'mutation ($input: CreateWorkstationInput!) { createWorkstation(input: $input) { workstation { id } } }', {
-    input: {
-      organizationId: assoc['4418'],
-      kind: 'EXPERT_SERVICE',
-      name: '连州科技专家服务站',
-      host: { kind: 'VILLAGE', name: '连州菜心专业合作社' },
-      regionCode: '441882',
-      residentExpertIds: expertIds.slice(0, 2),
-    },
-  });
-  const workstationId = (ws.createWorkstation as { workstation: { id: string } }).workstation.id;
-  const ACTIVITIES: Array<[string, string, string, string, string | null]> = [
-    ['大手拉小手科普进校园', 'POPULAR_SCIENCE', assoc['440103'] as string, '440103', null],
-    ['菜心种植技术现场培训', 'RURAL_REVITALIZATION', assoc['4418'] as string, '441882', workstationId],
-  ];
-  for (const [title, action, organizationId, regionCode, workstation] of ACTIVITIES) {
-    const created = await run(admin, 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }', {
+    const projectId = (project.createProject as { project: { id: string } }).project.id;
+    await run(admin, `mutation ($input: CreatePairingInput!) { createPairing(input: $input) { pairing { id } } }`, {
       input: {
-        organizationId,
-        title,
-        action,
-        venueKind: workstation ? 'WORKSTATION' : 'SCHOOL',
-        regionCode,
-        startAt: '2026-11-10T09:00:00+08:00',
-        endAt: '2026-11-10T12:00:00+08:00',
-        ...(workstation && { workstationId: workstation }),
+        organizationId: assoc['4418'],
+        regionCode: '441882',
+        expertId: expertIds[0],
+        projectId,
+        teamId: subTeamIds[2],
+        helpedEnterprise: { name: '连州菜心专业合作社' },
+        industry: '连州菜心',
+        talents: [{ name: '返乡大学生电商团队' }],
       },
     });
-    const activity = (created.createActivity as { activity: { id: string; version: number } }).activity;
-    for (const expertId of expertIds.slice(0, 3))
-      await run(admin, 'mutation ($input: SignUpActivityInput!) { signUpActivity(input: $input) { participation { totalHours } } }', {
-        input: { activityId: activity.id, expertId },
+    counts.pairings = 1;
+  };
+  const technologyFlow = async () => {
+    // The pools: a few technologies (the service project and the "6个1" pairing follow the needs).
+    const TECHS: Array<[string, string[], string[], string, string]> = [
+      ['荔枝病虫害绿色防控技术', ['AGRICULTURE'], ['荔枝', '病虫害防治'], 'MATURE', '4401'],
+      ['对虾工厂化循环水养殖', ['AQUACULTURE'], ['对虾养殖', '水质调控'], 'PILOT', '4408'],
+      ['机床远程运维平台', ['MANUFACTURING', 'COMPUTING'], ['数控机床', '工业互联网'], 'MATURE', '4406'],
+    ];
+    for (const [title, domains, keywords, maturity, regionCode] of TECHS) {
+      await run(admin, `mutation ($input: CreateTechnologyInput!) { createTechnology(input: $input) { technology { id } } }`, {
+        input: {
+          organizationId: assoc['44'],
+          title,
+          domains,
+          keywords,
+          maturity,
+          transferModes: ['LICENSE', 'SERVICE'],
+          regionCode,
+          ownerName: '广东省科学院',
+        },
       });
-    await run(admin, 'mutation ($input: StartActivityInput!) { startActivity(input: $input) { activity { id } } }', {
-      input: { id: activity.id, version: activity.version },
-    });
-    for (const [k, expertId] of expertIds.slice(0, 3).entries()) {
-      await run(admin, 'mutation ($input: CheckInInput!) { checkIn(input: $input) { participation { totalHours } } }', {
-        input: { activityId: activity.id, expertId, at: '2026-11-10T09:00:00+08:00' },
-      });
-      await run(admin, 'mutation ($input: CheckOutInput!) { checkOut(input: $input) { participation { totalHours } } }', {
-        input: { activityId: activity.id, expertId, at: `2026-11-10T${11 + (k % 2)}:${k === 2 ? '50' : '20'}:00+08:00` },
+      counts.technologies += 1;
+    }
+  };
+  const governanceFlow = async () => {
+    // Governance: the 2019 campaign with two plans filed (a workstation and two completed activities with hours follow).
+    const campaign = await run(
+      admin,
+      'mutation { createCampaign(input: { name: "礼赞共和国、智慧新征程——科技志愿服务行动", startDate: "2019-05-17" }) { campaign { id } } }',
+      {},
+    );
+    const campaignId = (campaign.createCampaign as { campaign: { id: string } }).campaign.id;
+    for (const org of [assoc['44'], assoc['4401']]) {
+      await run(admin, 'mutation ($input: SubmitPlanInput!) { submitPlan(input: $input) { plan { late } } }', {
+        input: { campaignId, organizationId: org, content: '实施方案：组建科技志愿者队伍，开展五大行动。' },
       });
     }
-    await run(admin, 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id } } }', {
-      input: { id: activity.id, version: activity.version + 1, beneficiaries: 120, outcome: '圆满完成' },
+  };
+  const activityFlow = async () => {
+    const ws = await run(admin, 'mutation ($input: CreateWorkstationInput!) { createWorkstation(input: $input) { workstation { id } } }', {
+      input: {
+        organizationId: assoc['4418'],
+        kind: 'EXPERT_SERVICE',
+        name: '连州科技专家服务站',
+        host: { kind: 'VILLAGE', name: '连州菜心专业合作社' },
+        regionCode: '441882',
+        residentExpertIds: expertIds.slice(0, 2),
+      },
     });
-    counts.activities += 1;
-  }
-
+    const workstationId = (ws.createWorkstation as { workstation: { id: string } }).workstation.id;
+    const ACTIVITIES: Array<[string, string, string, string, string | null]> = [
+      ['大手拉小手科普进校园', 'POPULAR_SCIENCE', assoc['440103'] as string, '440103', null],
+      ['菜心种植技术现场培训', 'RURAL_REVITALIZATION', assoc['4418'] as string, '441882', workstationId],
+    ];
+    for (const [title, action, organizationId, regionCode, workstation] of ACTIVITIES) {
+      const created = await run(admin, 'mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activity { id version } } }', {
+        input: {
+          organizationId,
+          title,
+          action,
+          venueKind: workstation ? 'WORKSTATION' : 'SCHOOL',
+          regionCode,
+          startAt: '2026-11-10T09:00:00+08:00',
+          endAt: '2026-11-10T12:00:00+08:00',
+          ...(workstation && { workstationId: workstation }),
+        },
+      });
+      const activity = (created.createActivity as { activity: { id: string; version: number } }).activity;
+      for (const expertId of expertIds.slice(0, 3))
+        await run(admin, 'mutation ($input: SignUpActivityInput!) { signUpActivity(input: $input) { participation { totalHours } } }', {
+          input: { activityId: activity.id, expertId },
+        });
+      await run(admin, 'mutation ($input: StartActivityInput!) { startActivity(input: $input) { activity { id } } }', {
+        input: { id: activity.id, version: activity.version },
+      });
+      for (const [k, expertId] of expertIds.slice(0, 3).entries()) {
+        await run(admin, 'mutation ($input: CheckInInput!) { checkIn(input: $input) { participation { totalHours } } }', {
+          input: { activityId: activity.id, expertId, at: '2026-11-10T09:00:00+08:00' },
+        });
+        await run(admin, 'mutation ($input: CheckOutInput!) { checkOut(input: $input) { participation { totalHours } } }', {
+          input: { activityId: activity.id, expertId, at: `2026-11-10T${11 + (k % 2)}:${k === 2 ? '50' : '20'}:00+08:00` },
+        });
+      }
+      await run(admin, 'mutation ($input: CompleteActivityInput!) { completeActivity(input: $input) { activity { id } } }', {
+        input: { id: activity.id, version: activity.version + 1, beneficiaries: 120, outcome: '圆满完成' },
+      });
+      counts.activities += 1;
+    }
+  };
+  await Promise.all([needFlow(), technologyFlow(), governanceFlow(), activityFlow()]);
+  if (process.env.KEZHI_TIMINGS) console.log(`seed: flows through the API in ${Math.round(performance.now() - tFlows)} ms`);
   return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
 }
 

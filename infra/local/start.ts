@@ -6,35 +6,28 @@
  */
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { startDynamoLocal, ensureTable, type DynamoLocal } from './dynamoLocal.js';
-import { loadDevKeys } from './devKeys.js';
-import { createHttpAdapter, type HttpApiHandler } from './httpAdapter.js';
-import { renderIdePage } from './idePage.js';
-import { SEED_PARTNERS, createExecutor, seedDemoData } from './seed.js';
-import { grantLocalFlags, seedExpertUser } from './localGrants.js';
-import { PARTNER_SCOPE } from '../../functions/lib/auth/policy.js';
-import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
-import { needStreamFilter } from '../../functions/lib/data/keys.js';
-import { MAX_BACKOFF_MS, createStreamPoller, oneLine, startPolling } from './streamPoller.js';
-import { attachWebSocket, createLocalGateway } from './wsAdapter.js';
-import { concurrentInvocations, lambdaContext } from './invocation.js';
-import { displayUrl, ideSampleTokens, isLoopback, listenHost } from './host.js';
+import type { ChildProcess } from 'node:child_process';
+import { startDynamoLocal, ensureStream, ensureTable, freePort, type DynamoLocal } from './dynamoLocal.js';
+import type { HttpApiHandler } from './httpAdapter.js';
+import type { TokenClaims } from '../../functions/lib/auth/tokens.js';
 import type { WebSocket } from 'ws';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'expert-count': { type: 'string' }, quiet: { type: 'boolean', default: false } },
 });
 const started = Date.now();
+const phases: Array<[string, number]> = [];
+const phase = (name: string) => phases.push([name, performance.now()]);
+phase('start.ts');
 // The pinned AWS SDK warns that its releases after January 2027 need Node 22 (Lambda runs 22).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // CloudWatch metrics (EMF lines) are for Lambda; locally they would only fill the terminal.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 4000);
-const host = listenHost(process.env);
 const tableName = process.env.TABLE_NAME ?? 'kezhi-local';
 
 let dynamo: DynamoLocal | undefined;
+let java: ChildProcess | undefined;
 let stopPoller: (() => Promise<void>) | undefined;
 let stopWebhooks: (() => Promise<void>) | undefined;
 let stopping = false;
@@ -44,18 +37,75 @@ async function stop(code: number) {
   await stopPoller?.().catch(() => undefined);
   await stopWebhooks?.().catch(() => undefined);
   await dynamo?.stop();
+  // Stopped before DynamoDB Local was ready: its JVM must not outlive the runner.
+  if (!dynamo && java?.exitCode === null) java.kill('SIGKILL');
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  const keys = await loadDevKeys();
-  dynamo = await startDynamoLocal({
-    ...(process.env.DDB_PORT && { port: Number(process.env.DDB_PORT) }),
+  // DynamoDB Local's JVM starts first; the runner's modules (the handler, the seed, the text analyzer's dictionaries)
+  // load and the keys are read or made while it does. The handler reads its configuration at its first invocation.
+  const ddbPort = process.env.DDB_PORT ? Number(process.env.DDB_PORT) : await freePort();
+  const dynamoStarting = startDynamoLocal({
+    port: ddbPort,
     ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+    onSpawned: (child) => (java = child),
   });
-  const created = await ensureTable(dynamo.endpoint, tableName);
+  const loading = Promise.all([
+    import('./devKeys.js').then(({ loadDevKeys }) => loadDevKeys()),
+    import('./seed.js'),
+    import('./localGrants.js'),
+    import('./streamPoller.js'),
+    import('./wsAdapter.js'),
+    import('./invocation.js'),
+    import('./host.js'),
+    import('./httpAdapter.js'),
+    import('./idePage.js'),
+    import('@aws-lambda-powertools/logger'),
+    import('../../functions/lib/auth/policy.js'),
+    import('../../functions/lib/auth/tokens.js'),
+    import('../../functions/graphql/handler.js') as Promise<{ handler: HttpApiHandler }>,
+    import('../../functions/lib/server.js'),
+    import('../../functions/lib/app.js'),
+    import('../../functions/lib/logging.js'),
+    import('../../functions/lib/realtime/subscriptions.js'),
+    import('../../functions/lib/streams/needStream.js'),
+    import('../../functions/lib/webhooks/worker.js'),
+    import('../../functions/lib/data/keys.js'),
+    // The seed's search terms need the analyzer (jieba, OpenCC, pinyin): its dictionaries load meanwhile too.
+    import('../../functions/lib/domain/text.js').then(({ textAnalyzer }) => textAnalyzer()),
+  ]);
+  const [
+    keys,
+    { SEED_PARTNERS, createExecutor, seedDemoData },
+    { grantLocalFlags, seedExpertUser },
+    { MAX_BACKOFF_MS, createStreamPoller, oneLine, startPolling },
+    { attachWebSocket, createLocalGateway },
+    { concurrentInvocations, lambdaContext },
+    { displayUrl, ideSampleTokens, isLoopback, listenHost },
+    { createHttpAdapter },
+    { renderIdePage },
+    { Logger },
+    { PARTNER_SCOPE },
+    { signLocalToken },
+    { handler },
+    { buildServer },
+    { configFromEnv, createDeps },
+    { ServiceName, createLogger },
+    { createSubscriptionService },
+    { createNeedStreamProcessor },
+    { createWebhookWorker },
+    { needStreamFilter },
+  ] = await loading;
+  phase('modules, keys');
+  dynamo = await dynamoStarting;
+  phase('dynamo');
+  // A new table's stream is turned on after the seed's bulk load (see ensureTable), before its flows through the API.
+  const created = await ensureTable(dynamo.endpoint, tableName, { withoutStream: true });
+  phase('table');
+  const host = listenHost(process.env);
 
   // The handler reads its configuration from the environment, exactly as in Lambda.
   Object.assign(process.env, {
@@ -69,14 +119,6 @@ try {
   });
   // Concurrent requests are concurrent invocations: each keeps its own request id in its log lines.
   const invoke = await concurrentInvocations();
-  const { handler } = (await import('../../functions/graphql/handler.js')) as { handler: HttpApiHandler };
-  const { buildServer } = await import('../../functions/lib/server.js');
-  const { configFromEnv, createDeps } = await import('../../functions/lib/app.js');
-  const { ServiceName, createLogger } = await import('../../functions/lib/logging.js');
-
-  const { createSubscriptionService } = await import('../../functions/lib/realtime/subscriptions.js');
-  const { createNeedStreamProcessor } = await import('../../functions/lib/streams/needStream.js');
-  const { createWebhookWorker } = await import('../../functions/lib/webhooks/worker.js');
 
   // WebSocket and stream: the same wiring as the two functions on AWS (functions/*/handler.ts), each with
   // its own service name, with the local connection gateway.
@@ -104,8 +146,12 @@ try {
     onRecovered: (failures) => console.error(`stream poller: recovered after ${failures} failed polls`),
     invoke,
   });
-  poller.start();
   stopPoller = () => poller.stop();
+  const startPoller = async () => {
+    await ensureStream(dynamo?.endpoint as string, tableName);
+    poller.start();
+  };
+  if (!created) await startPoller();
   // The scheduled webhooks function of AWS (every minute there), every second here: due retries, from the table.
   const webhooksDeps = createDeps(configFromEnv(), createLogger(ServiceName.webhooks));
   const webhookWorker = createWebhookWorker(webhooksDeps, { policy: { allowLoopback: webhooksDeps.webhookAllowLoopback ?? false } });
@@ -116,17 +162,27 @@ try {
   });
   stopWebhooks = () => webhookPolling.stop();
 
-  const deps = createDeps(configFromEnv(), new Logger({ serviceName: 'kezhi-seed', logLevel: 'WARN' }));
+  phase('wiring');
+  // The seed waits as long as a busy machine needs (the API's 2 s request timeout is for Lambda's 10 s).
+  const seedConfig = configFromEnv();
+  const deps = createDeps(
+    { ...seedConfig, dbTimeouts: { ...seedConfig.dbTimeouts, requestTimeoutMs: 30_000 } },
+    new Logger({ serviceName: 'kezhi-seed', logLevel: 'WARN' }),
+  );
   const seedServer = buildServer({ logger: deps.logger, introspection: false });
   await seedServer.start();
   const run = createExecutor(seedServer, deps, keys.privateJwk);
   if (created) {
-    const summary = await seedDemoData(run, values['expert-count'] ? { expertCount: Number(values['expert-count']) } : {});
+    const summary = await seedDemoData(run, deps.store, {
+      ...(values['expert-count'] && { expertCount: Number(values['expert-count']) }),
+      beforeFlows: startPoller,
+    });
     console.log(
       `seeded ${Object.entries(summary.counts)
         .map(([what, n]) => `${n} ${what}`)
         .join(', ')}`,
     );
+    phase('seed');
   } else {
     console.log(`using the existing table ${tableName} in ${values['data-dir'] ?? 'memory'}`);
   }
@@ -156,6 +212,7 @@ try {
   const campaigns = (campaignData.campaigns as { edges: Array<{ node: { id: string; name: string; planDueDate: string } }> }).edges.map((e) => e.node);
   for (const c of campaigns) console.log(`campaign ${c.name} (plans due ${c.planDueDate}): id ${c.id}`);
   await seedServer.stop();
+  phase('lookups');
 
   const samples: Record<string, TokenClaims> = {
     'PROVINCE_ADMIN (省科协组织联络部)': { sub: 'demo-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' },
@@ -180,6 +237,7 @@ try {
     tokens[label] = await signLocalToken(keys.privateJwk, claims);
   }
 
+  phase('tokens');
   const server = createHttpAdapter({
     path: '/graphql',
     handler,
@@ -203,7 +261,12 @@ try {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
+  phase('listen');
   const actualPort = (server.address() as AddressInfo).port;
+  if (process.env.KEZHI_TIMINGS) {
+    let last = 0;
+    console.log(`phases (ms): ${phases.map(([name, at]) => `${name} ${Math.round(at - last)}${((last = at), '')}`).join(', ')}`);
+  }
   const url = displayUrl(host, actualPort, '/graphql');
   if (!isLoopback(host)) console.log(`Listening on ${host}: reachable from the network; the IDE page embeds no sample tokens.`);
   if (!values.quiet) {

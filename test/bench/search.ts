@@ -1,5 +1,5 @@
 /**
- * Benchmark: search on the local demo data (infra/local/seed.ts, written through the API, so every entity has its
+ * Benchmark: search on the local demo data (infra/local/seed.ts: the repositories' items, so every entity has its
  * term items). Prints the term items written per entity, the DynamoDB requests of one search, its latency
  * (median and p95 of 20, DynamoDB Local, warm) and what 「荔枝园病虫害防治」 finds. Run: `npm run bench:search`.
  */
@@ -17,7 +17,7 @@ const dynamo = await startDynamoLocal();
 try {
   const { deps, gql } = await createBenchApp(dynamo.endpoint, 'bench');
   const seedStarted = performance.now();
-  await seedDemoData((claims, query, variables) => gql(query, variables, claims));
+  await seedDemoData((claims, query, variables) => gql(query, variables, claims), deps.store);
   console.log(`seeded the demo data in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
 
   // Term items per entity, by type.

@@ -4,6 +4,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { post, runToEnd, startRunner, tempKeysFile, type Runner } from '../support/runner.js';
+import { findViolations, scanTable } from '../support/consistency.js';
+import { Entity, isMainItem } from '../../functions/lib/data/keys.js';
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -54,6 +56,46 @@ describe('Local runner (npm start)', () => {
     expect(members.reduce((a: number, b: number) => a + b, 0)).toBe(50);
     // 60 registered experts and the 7 the two seeded partner platforms synced (issue 11).
     expect(body.data?.experts.edges).toHaveLength(60 + 7);
+  });
+
+  it('seeds the whole demo data set, consistent: every organization, team, expert, membership, need, pool entry, activity and partner', async () => {
+    // The summary line names what the seed wrote; the table holds exactly that (a faster seed that drops data fails here).
+    const summary =
+      /seeded (\d+) organizations, (\d+) teams, (\d+) experts, (\d+) memberships, (\d+) needs, (\d+) technologies, (\d+) pairings, (\d+) activities, (\d+) partners/.exec(
+        runner.output(),
+      );
+    expect(summary, 'the seed summary line').not.toBeNull();
+    const [organizations, teams, experts, memberships, needs, technologies, pairings, activities, partners] = (summary as RegExpExecArray).slice(1).map(Number);
+    // 60 experts: the mainland ones each join their city's team, the first 50 one sub-team of the General Corps.
+    expect({ organizations, teams, experts, needs, technologies, pairings, activities, partners }).toEqual({
+      organizations: 182,
+      teams: 33,
+      experts: 60,
+      needs: 7,
+      technologies: 3,
+      pairings: 1,
+      activities: 2,
+      partners: 2,
+    });
+    const match = /DynamoDB Local: (http:\/\/\S+) \(table (\S+)\)/.exec(runner.output());
+    const items = await scanTable(match?.[1] as string, match?.[2] as string);
+    const count = (type: 'ORG' | 'TEAM' | 'EXPERT' | 'NEED' | 'TECH' | 'ACTIVITY' | 'PARTNER') => items.filter((i) => isMainItem(type, i)).length;
+    expect(count('ORG')).toBe(organizations);
+    expect(count('TEAM')).toBe(teams);
+    // The registered experts and the 7 the two partner platforms synced.
+    expect(count('EXPERT')).toBe((experts as number) + 7);
+    expect(items.filter((i) => i.entity === Entity.MEMBER)).toHaveLength(memberships as number);
+    expect(memberships).toBeGreaterThan(50);
+    expect(count('NEED')).toBe(needs);
+    expect(count('TECH')).toBe(technologies);
+    expect(count('ACTIVITY')).toBe(activities);
+    expect(count('PARTNER')).toBe(partners);
+    // Each organization and expert has its admin or linked user, each registering expert user its access record.
+    const access = items.filter((i) => i.entity === Entity.ACCESS).map((i) => String(i.userId));
+    expect(access.filter((u) => u.startsWith('seed-org-admin-'))).toHaveLength(organizations as number);
+    expect(access.filter((u) => u.startsWith('seed-expert-of-'))).toHaveLength(experts as number);
+    // Index items, member counters, experts' teams and scopes, needs' history and counters agree with the records.
+    expect(findViolations(items)).toEqual([]);
   });
 
   it('seeds the Hong Kong and the Macao partner platform and prints a token for each, which reads its own record', async () => {

@@ -55,8 +55,13 @@ export class AccessRepository {
     return item ? recordOf<UserAccessRecord>(item) : undefined;
   }
 
+  /** The item of an access record, as `put` writes it. */
+  itemOf(record: UserAccessRecord): Record<string, unknown> {
+    return { ...userAccessKey(record.userId), entity: Entity.ACCESS, ...record };
+  }
+
   async put(record: UserAccessRecord): Promise<UserAccessRecord> {
-    await this.store.putItem({ ...userAccessKey(record.userId), entity: Entity.ACCESS, ...record });
+    await this.store.putItem(this.itemOf(record));
     this.loader.clear(userAccessKey(record.userId)).prime(userAccessKey(record.userId), { ...record });
     return record;
   }

@@ -100,8 +100,8 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
     return this.listIndex(indexPartition('EXPERT', dims), args, { sortPrefix: filter.regionCode });
   }
 
-  /** The expert, its index items and its guards, atomically: a taken phone or user is a CONFLICT. */
-  override create(record: ExpertRecord, extra: WriteOp[] = []): Promise<ExpertRecord> {
+  /** Writes of a new expert: its item, its index items and its guards (in a transaction, a taken phone or user is a CONFLICT). */
+  override createOps(record: ExpertRecord): WriteOp[] {
     const guards: WriteOp[] = [this.store.putNew({ ...guardKey('EXPERT_PHONE', record.phone), ownerId: record.id }, phoneTaken)];
     if (record.userId) {
       guards.push(
@@ -111,7 +111,7 @@ export class ExpertRepository extends EntityStore<ExpertRecord> {
         ),
       );
     }
-    return super.create(record, [...guards, ...extra]);
+    return [...super.createOps(record), ...guards];
   }
 
   /** A versioned update; a new phone moves its guard in the same transaction (a taken one is a CONFLICT). */

@@ -70,8 +70,8 @@ export class OrganizationRepository extends EntityStore<OrganizationRecord> {
     return (await this.store.queryAll({ partition: indexPartition('ORG', { parent: organizationId }) })).map((item) => String(item.id));
   }
 
-  /** Writes a new organization with its index items (and the region guard for an association), atomically. */
-  override create(record: OrganizationRecord, extra: WriteOp[] = []): Promise<OrganizationRecord> {
+  /** Writes of a new organization: its item, its index items and, for an association, the one-per-region guard. */
+  override createOps(record: OrganizationRecord): WriteOp[] {
     const guards =
       record.kind === 'ASSOCIATION'
         ? [
@@ -81,6 +81,6 @@ export class OrganizationRepository extends EntityStore<OrganizationRecord> {
             ),
           ]
         : [];
-    return super.create(record, [...guards, ...extra]);
+    return [...super.createOps(record), ...guards];
   }
 }

@@ -150,13 +150,18 @@ export class TeamRepository extends EntityStore<TeamRecord> {
   async addMember(teamId: string, expertId: string, now: string, expertOps: WriteOp[]): Promise<void> {
     await this.store.transact([
       this.store.putNew(
-        { ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: Entity.MEMBER, teamId, expertId, joinedAt: now },
+        this.memberItem(teamId, expertId, now),
         () => new AppError(ErrorCode.CONFLICT, 'The expert is already a member of this team', { field: 'expertId' }),
       ),
       this.counterOp(teamId, 1),
       ...expertOps,
     ]);
     this.loader.clear(entityKey('TEAM', teamId));
+  }
+
+  /** The membership item of a member (the team's partition, and the expert's teams on GSI1). */
+  memberItem(teamId: string, expertId: string, joinedAt: string): Record<string, unknown> {
+    return { ...memberKey(teamId, expertId), ...memberGsi1(teamId, expertId), entity: Entity.MEMBER, teamId, expertId, joinedAt };
   }
 
   /** Leaves: the membership item (NOT_FOUND on `expertId` when absent), the counter and the expert's side, in one transaction. */
