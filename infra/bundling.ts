@@ -12,8 +12,17 @@ const require = createRequire(import.meta.url);
  */
 export const SHIPPED_MODULES = ['@node-rs/jieba', 'opencc-js', 'pinyin-pro'];
 
-/** The runtime ships AWS SDK v3, so it stays out of the bundles; shipped modules are required from node_modules. */
-export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', ...SHIPPED_MODULES];
+/** The AWS SDK v3 packages (the Lambda runtime provides them). */
+export const AWS_SDK_MODULES = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * Where the functions get the AWS SDK from: 'external' uses the copy the Lambda Node.js runtime ships, 'bundled'
+ * inlines the pinned one. Chosen by measurement (budget row 3, docs/performance.md "Row 3 — Cold start").
+ */
+export const SDK_MODE: 'external' | 'bundled' = 'external';
+
+/** Modules the bundles require at run time instead of inlining: the SDK (when the runtime's) and the shipped modules. */
+export const EXTERNAL_MODULES = [...(SDK_MODE === 'external' ? AWS_SDK_MODULES : []), ...SHIPPED_MODULES];
 
 /**
  * @as-integrations/aws-lambda requires Apollo's CommonJS build while our ES modules import its ESM
