@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { APOLLO_ALIAS, AWS_SDK_MODULES, ESBUILD, SHIPPED_MODULES } from '../../infra/bundling.js';
+import { APOLLO_ALIAS, ESBUILD, externalModules, type SdkMode } from '../../infra/bundling.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
 
-/** Where the AWS SDK comes from: the Lambda runtime's copy (external, as deployed) or inlined in the bundle. */
-export type SdkMode = 'external' | 'bundled';
+export type { SdkMode };
 
 /** A built bundle: its file, its size in bytes and esbuild's metafile (which inputs it holds). */
 export interface BuiltBundle {
@@ -36,7 +35,7 @@ export async function bundleFunction(entry: string, outfile: string, sdk: SdkMod
     bundle: true,
     ...ESBUILD,
     // Native and dictionary modules are never inlined (they ship beside the bundle, see bundling.ts).
-    external: sdk === 'external' ? [...AWS_SDK_MODULES, ...SHIPPED_MODULES] : SHIPPED_MODULES,
+    external: externalModules(sdk),
     alias: APOLLO_ALIAS,
     nodePaths: [join(root, 'node_modules')],
     metafile: true,
