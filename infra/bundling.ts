@@ -19,8 +19,8 @@ export const AWS_SDK_MODULES = ['@aws-sdk/*', '@smithy/*'];
  * Where the functions get the AWS SDK from: 'bundled' inlines the pinned version (package-lock.json), 'external'
  * would use the copy the Lambda runtime ships. Bundled, chosen by measurement (budget row 3, docs/performance.md
  * "Row 3 — Cold start"): the function runs the SDK its tests ran (the runtime's copy lags and changes without a
- * deploy; e.g. the DynamoDB client's throwOnRequestTimeout needs a recent @smithy/node-http-handler), its module init
- * reads one minified file instead of resolving and reading ~150 small ones, and the bundle stays within 1.5× of a bare
+ * deploy; an older copy may not know options such as the DynamoDB client's throwOnRequestTimeout), its module init
+ * reads one minified file instead of resolving and reading ~30 package files, and the bundle stays within 1.5× of a bare
  * Apollo Lambda's (both carry the SDK; with the SDK external ours is ~1.8× the bare one, whose only code is Apollo).
  */
 export const SDK_MODE: SdkMode = 'bundled';
