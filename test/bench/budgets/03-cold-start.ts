@@ -23,7 +23,7 @@ const TIME_BUDGET = 1.25;
 const SIZE_BUDGET = 1.5;
 const TABLE = 'bench-r3-cold';
 
-export const graphqlEvent = (query: string, token: string) =>
+const graphqlEvent = (query: string, token: string) =>
   httpApiEvent({
     method: 'POST',
     path: '/graphql',
@@ -32,7 +32,7 @@ export const graphqlEvent = (query: string, token: string) =>
   });
 
 /** A table with one organization, a province admin's token and the environment both functions get. */
-export async function setUp(endpoint: string) {
+async function setUp(endpoint: string) {
   await ensureTable(endpoint, TABLE);
   const keys = await generateLocalKeys();
   const cursorSecret = randomBytes(16).toString('hex');
