@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLScalarType, graphql, introspectionFromSchema, isInterfaceType, isObjectType, isScalarType, isUnionType, printSchema } from 'graphql';
+import {
+  GraphQLScalarType,
+  buildASTSchema,
+  graphql,
+  parse,
+  validateSchema,
+  introspectionFromSchema,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  printSchema,
+} from 'graphql';
 import { typeDefs } from '../../functions/lib/generated/graphql.js';
 import { resolvers } from '../../functions/lib/resolvers/index.js';
 import { buildExecutableSchema, executableSchema } from '../../functions/lib/schema.js';
@@ -43,6 +55,14 @@ describe('Function: buildExecutableSchema', () => {
     };
     const schema = buildExecutableSchema('type Query { greet: String name: String }', { Query });
     expect(await graphql({ schema, source: '{ greet }' })).toEqual({ data: { greet: 'hello Kezhi' } });
+  });
+
+  it('builds a valid schema: validated in full here, since the function builds it with assumeValid', () => {
+    // The function skips graphql's validateSchema at run time (assumeValid); this is where an invalid schema fails.
+    expect(validateSchema(buildASTSchema(parse(typeDefs)))).toEqual([]);
+    expect(validateSchema(built)).toEqual([]);
+    // An invalid SDL is caught by the check above (an interface field missing from its implementation).
+    expect(validateSchema(buildASTSchema(parse('interface I { a: Int } type T implements I { b: Int } type Query { t: T }')))).not.toEqual([]);
   });
 
   it('refuses resolvers for a type or a field the SDL does not declare', () => {
