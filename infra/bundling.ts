@@ -12,8 +12,27 @@ const require = createRequire(import.meta.url);
  */
 export const SHIPPED_MODULES = ['@node-rs/jieba', 'opencc-js', 'pinyin-pro'];
 
-/** The runtime ships AWS SDK v3, so it stays out of the bundles; shipped modules are required from node_modules. */
-export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', ...SHIPPED_MODULES];
+/** The AWS SDK v3 packages (the Lambda Node.js runtime ships a copy of them). */
+export const AWS_SDK_MODULES = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * Where the functions get the AWS SDK from: 'bundled' inlines the pinned version (package-lock.json), 'external'
+ * would use the copy the Lambda runtime ships. Bundled, chosen by measurement (budget row 3, docs/performance.md
+ * "Row 3 — Cold start"): the function runs the SDK its tests ran (the runtime's copy lags and changes without a
+ * deploy; an older copy may not know options such as the DynamoDB client's throwOnRequestTimeout), its module init
+ * reads one minified file instead of resolving and reading ~30 package files, and the bundle stays within 1.5× of a bare
+ * Apollo Lambda's (both carry the SDK; with the SDK external ours is ~1.8× the bare one, whose only code is Apollo).
+ */
+export const SDK_MODE: SdkMode = 'bundled';
+
+/** Where the AWS SDK comes from: the Lambda runtime's copy or inlined in each bundle. */
+export type SdkMode = 'external' | 'bundled';
+
+/** Modules a bundle requires at run time instead of inlining: the shipped modules, and the SDK when it is the runtime's. */
+export const externalModules = (sdk: SdkMode): string[] => [...(sdk === 'external' ? AWS_SDK_MODULES : []), ...SHIPPED_MODULES];
+
+/** The stack's external modules (SDK_MODE). */
+export const EXTERNAL_MODULES = externalModules(SDK_MODE);
 
 /**
  * @as-integrations/aws-lambda requires Apollo's CommonJS build while our ES modules import its ESM

@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
@@ -60,6 +60,9 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       // After the idempotency plugin: responses are stored as executed (Simplified) and converted per request.
       localePlugin(),
       ApolloServerPluginLandingPageDisabled(),
+      // Inline traces are for federated subgraphs, which this schema is not (Apollo installs the plugin to check, and
+      // loading it loads the usage-reporting protobuf code: a cold-start cost, budget row 3).
+      ApolloServerPluginInlineTraceDisabled(),
       {
         async requestDidStart({ contextValue }) {
           const started = Date.now();

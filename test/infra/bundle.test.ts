@@ -1,0 +1,43 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SDK_MODE, SHIPPED_MODULES } from '../../infra/bundling.js';
+import { bundleDir, bundleFunction, bundleInputs, type BuiltBundle } from '../bench/bundles.js';
+
+/**
+ * The cheap guard of budget row 3 (cold start; the measurement is `npm run bench -- --only 3`): the GraphQL function,
+ * bundled as the stack bundles it, loads none of the text modules at module init, builds its schema without
+ * @graphql-tools' merge, and stays within its size bound against a bare Apollo Lambda bundled the same way.
+ */
+describe('Bundle: the GraphQL function', () => {
+  let graphql: BuiltBundle;
+  let bare: BuiltBundle;
+  beforeAll(async () => {
+    const dir = bundleDir();
+    graphql = await bundleFunction('functions/graphql/handler.ts', join(dir, 'graphql.js'), SDK_MODE);
+    bare = await bundleFunction('test/bench/bareApollo.ts', join(dir, 'bare.js'), SDK_MODE);
+  }, 120_000);
+
+  it('loads no segmenter, converter or pinyin module at module init (they ship beside the bundle, loaded on first use)', async () => {
+    const script = `require(${JSON.stringify(graphql.file)}); console.log(JSON.stringify(Object.keys(require.cache)))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '', NODE_PATH: join(process.cwd(), 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const loaded = (JSON.parse(stdout) as string[]).filter((path) => SHIPPED_MODULES.some((name) => path.includes(`/node_modules/${name}/`)));
+    expect(loaded).toEqual([]);
+    expect(bundleInputs(graphql).filter((input) => SHIPPED_MODULES.some((name) => input.includes(`node_modules/${name}/`)))).toEqual([]);
+  });
+
+  it('builds the executable schema without makeExecutableSchema (functions/lib/schema.ts: the cold-start path)', () => {
+    const inputs = bundleInputs(graphql);
+    // Apollo itself bundles @graphql-tools/schema (for its typeDefs option), so look for our module's import of it.
+    const schemaModule = Object.entries(graphql.metafile.inputs).find(([path]) => path.endsWith('functions/lib/schema.ts'))?.[1];
+    expect(schemaModule?.imports.map((i) => i.path).filter((path) => path.includes('@graphql-tools'))).toEqual([]);
+    expect(inputs.some((input) => input.endsWith('functions/lib/schema.ts'))).toBe(true);
+  });
+
+  it('is at most 1.5× the size of a bare Apollo Lambda that reads one item with the same DynamoDB client', () => {
+    expect(graphql.bytes / bare.bytes).toBeLessThanOrEqual(1.5);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import {
+  GraphQLScalarType,
+  buildASTSchema,
+  graphql,
+  parse,
+  validateSchema,
+  introspectionFromSchema,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  printSchema,
+} from 'graphql';
+import { typeDefs } from '../../functions/lib/generated/graphql.js';
+import { resolvers } from '../../functions/lib/resolvers/index.js';
+import { buildExecutableSchema, executableSchema } from '../../functions/lib/schema.js';
+
+describe('Function: buildExecutableSchema', () => {
+  const reference = makeExecutableSchema({ typeDefs, resolvers });
+  const built = executableSchema();
+
+  it('builds the schema makeExecutableSchema builds: the same SDL, descriptions and introspection', () => {
+    expect(printSchema(built)).toBe(printSchema(reference));
+    expect(introspectionFromSchema(built)).toEqual(introspectionFromSchema(reference));
+  });
+
+  it('wires the same resolvers: fields, subscriptions, type resolution and scalars', () => {
+    for (const [name, expected] of Object.entries(reference.getTypeMap())) {
+      const actual = built.getType(name);
+      if ((isObjectType(expected) || isInterfaceType(expected)) && (isObjectType(actual) || isInterfaceType(actual))) {
+        for (const [field, config] of Object.entries(expected.getFields())) {
+          const mine = actual.getFields()[field];
+          // makeExecutableSchema binds a resolver function to its type's resolver object: compare what they print.
+          expect([name, field, String(mine?.resolve), mine?.subscribe]).toEqual([name, field, String(config.resolve), config.subscribe]);
+        }
+      }
+      if ((isInterfaceType(expected) || isUnionType(expected)) && (isInterfaceType(actual) || isUnionType(actual))) {
+        expect([name, actual.resolveType]).toEqual([name, expected.resolveType]);
+      }
+      if (isScalarType(expected) && isScalarType(actual)) {
+        const { serialize, parseValue, parseLiteral, description, specifiedByURL } = expected;
+        expect(actual).toMatchObject({ serialize, parseValue, parseLiteral, description, specifiedByURL });
+      }
+    }
+  });
+
+  it('binds a resolver function to its type resolver object, as makeExecutableSchema does', async () => {
+    const Query = {
+      name: () => 'Kezhi',
+      greet(this: { name: () => string }) {
+        return `hello ${this.name()}`;
+      },
+    };
+    const schema = buildExecutableSchema('type Query { greet: String name: String }', { Query });
+    expect(await graphql({ schema, source: '{ greet }' })).toEqual({ data: { greet: 'hello Kezhi' } });
+  });
+
+  it('builds a valid schema: validated in full here, since the function builds it with assumeValid', () => {
+    // The function skips graphql's validateSchema at run time (assumeValid); this is where an invalid schema fails.
+    expect(validateSchema(buildASTSchema(parse(typeDefs)))).toEqual([]);
+    expect(validateSchema(built)).toEqual([]);
+    // An invalid SDL is caught by the check above (an interface field missing from its implementation).
+    expect(validateSchema(buildASTSchema(parse('interface I { a: Int } type T implements I { b: Int } type Query { t: T }')))).not.toEqual([]);
+  });
+
+  it('refuses resolvers for a type or a field the SDL does not declare', () => {
+    expect(() => buildExecutableSchema('type Query { a: Int }', { Missing: { a: () => 1 } })).toThrow('"Missing" defined in resolvers, but not in schema');
+    expect(() => buildExecutableSchema('type Query { a: Int }', { Query: { b: () => 1 } })).toThrow('Query.b defined in resolvers, but not in schema');
+    expect(() => buildExecutableSchema('scalar Day type Query { a: Day }', { Day: { serialize: String } })).toThrow('must be a GraphQLScalarType');
+    const day = new GraphQLScalarType({ name: 'Day', description: 'A day', serialize: () => 'today' });
+    const schema = buildExecutableSchema('scalar Day type Query { a: Day }', { Day: day, Query: { a: () => 1 } });
+    expect(schema.getType('Day')).toMatchObject({ description: 'A day', serialize: day.serialize });
+  });
+});
