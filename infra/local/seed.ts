@@ -22,7 +22,7 @@ import type { TeamRecord } from '../../functions/lib/repositories/teams.js';
 import type { ExpertRecord } from '../../functions/lib/repositories/experts.js';
 import type { Action, ExpertTitle, Language, Origin } from '../../functions/lib/generated/graphql.js';
 import { expertIndexedText, namedIndexedText, textAnalyzer } from '../../functions/lib/domain/text.js';
-import { checkParentRegion, checkPlacement, chooseParentId, parentRegionCandidates } from '../../functions/lib/domain/organizations.js';
+import { checkParentRegion, checkPlacement, chooseParentId, newOrganizationRecord, parentRegionCandidates } from '../../functions/lib/domain/organizations.js';
 import { checkActions, checkSubTeamParent } from '../../functions/lib/domain/teams.js';
 import { checkCapacity, checkLanguages, checkServiceRegions, expertScope, withTeam } from '../../functions/lib/domain/experts.js';
 import { normalizePhone } from '../../functions/lib/domain/personalData.js';
@@ -221,21 +221,17 @@ export async function seedDemoData(
     if (parent) checkParentRegion(parent.regionCode, region.code);
     const id = randomUUID();
     const name = requireText(input.name, 'name');
-    const record: OrganizationRecord = {
+    const record = newOrganizationRecord({
       id,
       name,
       kind: input.kind,
-      level: region.level,
-      regionCode: region.code,
-      parentId: parent?.id ?? null,
-      path: [...(parent?.path ?? []), id],
+      region,
+      parent,
       contactName: input.contactName ?? null,
       contactPhone: input.contactPhone ? normalizePhone(input.contactPhone, 'contactPhone') : null,
       searchTerms: analyzer.indexTerms(namedIndexedText(name)),
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+      now,
+    });
     orgs.set(id, record);
     if (input.kind === 'ASSOCIATION') assoc[region.code] = id;
     bulk.add(repos.organizations.createOps(record));

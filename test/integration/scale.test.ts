@@ -5,7 +5,7 @@ import { ActivityRepository, type ActivityRecord } from '../../functions/lib/rep
 import { ExpertRepository, type ExpertRecord } from '../../functions/lib/repositories/experts.js';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { CREATE_ORG, NEED_STEPS, SUBMIT_NEED, createOrgTree, makeNeedInput, nextPhone, ok } from '../support/fixtures.js';
-import { bulkPut, putItems } from '../support/bulk.js';
+import { bulkPut, completedActivity, putItems } from '../support/bulk.js';
 
 // Cheap versions of the benchmark's rows 5 and 7 (test/bench/budgets/05-open-need.ts, 07-report.ts): the DynamoDB
 // requests of opening a need and of a quarterly report do not grow with the data.
@@ -80,30 +80,9 @@ describe('Requests that do not grow with the data (issue 12, rows 5 and 7)', () 
     const complete = async (to: number) => {
       const activities = Array.from({ length: to - written }, (_, k): ActivityRecord => {
         const i = written + k;
-        const startAt = new Date(Date.parse('2026-10-05T01:00:00Z') + (i % 60) * 86400_000).toISOString();
-        return {
-          id: `scale-act-${i}`,
-          title: `活动${i}`,
-          description: null,
-          action: 'POPULAR_SCIENCE',
-          organizationId: cities[i % 2]!,
-          organizationPath: [province, cities[i % 2]!],
-          teamId: null,
-          workstationId: null,
-          venueKind: 'COMMUNITY',
-          venue: null,
-          regionCode: i % 2 === 0 ? '4401' : '4403',
-          startAt,
-          endAt: startAt,
-          needIds: [],
-          plannedVolunteers: 3,
-          beneficiaries: 20,
-          outcome: '完成',
-          status: 'COMPLETED',
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        };
+        const organizationId = cities[i % 2]!;
+        const fields = { id: `scale-act-${i}`, action: 'POPULAR_SCIENCE' as const, organizationId, organizationPath: [province, organizationId] };
+        return completedActivity(i, { ...fields, regionCode: i % 2 === 0 ? '4401' : '4403' }, now, 60);
       });
       await bulkPut(
         app.deps.store,

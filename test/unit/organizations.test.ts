@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkLevel, checkParentRegion, checkPlacement, chooseParentId, parentRegionCandidates } from '../../functions/lib/domain/organizations.js';
+import {
+  checkLevel,
+  checkParentRegion,
+  checkPlacement,
+  chooseParentId,
+  newOrganizationRecord,
+  parentRegionCandidates,
+} from '../../functions/lib/domain/organizations.js';
 import { getRegion, type Region } from '../../functions/lib/regions/index.js';
 
 const region = (code: string) => getRegion(code) as Region;
@@ -59,5 +66,24 @@ describe('Function: checkLevel', () => {
     expect(() => checkLevel(undefined, region('440105'))).not.toThrow();
     expect(() => checkLevel('COUNTY', region('440105'))).not.toThrow();
     expect(() => checkLevel('CITY', region('440105'))).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'level' }));
+  });
+});
+
+describe('Function: newOrganizationRecord', () => {
+  const fields = { name: '荔湾区科协', kind: 'ASSOCIATION' as const, contactName: null, contactPhone: null, searchTerms: [], now: '2026-11-29T00:00:00.000Z' };
+
+  it("takes its level and region from its region and extends its parent's path with its own id", () => {
+    const record = newOrganizationRecord({ ...fields, id: 'o3', region: region('440103'), parent: { id: 'o2', path: ['o1', 'o2'] } });
+    expect(record).toMatchObject({ level: 'COUNTY', regionCode: '440103', parentId: 'o2', path: ['o1', 'o2', 'o3'], version: 1 });
+    expect(record.createdAt).toBe(fields.now);
+    expect(record.updatedAt).toBe(fields.now);
+  });
+
+  it('starts a path of its own without a parent', () => {
+    expect(newOrganizationRecord({ ...fields, id: 'o1', region: region('44'), parent: null })).toMatchObject({
+      level: 'PROVINCE',
+      parentId: null,
+      path: ['o1'],
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { badInput } from '../errors.js';
 import { regionLineage, type Region, type RegionLevel } from '../regions/index.js';
-import type { OrganizationKind } from '../repositories/organizations.js';
+import type { OrganizationKind, OrganizationRecord } from '../repositories/organizations.js';
 
 /** The province whose organization network this system runs. */
 export const HOME_PROVINCE = '44';
@@ -55,4 +55,34 @@ export function chooseParentId(kind: OrganizationKind, region: Region, named: st
 /** Refuses a parent whose region does not contain the child's (BAD_USER_INPUT on `parentId`). */
 export function checkParentRegion(parentRegion: string, childRegion: string): void {
   if (!regionContains(parentRegion, childRegion)) throw badInput('parentId', `The parent's region ${parentRegion} does not contain ${childRegion}`);
+}
+
+/** A new organization's record: its level is its region's, its path its parent's path and its own id. */
+export function newOrganizationRecord(fields: {
+  id: string;
+  name: string;
+  kind: OrganizationKind;
+  region: Region;
+  parent: Pick<OrganizationRecord, 'id' | 'path'> | null | undefined;
+  contactName: string | null;
+  contactPhone: string | null;
+  searchTerms: OrganizationRecord['searchTerms'];
+  now: string;
+}): OrganizationRecord {
+  const { id, name, kind, region, parent, contactName, contactPhone, searchTerms, now } = fields;
+  return {
+    id,
+    name,
+    kind,
+    level: region.level,
+    regionCode: region.code,
+    parentId: parent?.id ?? null,
+    path: [...(parent?.path ?? []), id],
+    contactName,
+    contactPhone,
+    searchTerms,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

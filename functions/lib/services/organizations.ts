@@ -3,7 +3,7 @@ import type { CreateOrganizationInput, OrganizationFilter as OrganizationFilterI
 import { allows, authorize } from '../auth/policy.js';
 import { namedIndexedText, textAnalyzer } from '../domain/text.js';
 import { requireRegion, type Region } from '../regions/index.js';
-import { checkLevel, checkParentRegion, checkPlacement, chooseParentId, parentRegionCandidates } from '../domain/organizations.js';
+import { checkLevel, checkParentRegion, checkPlacement, chooseParentId, newOrganizationRecord, parentRegionCandidates } from '../domain/organizations.js';
 import { normalizePhone } from '../domain/personalData.js';
 import type { OrganizationFilter, OrganizationKind, OrganizationRecord } from '../repositories/organizations.js';
 import type { Page, PageArgs } from '../data/pagination.js';
@@ -66,21 +66,10 @@ export class OrganizationService {
     authorize(this.ctx.principal, { type: 'organization.create', parentPath: parent?.path ?? null });
     const id = this.ctx.newId();
     const now = this.ctx.now();
-    return this.ctx.repos.organizations.create({
-      id,
-      name,
-      kind: input.kind,
-      level: region.level,
-      regionCode: region.code,
-      parentId: parent?.id ?? null,
-      path: [...(parent?.path ?? []), id],
-      contactName,
-      contactPhone,
-      searchTerms: (await textAnalyzer()).indexTerms(namedIndexedText(name)),
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const searchTerms = (await textAnalyzer()).indexTerms(namedIndexedText(name));
+    return this.ctx.repos.organizations.create(
+      newOrganizationRecord({ id, name, kind: input.kind, region, parent, contactName, contactPhone, searchTerms, now }),
+    );
   }
 
   /** Renames an organization or changes its contact (admins of its subtree; a stale version is a CONFLICT). */

@@ -14,7 +14,7 @@ import { childRegions } from '../../../functions/lib/regions/index.js';
 import { quarterOf } from '../../../functions/lib/domain/service.js';
 import { mapLimit } from '../../../infra/local/seed.js';
 import { RequestCounter } from '../../support/requestCounter.js';
-import { bulkPut, putItems } from '../../support/bulk.js';
+import { bulkPut, completedActivity, putItems } from '../../support/bulk.js';
 import { median, ratio, type BenchContext, type BenchResult, type Benchmark } from '../framework.js';
 import { createBenchApp } from '../harness.js';
 import { deleteTable, setStream } from '../tables.js';
@@ -42,30 +42,8 @@ async function reportTable(ctx: BenchContext, table: string, size: number) {
     const records: ActivityRecord[] = Array.from({ length: Math.min(5000, size - from) }, (_, k) => {
       const i = from + k;
       const city = cities[i % cities.length]!;
-      const startAt = new Date(Date.parse('2026-10-05T01:00:00Z') + (i % 80) * 86400_000).toISOString();
-      return {
-        id: `act-${i}`,
-        title: `活动${i}`,
-        description: null,
-        action: ACTIONS[i % ACTIONS.length]!,
-        organizationId: city.id,
-        organizationPath: [province, city.id],
-        teamId: null,
-        workstationId: null,
-        venueKind: 'COMMUNITY',
-        venue: null,
-        regionCode: city.code,
-        startAt,
-        endAt: startAt,
-        needIds: [],
-        plannedVolunteers: 3,
-        beneficiaries: 20,
-        outcome: '完成',
-        status: 'COMPLETED',
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const fields = { id: `act-${i}`, action: ACTIONS[i % ACTIONS.length]!, organizationId: city.id, organizationPath: [province, city.id] };
+      return completedActivity(i, { ...fields, regionCode: city.code }, now);
     });
     for (const a of records) {
       const key = `${a.organizationId}|${a.action}`;
