@@ -98,4 +98,18 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
     expect(matching.map((c) => gateway.to(c).filter((m) => m.type === 'next').length)).toEqual([0, ...Array(MATCHING - 1).fill(1)]);
     await disconnect();
   }, 120_000);
+
+  it('claims 1,000 deliveries of one event in 10 requests, each exactly once, and a released one can be claimed again', async () => {
+    const connections = new ConnectionRepository(app.deps.store);
+    const event = [`need-${randomUUID()}`, new Date().toISOString()] as const;
+    const subs = Array.from({ length: 1000 }, (_, i) => ({ connectionId: `c${i}`, subscriptionId: 's' }));
+    app.requests.reset();
+    expect(await connections.claimDeliveries(...event, subs)).toEqual(Array(1000).fill(true));
+    expect(Object.fromEntries(app.requests.counts)).toEqual({ UpdateItemCommand: 10 });
+    // A redelivered record: every claim refused, whatever the chunks; one new subscription among them is claimed.
+    const again = await connections.claimDeliveries(...event, [...subs.slice(0, 150), { connectionId: 'new', subscriptionId: 's' }]);
+    expect(again).toEqual([...Array(150).fill(false), true]);
+    await connections.releaseDelivery(...event, 'c7', 's');
+    expect(await connections.claimDeliveries(...event, subs.slice(0, 10))).toEqual([...Array(7).fill(false), true, false, false]);
+  }, 120_000);
 });

@@ -271,11 +271,11 @@ export const subscriptionGsi1 = (target: SubscriptionTarget, connectionId: strin
 });
 /** The GSI1 partition of the subscriptions listening for a target (publishing reads only these). */
 export const subscribersOf = (target: SubscriptionTarget) => `SUBTO#${targetValue(target)}`;
-/** A delivery marker: one per (need opening, subscription), so a redelivered stream record sends nothing twice. */
-export const deliveryKey = (needId: string, openedAt: string, connectionId: string, subscriptionId: string): Key => ({
-  PK: `DELIVERY#${needId}#${openedAt}`,
-  SK: `${connectionId}#${subscriptionId}`,
-});
+/**
+ * The delivery claims of one need opening: one item whose string set `claimed` holds a short hash of each subscription
+ * (connection id and subscription id) it was sent to, so a redelivered stream record sends nothing twice.
+ */
+export const deliveryClaimsKey = (needId: string, openedAt: string): Key => ({ PK: `DELIVERY#${needId}#${openedAt}`, SK: '#CLAIMS' });
 /**
  * A partner platform's request counter for one fixed window (`windowStart`, epoch seconds), in the partner's partition;
  * it expires by TTL (`expiresAt`) soon after its window ends.

@@ -89,6 +89,9 @@ export const BATCH_WRITE_LIMIT = 25;
 /** Attempts of a batch before unprocessed keys or items become an error. */
 export const BATCH_MAX_ATTEMPTS = 8;
 
+/** Most members one `addToSetIfAbsent` claims (its condition names each; DynamoDB allows 4 KB of expression). */
+export const SET_CLAIM_LIMIT = 100;
+
 const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 
 /** SDK error names of a database that did not answer in time or answered with a server fault. */
@@ -287,6 +290,53 @@ export class Store {
       return out.Attributes ?? {};
     } catch (error) {
       throw this.#conditionError(error, options.onConditionFailed);
+    }
+  }
+
+  /**
+   * Adds `members` (at most `SET_CLAIM_LIMIT`) to the string set `attribute` of one item (made when absent, with `fields`
+   * set) in one UpdateItem, on condition that none of them is in it yet: true when all were added, false (nothing
+   * written) when one already was. Many claims in one small item: far cheaper than one conditional item per claim.
+   */
+  async addToSetIfAbsent(key: Key, attribute: string, members: readonly string[], fields: Record<string, unknown> = {}): Promise<boolean> {
+    if (members.length === 0) return true;
+    if (members.length > SET_CLAIM_LIMIT) throw new Error(`a claim of ${members.length} members exceeds ${SET_CLAIM_LIMIT}`);
+    const fieldNames = Object.keys(fields);
+    const request = new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: `ADD #m :all${fieldNames.length ? ` SET ${fieldNames.map((_, i) => `#f${i} = :f${i}`).join(', ')}` : ''}`,
+      ConditionExpression: members.map((_, i) => `NOT contains(#m, :k${i})`).join(' AND '),
+      ExpressionAttributeNames: { '#m': attribute, ...Object.fromEntries(fieldNames.map((name, i) => [`#f${i}`, name])) },
+      ExpressionAttributeValues: {
+        ':all': new Set(members),
+        ...Object.fromEntries(members.map((m, i) => [`:k${i}`, m])),
+        ...Object.fromEntries(fieldNames.map((name, i) => [`:f${i}`, fields[name]])),
+      },
+    });
+    try {
+      await this.#send((db) => db.send(request));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Removes one member from the string set `attribute` of one item (nothing when it is not there). */
+  async removeFromSet(key: Key, attribute: string, member: string): Promise<void> {
+    const request = new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: 'DELETE #m :one',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#m': attribute },
+      ExpressionAttributeValues: { ':one': new Set([member]) },
+    });
+    try {
+      await this.#send((db) => db.send(request));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

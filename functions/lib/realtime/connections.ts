@@ -1,6 +1,6 @@
-import { Entity, GSI1, connectionKey, deliveryKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
-import { AppError, ErrorCode } from '../errors.js';
-import { TRANSACTION_LIMIT, type Store } from '../data/store.js';
+import { createHash } from 'node:crypto';
+import { Entity, GSI1, connectionKey, deliveryClaimsKey, subscribersOf, subscriptionGsi1, subscriptionKey, type SubscriptionTarget } from '../data/keys.js';
+import { SET_CLAIM_LIMIT, type Store } from '../data/store.js';
 import type { Principal } from '../auth/principal.js';
 
 /** API Gateway closes WebSocket connections after 2 hours; items expire (TTL) a little later. */
@@ -33,6 +33,10 @@ export interface SubscriptionRecord {
   /** The connection's `acceptLanguage`: with the principal's preference, the language each `next` is written in. */
   acceptLanguage?: string | null;
 }
+
+/** A subscription's member in a claims set: 16 characters of its ids' SHA-256 (96 bits), so ~20,000 fit in one item. */
+const claimMember = (connectionId: string, subscriptionId: string) =>
+  createHash('sha256').update(`${connectionId}#${subscriptionId}`).digest('base64url').slice(0, 16);
 
 const ttl = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
 
@@ -85,42 +89,38 @@ export class ConnectionRepository {
 
   /** Claims the delivery of one event to one subscription; false when it was already delivered. */
   async claimDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<boolean> {
-    const key = deliveryKey(needId, openedAt, connectionId, subscriptionId);
-    return this.store.putIfAbsent({ ...key, entity: Entity.DELIVERY, expiresAt: ttl(DELIVERY_TTL_SECONDS) });
+    const [claimed] = await this.claimDeliveries(needId, openedAt, [{ connectionId, subscriptionId }]);
+    return claimed === true;
   }
 
   /**
-   * Claims the deliveries of one event to many subscriptions, `TRANSACTION_LIMIT` in one TransactWriteItems: a fan-out to
-   * 1,000 subscribers costs 10 requests, not 1,000. A chunk holding one already claimed (a redelivered stream record) is
-   * refused whole by DynamoDB; its claims are then made one by one, so each answer is still true exactly once.
+   * Claims the deliveries of one event to many subscriptions: `SET_CLAIM_LIMIT` hashes added to the event's claims item
+   * in one conditional UpdateItem (a fan-out to 1,000 subscribers costs 10 small requests, not 1,000 items written; the
+   * chunks go out together). A chunk holding one already claimed (a redelivered stream record) is refused whole; its
+   * claims are then made one by one, so each answer is still true exactly once.
    */
   async claimDeliveries(needId: string, openedAt: string, subscriptions: ReadonlyArray<{ connectionId: string; subscriptionId: string }>): Promise<boolean[]> {
-    const claimed: boolean[] = [];
-    for (let start = 0; start < subscriptions.length; start += TRANSACTION_LIMIT) {
-      const chunk = subscriptions.slice(start, start + TRANSACTION_LIMIT);
-      if (chunk.length === 1) {
-        const [one] = chunk;
-        claimed.push(await this.claimDelivery(needId, openedAt, one!.connectionId, one!.subscriptionId));
-        continue;
-      }
-      const items = chunk.map((s) => ({
-        ...deliveryKey(needId, openedAt, s.connectionId, s.subscriptionId),
-        entity: Entity.DELIVERY,
-        expiresAt: ttl(DELIVERY_TTL_SECONDS),
-      }));
-      try {
-        await this.store.transact(items.map((item) => this.store.putNew(item)));
-        claimed.push(...chunk.map(() => true));
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== ErrorCode.CONFLICT) throw error;
-        claimed.push(...(await Promise.all(items.map((item) => this.store.putIfAbsent(item)))));
-      }
-    }
-    return claimed;
+    const key = deliveryClaimsKey(needId, openedAt);
+    const fields = { entity: Entity.DELIVERY, expiresAt: ttl(DELIVERY_TTL_SECONDS) };
+    const members = subscriptions.map((s) => claimMember(s.connectionId, s.subscriptionId));
+    const chunks: string[][] = [];
+    for (let start = 0; start < members.length; start += SET_CLAIM_LIMIT) chunks.push(members.slice(start, start + SET_CLAIM_LIMIT));
+    const answers = await Promise.all(
+      chunks.map(async (chunk) => {
+        // The same subscription twice in one chunk: its second answer is false.
+        const unique = [...new Set(chunk)];
+        const firsts = chunk.map((m, i) => chunk.indexOf(m) === i);
+        if (unique.length > 1 && (await this.store.addToSetIfAbsent(key, 'claimed', unique, fields))) return firsts;
+        const one = await Promise.all(unique.map((m) => this.store.addToSetIfAbsent(key, 'claimed', [m], fields)));
+        const byMember = new Map(unique.map((m, i) => [m, one[i] === true]));
+        return chunk.map((m, i) => firsts[i] === true && byMember.get(m) === true);
+      }),
+    );
+    return answers.flat();
   }
 
   /** Gives a claim back when sending failed for a reason worth retrying. */
   async releaseDelivery(needId: string, openedAt: string, connectionId: string, subscriptionId: string): Promise<void> {
-    await this.store.batchWrite({ delete: [deliveryKey(needId, openedAt, connectionId, subscriptionId)] });
+    await this.store.removeFromSet(deliveryClaimsKey(needId, openedAt), 'claimed', claimMember(connectionId, subscriptionId));
   }
 }

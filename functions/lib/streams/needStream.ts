@@ -18,7 +18,7 @@ const imageOf = (raw: unknown): Image => (raw ? unmarshall(raw as Record<string,
 /**
  * Reacts to needs changing status. Into OPEN: match (once; stored matches are reused on redelivery and
  * on re-opening), show the need in the matched experts' inboxes and publish to their subscriptions
- * (delivery markers make a redelivered record silent), and enqueue a NEED_MATCHED webhook delivery per partner-owned
+ * (delivery claims make a redelivered record silent), and enqueue a NEED_MATCHED webhook delivery per partner-owned
  * matched expert and subscribed webhook (idempotent), tried at once through `webhooks` when given (else by the
  * worker's next run). Out of OPEN: hide it from the inboxes.
  */

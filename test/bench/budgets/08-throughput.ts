@@ -105,8 +105,10 @@ export const benchmark: Benchmark = {
       ].map((b) => JSON.stringify(b));
 
       const env = { ...serverEnv(app.config), STREAM_POLL_MS: '0' };
-      const ours = await spawnServer('test/bench/servers/kezhi.ts', env);
-      const baseline = await spawnServer('test/bench/servers/apolloBaseline.ts', env);
+      // BENCH_CPU_PROF=<dir>: both servers write a CPU profile (node --cpu-prof) there when they stop.
+      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const ours = await spawnServer('test/bench/servers/kezhi.ts', env, prof);
+      const baseline = await spawnServer('test/bench/servers/apolloBaseline.ts', env, prof);
       try {
         // Both answer every operation alike (data and shape), once, before the load.
         for (const body of bodies) {

@@ -21,7 +21,7 @@ export function serverEnv(config: AppConfig): NodeJS.ProcessEnv {
     DYNAMODB_ENDPOINT: config.dynamoEndpoint,
     CURSOR_SECRET: config.cursorSecret,
     LOCAL_JWT_PUBLIC_JWK: JSON.stringify(config.auth.publicJwk),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
@@ -34,11 +34,18 @@ export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: st
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not listen within 60 s:\n${out}`)), 60_000);
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdout?.on('data', (d: Buffer) => {
+    const onData = (d: Buffer) => {
       out += d.toString();
       const port = /listening on (\d+)/.exec(out)?.[1];
       if (!port) return;
       clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      // BENCH_SERVER_LOG=1: the server's log lines (its level from POWERTOOLS_LOG_LEVEL) go on to the benchmark's stderr.
+      if (process.env.BENCH_SERVER_LOG) {
+        process.stderr.write(out);
+        child.stdout?.pipe(process.stderr, { end: false });
+        child.stderr?.pipe(process.stderr, { end: false });
+      }
       resolve({
         url: `http://127.0.0.1:${port}/graphql`,
         stop: async () => {
@@ -46,7 +53,8 @@ export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: st
           await exited;
         },
       });
-    });
+    };
+    child.stdout?.on('data', onData);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`${script} exited before it listened:\n${out}`));
