@@ -28,7 +28,7 @@ export function serverEnv(config: AppConfig): NodeJS.ProcessEnv {
 
 /** Starts `script` (a test/bench/servers/ module that prints "listening on PORT") and waits until it listens. */
 export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<BenchServer> {
-  const child = runTs(script, [], { ...env, NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...nodeArgs].join(' ').trim() });
+  const child = runTs(script, [], env, nodeArgs);
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
