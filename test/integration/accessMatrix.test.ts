@@ -298,6 +298,7 @@ describe('Access matrix: every operation and entity field × every caller (issue
 
           // A need matching the subject expert opens: each subscribed caller gets it once, the others nothing.
           const opened = await fresh.need(w, 'OPEN', true);
+          await w.app.settle(); // the stream function publishes the opening
           const deliveries = (connectionId: string) =>
             w.app.gateway.to(connectionId).filter((m) => m.type === 'next' && JSON.stringify(m).includes(opened.id)).length;
           expect(Object.fromEntries(results.map((r) => [r.caller, deliveries(r.connectionId)]))).toEqual(

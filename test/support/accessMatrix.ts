@@ -1,4 +1,6 @@
 import type { Data, TestApp } from './testApp.js';
+import { matchAndStore } from '../../functions/lib/matching/matchNeed.js';
+import { createRepositories } from '../../functions/lib/repositories/index.js';
 import {
   REGISTER_EXPERT,
   SUBMIT_NEED,
@@ -333,14 +335,14 @@ export async function seedWorld(app: TestApp): Promise<World> {
   };
 }
 
-let settling: Promise<void> = Promise.resolve();
 /**
- * Waits until the stream has been handled, one drain at a time: two concurrent drains share the shard
- * iterator, so one could return while the other still matches the record this cell waits for.
+ * Matches an opened need as the stream function does on its record. Not by draining the stream: by the time a cell
+ * needs it, the matrix table's stream holds every earlier row's need changes, and draining would match them all first
+ * (over 400 s for the grabNeed row in a clean-clone CI run).
  */
-function settle(w: World): Promise<void> {
-  settling = settling.catch(() => undefined).then(() => w.app.settle());
-  return settling;
+async function matchNow(w: World, needId: string): Promise<void> {
+  const repos = createRepositories(w.app.deps.store);
+  await matchAndStore(repos, await repos.needs.require(needId));
 }
 
 // ---- Fresh targets for mutations (each allowed cell gets its own, so cells do not disturb each other) ----
@@ -392,7 +394,7 @@ export const fresh = {
     };
     if (reach >= 1) {
       await step(REVIEW, 'reviewNeed', tokens.adminOwn, { approve: true });
-      if (matched) await settle(w);
+      if (matched) await matchNow(w, need.id);
     }
     if (reach >= 2) await step(DISPATCH, 'dispatchNeed', tokens.adminOwn, { expertIds: [w.expert.id] });
     if (reach >= 3) await step(ACCEPT, 'acceptNeed', tokens.expertSelf);
