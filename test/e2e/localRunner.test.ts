@@ -39,7 +39,7 @@ describe('Local runner (npm start)', () => {
       runner.url,
       `{ cities: organizations(filter: { kind: ASSOCIATION, level: CITY }, first: 100) { edges { node { name } } }
          counties: organizations(filter: { kind: ASSOCIATION, level: COUNTY }, first: 100) { edges { node { name } } pageInfo { hasNextPage } }
-         province: organizations(filter: { level: PROVINCE, kind: ASSOCIATION }) { edges { node { name teams { edges { node { name subTeams { edges { node { name members { totalCount } } } } } } } } } }
+         province: organizations(filter: { level: PROVINCE, kind: ASSOCIATION }, first: 1) { edges { node { name teams(first: 5) { edges { node { name subTeams(first: 10) { edges { node { name members { totalCount } } } } } } } } } }
          experts(first: 100) { edges { node { id } } } }`,
       {},
       token,
