@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createItemLoader } from '../../functions/lib/data/loader.js';
 import { quarterOf } from '../../functions/lib/domain/service.js';
 import { ActivityRepository, type ActivityRecord } from '../../functions/lib/repositories/activities.js';
-import { ExpertRepository, type ExpertRecord } from '../../functions/lib/repositories/experts.js';
+import { ExpertRepository } from '../../functions/lib/repositories/experts.js';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { CREATE_ORG, NEED_STEPS, SUBMIT_NEED, createOrgTree, makeNeedInput, nextPhone, ok } from '../support/fixtures.js';
-import { bulkPut, completedActivity, putItems } from '../support/bulk.js';
+import { availableExpert, bulkPut, completedActivity, putItems } from '../support/bulk.js';
 
 // Cheap versions of the benchmark's rows 5 and 7 (test/bench/budgets/05-open-need.ts, 07-report.ts): the DynamoDB
 // requests of opening a need and of a quarterly report do not grow with the data.
@@ -14,29 +14,21 @@ import { bulkPut, completedActivity, putItems } from '../support/bulk.js';
 async function addExperts(app: TestApp, from: number, to: number): Promise<void> {
   const repo = new ExpertRepository(app.deps.store, createItemLoader(app.deps.store));
   const now = new Date().toISOString();
-  const experts = Array.from({ length: to - from }, (_, k): ExpertRecord => ({
-    id: `scale-${from + k}`,
-    userId: null,
-    name: `专家${from + k}`,
-    title: 'ENGINEER',
-    domains: ['AGRICULTURE'],
-    keywords: ['荔枝'],
-    affiliation: null,
-    organizationId: null,
-    origin: 'MAINLAND',
-    languages: ['MANDARIN', 'CANTONESE'],
-    regionCode: (from + k) % 2 === 0 ? '440103' : '440104',
-    serviceRegionCodes: [],
-    availability: 'AVAILABLE',
-    maxOpenAssignments: 3,
-    phone: nextPhone(),
-    idNumber: null,
-    bio: null,
-    scopeOrganizationIds: [],
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const experts = Array.from({ length: to - from }, (_, k) =>
+    availableExpert(
+      {
+        id: `scale-${from + k}`,
+        name: `专家${from + k}`,
+        domains: ['AGRICULTURE'],
+        keywords: ['荔枝'],
+        origin: 'MAINLAND',
+        regionCode: (from + k) % 2 === 0 ? '440103' : '440104',
+        serviceRegionCodes: [],
+        phone: nextPhone(),
+      },
+      now,
+    ),
+  );
   await bulkPut(
     app.deps.store,
     experts.flatMap((e) => putItems(repo.createOps(e))),

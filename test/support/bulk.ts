@@ -4,6 +4,7 @@
  */
 import type { Store, WriteOp } from '../../functions/lib/data/store.js';
 import type { ActivityRecord } from '../../functions/lib/repositories/activities.js';
+import type { ExpertRecord } from '../../functions/lib/repositories/experts.js';
 import { mapLimit } from '../../infra/local/seed.js';
 
 /** The items of Put operations (createOps of a repository, guards): a transaction's items as plain writes. */
@@ -41,6 +42,29 @@ export function completedActivity(
     beneficiaries: 20,
     outcome: '完成',
     status: 'COMPLETED',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** An AVAILABLE engineer without user, organization or teams, as the repository stores one; `fields` say who and where. */
+export function availableExpert(
+  fields: Pick<ExpertRecord, 'id' | 'name' | 'domains' | 'keywords' | 'origin' | 'regionCode' | 'serviceRegionCodes' | 'phone'>,
+  now: string,
+): ExpertRecord {
+  return {
+    ...fields,
+    userId: null,
+    title: 'ENGINEER',
+    affiliation: null,
+    organizationId: null,
+    languages: ['MANDARIN', 'CANTONESE'],
+    availability: 'AVAILABLE',
+    maxOpenAssignments: 3,
+    idNumber: null,
+    bio: null,
+    scopeOrganizationIds: [],
     version: 1,
     createdAt: now,
     updatedAt: now,

@@ -20,7 +20,7 @@ import { createStreamPoller } from '../../../infra/local/streamPoller.js';
 import { RequestCounter } from '../../support/requestCounter.js';
 import { median, ratio, type Benchmark, type BenchContext, type BenchResult } from '../framework.js';
 import { createBenchApp } from '../harness.js';
-import { bulkPut, putItems } from '../../support/bulk.js';
+import { availableExpert, bulkPut, putItems } from '../../support/bulk.js';
 import { deleteTable, setStream } from '../tables.js';
 
 const counties = childRegions('44').flatMap((c) => childRegions(c.code));
@@ -29,29 +29,20 @@ const sar = ['81', '82'].flatMap((c) => childRegions(c).flatMap((a) => childRegi
 /** The i-th bench expert: one in ten from Hong Kong or Macao serving Guangdong; one in three with a second domain. */
 function expert(i: number, now: string): ExpertRecord {
   const hk = i % 10 === 0;
-  return {
-    id: `bench-${i}`,
-    userId: null,
-    name: `专家${i}`,
-    title: 'ENGINEER',
-    domains: [...new Set([DOMAINS[i % DOMAINS.length]!.code, ...(i % 3 === 0 ? [DOMAINS[(i * 7) % DOMAINS.length]!.code] : [])])],
-    keywords: ['荔枝', '水稻', '智能制造'].slice(0, 1 + (i % 3)),
-    affiliation: null,
-    organizationId: null,
-    origin: hk ? 'HONG_KONG' : 'MAINLAND',
-    languages: ['MANDARIN', 'CANTONESE'],
-    regionCode: hk ? sar[i % sar.length]!.code : counties[i % counties.length]!.code,
-    serviceRegionCodes: hk ? ['44'] : [],
-    availability: 'AVAILABLE',
-    maxOpenAssignments: 3,
-    phone: `1390${String(i).padStart(7, '0')}`,
-    idNumber: null,
-    bio: null,
-    scopeOrganizationIds: [],
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const domains = [...new Set([DOMAINS[i % DOMAINS.length]!.code, ...(i % 3 === 0 ? [DOMAINS[(i * 7) % DOMAINS.length]!.code] : [])])];
+  return availableExpert(
+    {
+      id: `bench-${i}`,
+      name: `专家${i}`,
+      domains,
+      keywords: ['荔枝', '水稻', '智能制造'].slice(0, 1 + (i % 3)),
+      origin: hk ? 'HONG_KONG' : 'MAINLAND',
+      regionCode: hk ? sar[i % sar.length]!.code : counties[i % counties.length]!.code,
+      serviceRegionCodes: hk ? ['44'] : [],
+      phone: `1390${String(i).padStart(7, '0')}`,
+    },
+    now,
+  );
 }
 
 const CREATE_ORG = 'mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }';
