@@ -20,7 +20,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/dynamoGlobalSetup.ts'],
-          setupFiles: ['test/support/tableCleanup.ts'],
+          setupFiles: ['test/support/dynamoPerFile.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type GraphqlResponse, type TestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import { checkConsistency } from '../support/consistency.js';
 import {
   CREATE_TEAM,
@@ -78,7 +79,7 @@ describe('Concurrency: parallel requests take effect once', () => {
     const accepted = winner.acceptedExperts[0].id as string;
     expect((await expertItem(accepted))?.openAssignments).toBe(1);
     expect((await expertItem(accepted === a.id ? b.id : a.id))?.openAssignments ?? 0).toBe(0);
-    expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
+    expect(await checkConsistency(dynamoEndpoint(), app.tableName)).toEqual([]);
   });
 
   it('lets exactly one of 4 matched experts grabbing an open need in parallel take it', async () => {
@@ -94,7 +95,7 @@ describe('Concurrency: parallel requests take effect once', () => {
     const holding = await Promise.all(experts.map(async (e) => ((await expertItem(e.id))?.openAssignments as number | undefined) ?? 0));
     // The accept of the test above holds one assignment too.
     expect(holding.reduce((sum, n) => sum + n, 0)).toBe(2);
-    expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
+    expect(await checkConsistency(dynamoEndpoint(), app.tableName)).toEqual([]);
   });
 
   it('keeps the right scope when experts leave one team while accepting an invitation to another, in parallel', async () => {
@@ -120,7 +121,7 @@ describe('Concurrency: parallel requests take effect once', () => {
         scope: [tree.province, tree.shenzhen].sort(),
       });
     }
-    expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
+    expect(await checkConsistency(dynamoEndpoint(), app.tableName)).toEqual([]);
   });
 
   it('never signs up more volunteers than the capacity: 8 parallel sign-ups to 5 places let 5 in, the others are CONFLICT on activityId', async () => {
@@ -140,7 +141,7 @@ describe('Concurrency: parallel requests take effect once', () => {
     // A volunteer signed up already hears so, even when the activity is full.
     const signedUp = experts[results.findIndex((r) => !r.errors)] as { id: string; token: string };
     expect(errorOf(await app.gql(SIGN_UP, { input: { activityId } }, signedUp.token))).toEqual({ code: 'CONFLICT', field: 'expertId' });
-    expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
+    expect(await checkConsistency(dynamoEndpoint(), app.tableName)).toEqual([]);
   });
 
   it('signs a volunteer up once when the same sign-up arrives 5 times in parallel', async () => {
@@ -150,6 +151,6 @@ describe('Concurrency: parallel requests take effect once', () => {
     expect(tally(results)).toEqual({ ok: 1, refused: Array.from({ length: 4 }, () => ({ code: 'CONFLICT', field: 'expertId' })) });
     const participants = ok(await app.gql(`{ activity(id: "${activityId}") { participants { expert { id } } } }`, {}, tree.admin)).activity.participants;
     expect(participants).toEqual([{ expert: { id: expert.id } }]);
-    expect(await checkConsistency(inject('ddbEndpoint'), app.tableName)).toEqual([]);
+    expect(await checkConsistency(dynamoEndpoint(), app.tableName)).toEqual([]);
   });
 });

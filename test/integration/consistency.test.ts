@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createTestApp, type TestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import { checkConsistency, scanTable } from '../support/consistency.js';
 import {
   CREATE_TEAM,
@@ -32,7 +32,7 @@ describe('Test support: checkConsistency', () => {
   let expertId: string;
   let teamId: string;
   let activityId: string;
-  const endpoint = () => inject('ddbEndpoint');
+  const endpoint = () => dynamoEndpoint();
   const items = async () => scanTable(endpoint(), app.tableName);
   const find = async (match: (item: Record<string, unknown>) => boolean) => (await items()).find(match) as Record<string, unknown>;
   const remove = (key: Key) => app.deps.store.transact([app.deps.store.delete(key)]);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/lib/data/client.js';
 import { indexPartition } from '../../functions/lib/data/keys.js';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import { CREATE_TEAM, REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, errorOf, makeExpertInput, makeNeedInput, ok, type OrgTree } from '../support/fixtures.js';
 
 const TECH_FIELDS = 'id title version maturity transferModes ownerName contactName contactPhone domains { code } region { code } organization { id }';
@@ -89,7 +89,7 @@ describe('Pools: technologies, projects and "6个1" pairings', () => {
   beforeAll(async () => {
     app = await createTestApp();
     tree = await createOrgTree(app);
-    db = createDocumentClient({ tableName: app.tableName, endpoint: inject('ddbEndpoint') });
+    db = createDocumentClient({ tableName: app.tableName, endpoint: dynamoEndpoint() });
     gzAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.guangzhou });
     szAdmin = await app.token({ roles: ['ORG_ADMIN'], org: tree.shenzhen });
     expertToken = await app.token({ roles: ['EXPERT'] });

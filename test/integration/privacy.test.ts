@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import {
   CREATE_TEAM,
   INVITE_MEMBER,
@@ -100,7 +100,7 @@ describe('Personal data under PIPL: myData and deleteMyAccount', () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    db = DynamoDBDocumentClient.from(localClient(inject('ddbEndpoint')));
+    db = DynamoDBDocumentClient.from(localClient(dynamoEndpoint()));
     tree = await createOrgTree(app);
     await register('e', '欧阳立明', ID_NUMBER);
     await register('f', '司马远航');

@@ -1,10 +1,11 @@
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { entityKey } from '../../functions/lib/data/keys.js';
 import { createRepositories } from '../../functions/lib/repositories/index.js';
 import { termKeysOf } from '../../functions/lib/repositories/search.js';
 import { backfillSearchTerms } from '../../infra/scripts/searchBackfill.js';
 import { scanTable } from '../support/consistency.js';
 import { createTestApp, type Data, type TestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import {
   CREATE_TEAM,
   NEED_STEPS,
@@ -200,12 +201,12 @@ describe('Search', () => {
     await store.batchWrite({ delete: termKeysOf('EXPERT', record, record.regionCode) });
     await store.updateItem(entityKey('EXPERT', old.id), { set: { searchTerms: null } });
     expect(ids(ok(await search('oyxy', expertToken, { types: ['EXPERT'] })))).not.toContain(old.id);
-    const items = await scanTable(inject('ddbEndpoint'), app.tableName);
+    const items = await scanTable(dynamoEndpoint(), app.tableName);
     const written = await backfillSearchTerms(store, items, new Date().toISOString());
     expect(written).toEqual({ EXPERT: 1 });
     expect(ids(ok(await search('oyxy', expertToken, { types: ['EXPERT'] })))).toContain(old.id);
     expect(ids(ok(await search('古籍修复', expertToken, { types: ['EXPERT'] })))).toContain(old.id);
-    expect(await backfillSearchTerms(store, await scanTable(inject('ddbEndpoint'), app.tableName), new Date().toISOString())).toEqual({});
+    expect(await backfillSearchTerms(store, await scanTable(dynamoEndpoint(), app.tableName), new Date().toISOString())).toEqual({});
   });
 
   it('moves the term items when the name changes: the old name is no longer found', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -7,6 +6,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTable, localClient } from '../../infra/local/dynamoLocal.js';
 import { createStreamPoller } from '../../infra/local/streamPoller.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 
 /** The `id` of a stream record's new image. */
 const idOf = (record: DynamoDBRecord) => String(unmarshall((record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>).id);
@@ -18,7 +18,7 @@ const idOf = (record: DynamoDBRecord) => String(unmarshall((record.dynamodb?.New
  */
 describe('Local stream poller: a poison record', () => {
   let tableName: string;
-  const endpoint = () => inject('ddbEndpoint');
+  const endpoint = () => dynamoEndpoint();
   const write = async (...ids: string[]) => {
     const client = localClient(endpoint());
     try {

@@ -1,7 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
 import { needStreamFilter } from '../../functions/lib/data/keys.js';
 import { createTestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import { needStatusChanges } from '../support/needStreamRecords.js';
 
 describe('The table stream and the deployed event filter (issue 12, row 4)', () => {
@@ -10,7 +11,7 @@ describe('The table stream and the deployed event filter (issue 12, row 4)', () 
     // The filter as the stack deploys it (infra/KezhiStack.ts: FilterCriteria.filter(needStreamFilter)).
     const deployed = JSON.parse(String(FilterCriteria.filter(needStreamFilter).pattern)) as unknown;
     const changes = await needStatusChanges({
-      endpoint: inject('ddbEndpoint'),
+      endpoint: dynamoEndpoint(),
       tableName: app.tableName,
       gql: async (query, variables, token) => {
         const response = await app.gql(query, variables, token);

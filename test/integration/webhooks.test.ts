@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
 import { createTestApp, type TestApp } from '../support/testApp.js';
+import { dynamoEndpoint } from '../support/dynamoPerFile.js';
 import {
   REGISTER_EXPERT,
   SUBMIT_NEED,
@@ -105,7 +105,7 @@ describe('Webhooks: registration, signed deliveries, retries kept in the table',
     hkExpert = { id, externalId: 'HK-0001' };
     await repos.experts.update(record, { partnerId: 'hk-expert-platform', externalId: hkExpert.externalId }, new Date().toISOString());
     receiver = await startReceiver();
-    stream = createStreamPoller({ endpoint: inject('ddbEndpoint'), tableName: app.tableName, handler: createNeedStreamProcessor(app.deps, app.subscriptions) });
+    stream = createStreamPoller({ endpoint: dynamoEndpoint(), tableName: app.tableName, handler: createNeedStreamProcessor(app.deps, app.subscriptions) });
   });
   afterAll(async () => {
     await receiver?.close();
@@ -333,7 +333,7 @@ describe('Webhooks: registration, signed deliveries, retries kept in the table',
   it('tries a new delivery at once from the stream: latency from approval to the receiver', async () => {
     // As the local runner runs it: the stream polled every 100 ms, fresh deliveries posted from the stream handler.
     const poller = createStreamPoller({
-      endpoint: inject('ddbEndpoint'),
+      endpoint: dynamoEndpoint(),
       tableName: app.tableName,
       handler: createNeedStreamProcessor(app.deps, app.subscriptions, worker()),
       intervalMs: 100,

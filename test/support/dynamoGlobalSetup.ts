@@ -1,18 +1,23 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoLocal } from '../../infra/local/dynamoLocal.js';
+import { createDynamoPool, servePool } from './dynamoPool.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    ddbEndpoint: string;
+    /** Where test files ask for a DynamoDB Local of their own (test/support/dynamoPerFile.ts). */
+    ddbPool: string;
   }
 }
 
-/** One DynamoDB Local (in memory, free port) for all integration tests; each test file makes its own table. */
+/** A pool of DynamoDB Locals (in memory, free ports): each integration test file gets a fresh one and stops it at its end. */
 export default async function setup(project: TestProject) {
-  // This one database serves the whole run (over 20 minutes of CPU in a clean-clone CI run): the full JIT pays off
-  // here, unlike the quick-start flags `npm start` uses for a short-lived developer database.
+  // Each database serves one file, thousands of requests for the larger ones: the full JIT pays off here, unlike the
+  // quick-start flags `npm start` uses for a short-lived developer database.
   process.env.JAVA_TOOL_OPTIONS ??= '-XX:+UseParallelGC';
-  const dynamo = await startDynamoLocal();
-  project.provide('ddbEndpoint', dynamo.endpoint);
-  return () => dynamo.stop();
+  const pool = createDynamoPool();
+  const server = await servePool(pool);
+  project.provide('ddbPool', server.url);
+  return async () => {
+    await server.close();
+    await pool.close();
+  };
 }

@@ -1,11 +1,10 @@
 import { randomUUID, randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { createDeps, createGraphqlHandler, type AppConfig, type GraphqlHandler } from '../../functions/lib/app.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, generateLocalKeys, signLocalToken, type TokenClaims } from '../../functions/lib/auth/tokens.js';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable, localClient } from '../../infra/local/dynamoLocal.js';
+import { ensureTable } from '../../infra/local/dynamoLocal.js';
+import { dynamoEndpoint } from './dynamoPerFile.js';
 import { grantLocalFlags } from '../../infra/local/localGrants.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
 import { RequestCounter } from './requestCounter.js';
@@ -70,38 +69,22 @@ export class RecordingGateway implements ConnectionGateway {
 
 let keysPromise: Promise<{ privateJwk: JWK; publicJwk: JWK }> | undefined;
 
-/** Tables this test file created (each file has its own module instance), deleted after the file by `deleteCreatedTables`. */
-const createdTables: Array<{ endpoint: string; tableName: string }> = [];
-
 /**
- * Deletes the tables this test file created. The integration project runs it after every file (test/support/tableCleanup.ts):
- * one DynamoDB Local serves the whole run, and every table left behind keeps its items and stream records in its memory.
- */
-export async function deleteCreatedTables(): Promise<void> {
-  for (const { endpoint, tableName } of createdTables.splice(0)) {
-    const client = localClient(endpoint);
-    // A fault test may have stopped its database already; nothing is left to free there.
-    await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
-    client.destroy();
-  }
-}
-
-/**
- * A handler over a fresh table in the shared DynamoDB Local (or over `tableName`, created unless `createTable: false`);
+ * A handler over a fresh table in this test file's DynamoDB Local (or over `tableName`, created unless `createTable: false`);
  * `endpoint` and `dbTimeouts` point it at another database with other timeouts (fault tests).
  */
 export async function createTestApp(
   options: { tableName?: string; createTable?: boolean; endpoint?: string; dbTimeouts?: AppConfig['dbTimeouts']; webhookAllowLoopback?: boolean } = {},
 ): Promise<TestApp> {
-  const endpoint = options.endpoint ?? inject('ddbEndpoint');
+  const endpoint = options.endpoint ?? dynamoEndpoint();
   const tableName = options.tableName ?? `kezhi-test-${randomUUID()}`;
-  if (options.createTable !== false && (await ensureTable(endpoint, tableName))) createdTables.push({ endpoint, tableName });
+  if (options.createTable !== false) await ensureTable(endpoint, tableName);
   keysPromise ??= generateLocalKeys();
   const keys = await keysPromise;
   const config: AppConfig = {
     tableName,
     dynamoEndpoint: endpoint,
-    // A shared DynamoDB Local on a busy machine can stall for seconds; unless a test is about faults, such a
+    // DynamoDB Local on a busy machine can stall for seconds; unless a test is about faults, such a
     // stall must not become a retried (and possibly doubled) write.
     dbTimeouts: options.dbTimeouts ?? { requestTimeoutMs: 10_000 },
     cursorSecret: randomBytes(32).toString('base64url'),
