@@ -10,6 +10,7 @@ import { createCognitoVerifier, createLocalVerifier, type TokenVerifier } from '
 import { AppError, ErrorCode } from './errors.js';
 import { buildServer } from './server.js';
 import { createContext, type AppDeps } from './context.js';
+import { rootEntityKeys } from './rootReads.js';
 import { ServiceName, createLogger, inRequestScope } from './logging.js';
 
 /** Configuration of a GraphQL handler, read from the environment in Lambda and set by tests. */
@@ -117,7 +118,12 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
   const apollo = startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler(), {
     context: async ({ event, context }) => {
       try {
-        return await createContext(deps, { authorization: event.headers?.authorization ?? null, requestId: context.awsRequestId });
+        const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+        return await createContext(deps, {
+          authorization: event.headers?.authorization ?? null,
+          requestId: context.awsRequestId,
+          readAhead: rootEntityKeys(body),
+        });
       } catch (error) {
         // A bad token is 401; a valid token of a disabled account (or a suspended partner) is 403 (signing in again does not help);
         // a partner over its quota is 429 with Retry-After.

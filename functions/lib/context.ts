@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from './auth/principal.js';
 import type { TokenVerifier } from './auth/tokens.js';
 import type { Store } from './data/store.js';
+import type { Key } from './data/keys.js';
 import { AppError, ErrorCode } from './errors.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { createServices, type Services } from './services/index.js';
@@ -38,11 +39,16 @@ export interface Context {
  * callers): a disabled user is FORBIDDEN, revoked roles are gone. A token stays valid for hours, so the record
  * is what makes `setUserAccess` take effect on the next request. A partner platform's token is checked the same way
  * against its partner record (read in the same batch): not ACTIVE is FORBIDDEN; over its quota is RATE_LIMITED.
+ * `readAhead` (rootReads.ts: the entities a query starts from by id) joins that batch, so such a query spends no round
+ * trip on the caller before its own reads.
  */
-export async function createContext(deps: AppDeps, request: { authorization?: string | null; requestId?: string }): Promise<Context> {
+export async function createContext(
+  deps: AppDeps,
+  request: { authorization?: string | null; requestId?: string; readAhead?: readonly Key[] },
+): Promise<Context> {
   const verified = await deps.verifier.principalFor(request.authorization);
   const repos = createRepositories(deps.store);
-  const principal = await repos.access.effective(verified);
+  const principal = await repos.access.effective(verified, request.readAhead);
   if (!principal) throw new AppError(ErrorCode.FORBIDDEN, verified.partnerId ? 'This partner platform is not active' : 'This account is disabled');
   const context = contextFor(deps, principal, request.requestId, repos);
   // A partner platform's request counts against its quota per minute (one UpdateItem; RATE_LIMITED over it).

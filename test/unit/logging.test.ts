@@ -22,14 +22,14 @@ const failingClient = { send: fault } as unknown as DynamoDBDocumentClient;
 /** The member's access record: ORG_ADMIN of org-1 (a token carries no roles; the table does). */
 const memberAccess = { ...userAccessKey('u1'), userId: 'u1', disabled: false, revokedRoles: [], updatedAt: '2026-01-01T00:00:00.000Z', orgAdminOf: 'org-1' };
 /**
- * The same, but the member's access record (and its expert guard, read in the same batch) reads as it stands, so a request gets
+ * The same, but the member's access record (and its expert guard, read in the same consistent batch) reads as it stands, so a request gets
  * past its context and fails in a resolver.
  */
 const failingAfterAccessClient = {
   send: async (command: unknown) =>
     command instanceof BatchGetCommand &&
     JSON.stringify(command.input.RequestItems) ===
-      JSON.stringify({ 'kezhi-test': { Keys: [userAccessKey('u1'), guardKey('EXPERT_USER', 'u1')], ConsistentRead: false } })
+      JSON.stringify({ 'kezhi-test': { Keys: [userAccessKey('u1'), guardKey('EXPERT_USER', 'u1')], ConsistentRead: true } })
       ? { Responses: { 'kezhi-test': [memberAccess] } }
       : fault(),
 } as unknown as DynamoDBDocumentClient;

@@ -35,7 +35,16 @@ export class EntityStore<T extends { id: string; version: number }> {
     return record;
   }
 
-  /** Strongly consistent read (before a conditional update). */
+  /**
+   * Strongly consistent read through the request's batching cache: batched with the tick's other reads, and shared by
+   * later calls in the request (a query that must not show a stale record; before a conditional update use getFresh).
+   */
+  async getConsistent(id: string): Promise<T | undefined> {
+    const item = await this.loader.loadConsistent(entityKey(this.type, id));
+    return item ? recordOf<T>(item) : undefined;
+  }
+
+  /** Strongly consistent read on its own (before a conditional update). */
   async getFresh(id: string): Promise<T | undefined> {
     const item = await this.store.get(entityKey(this.type, id));
     return item ? recordOf<T>(item) : undefined;

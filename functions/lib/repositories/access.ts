@@ -1,4 +1,4 @@
-import { guardKey, userAccessKey, Entity } from '../data/keys.js';
+import { guardKey, userAccessKey, Entity, type Key } from '../data/keys.js';
 import { recordOf, type ItemLoader } from '../data/loader.js';
 import type { Store } from '../data/store.js';
 import { TOKEN_ROLES, type Principal, type Role, type RoleGrant } from '../auth/principal.js';
@@ -89,16 +89,21 @@ export class AccessRepository {
    * honours without the role (dispatched, serving, team leader); the person still reaches its own record through its
    * user id. A partner platform's token is null unless its partner record exists and is ACTIVE (suspended and revoked
    * partners are refused at once, not at token expiry), and takes the record's preferred language. The access record,
-   * the expert guard and the partner record are read in the same tick through the request's loader: one BatchGetItem.
+   * the expert guard and the partner record are read in the same tick through the request's loader, with strong
+   * consistency, together with `readAhead` (the items the operation starts from, rootReads.ts): one BatchGetItem.
    * Idempotent: a principal it returned (kept with a subscription) is recomputed from its identity.
    */
-  async effective(principal: Principal): Promise<Principal | null> {
+  async effective(principal: Principal, readAhead: readonly Key[] = []): Promise<Principal | null> {
     const partnerId = principal.partnerId;
     const userId = principal.kind === 'USER' ? principal.userId : null;
+    // Read consistently (a change of access applies to the next request), in one batch with what the operation starts from.
+    this.loader.prefetchConsistent(readAhead);
     const [access, guard, partner] = await Promise.all([
-      principal.userId ? this.get(principal.userId) : undefined,
-      userId ? this.loader.load(guardKey('EXPERT_USER', userId)) : undefined,
-      partnerId ? this.partners.get(partnerId) : undefined,
+      principal.userId
+        ? this.loader.loadConsistent(userAccessKey(principal.userId)).then((item) => (item ? recordOf<UserAccessRecord>(item) : undefined))
+        : undefined,
+      userId ? this.loader.loadConsistent(guardKey('EXPERT_USER', userId)) : undefined,
+      partnerId ? this.partners.getConsistent(partnerId) : undefined,
     ]);
     if (partnerId && !partnerMayCall(partner?.status)) return null;
     const current = partner ? { ...principal, preferredLanguage: partner.preferredLanguage ?? principal.preferredLanguage } : principal;

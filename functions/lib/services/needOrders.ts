@@ -60,7 +60,7 @@ export class NeedOrderService {
 
   /** A need the caller may see; null when there is none, FORBIDDEN when it is not visible to the caller. */
   async need(id: string): Promise<NeedRecord | null> {
-    const need = await this.ctx.repos.needs.getFresh(id);
+    const need = await this.ctx.repos.needs.getConsistent(id);
     if (!need) return null;
     authorize(this.ctx.principal, { type: 'need.read', need: needScope(need) });
     return need;
