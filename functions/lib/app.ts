@@ -105,6 +105,9 @@ export function createDeps(config: AppConfig, logger: Logger = createLogger(Serv
   };
 }
 
+/** A refusal before the operation runs is not cached either (server.ts marks every other answer). */
+const NO_STORE: ReadonlyArray<[string, string]> = [['cache-control', 'no-store']];
+
 /** The HTTP API handler: an HTTP API (payload v2) event and its Lambda context in, the response out. */
 export type GraphqlHandler = (event: APIGatewayProxyEventV2, context: LambdaContext, callback?: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -130,12 +133,13 @@ export function createGraphqlHandler(config: AppConfig, deps: AppDeps = createDe
         if (error instanceof AppError) {
           if (error.code === ErrorCode.RATE_LIMITED && error.retryAfterSeconds !== undefined) {
             const retryAfterSeconds = error.retryAfterSeconds;
-            const http = { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) };
+            const http = { status: 429, headers: new Map([...NO_STORE, ['retry-after', String(retryAfterSeconds)]]) };
             throw new GraphQLError(error.message, { extensions: { code: error.code, retryAfterSeconds, http } });
           }
           // A database that fails while the principal is loaded is the service's fault, not the token's.
           const status = error.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : error.code === ErrorCode.FORBIDDEN ? 403 : 401;
-          throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.retryable && { retryable: true }), http: { status } } });
+          const http = { status, headers: new Map(NO_STORE) };
+          throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.retryable && { retryable: true }), http } });
         }
         throw error;
       }

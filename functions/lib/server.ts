@@ -1,5 +1,9 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
@@ -63,6 +67,9 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       // Inline traces are for federated subgraphs, which this schema is not (Apollo installs the plugin to check, and
       // loading it loads the usage-reporting protobuf code: a cold-start cost, budget row 3).
       ApolloServerPluginInlineTraceDisabled(),
+      // The schema declares no cache hints, so Apollo's cache-control plugin could only ever answer `no-store`: it is off,
+      // and the header is set below. Installed, it wraps every resolver to collect hints (budget row 8's CPU per request).
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart({ contextValue }) {
           const started = Date.now();
@@ -73,6 +80,8 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
               if (overlong) throw new GraphQLError(overlong.message, { originalError: overlong, extensions: { code: overlong.code, http: { status: 400 } } });
             },
             async willSendResponse({ operationName, operation, errors, response }) {
+              // Answers are per caller and change with every write: no shared or private cache may keep them.
+              response.http.headers.set('cache-control', 'no-store');
               const formatted = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
               if (response.body.kind === 'single') {
                 const status = unavailableStatus(response.body.singleResult.data, formatted);

@@ -110,6 +110,30 @@ export const MAX_ID_LENGTH = 128;
 
 const withoutInput = (path: string[]) => (path[0] === 'input' && path.length > 1 ? path.slice(1) : path).join('.');
 
+/** Every argument of a document with its input type: found once per parsed document (Apollo reuses the one it cached). */
+const sitesByDocument = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, ReadonlyArray<{ name: string; value: ValueNode; type: GraphQLInputType }>>>();
+
+function argumentSites(schema: GraphQLSchema, document: DocumentNode) {
+  let bySchema = sitesByDocument.get(schema);
+  if (!bySchema) sitesByDocument.set(schema, (bySchema = new WeakMap()));
+  let sites = bySchema.get(document);
+  if (!sites) {
+    const found: Array<{ name: string; value: ValueNode; type: GraphQLInputType }> = [];
+    const typeInfo = new TypeInfo(schema);
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Argument(node) {
+          const argument = typeInfo.getArgument();
+          if (argument) found.push({ name: node.name.value, value: node.value, type: argument.type });
+        },
+      }),
+    );
+    bySchema.set(document, (sites = found));
+  }
+  return sites;
+}
+
 /**
  * Finds an ID argument (or an ID inside an input object or list, literal or variable) longer than
  * `MAX_ID_LENGTH` in an operation: BAD_USER_INPUT naming its field as AppErrors do (`id`, `expertId`,
@@ -148,15 +172,6 @@ export function findOverlongId(schema: GraphQLSchema, document: DocumentNode, va
       }
     } else if (getNamedType(nullable) === GraphQLID && (node.kind === Kind.STRING || node.kind === Kind.INT) && tooLong(node.value)) refuse(path);
   };
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Argument(node) {
-        const argument = typeInfo.getArgument();
-        if (argument) checkNode(node.value, argument.type, [node.name.value]);
-      },
-    }),
-  );
+  for (const site of argumentSites(schema, document)) checkNode(site.value, site.type, [site.name]);
   return found;
 }

@@ -37,4 +37,11 @@ describe('Error model', () => {
     const res = await app.gql('query ($first: Int) { organizations(first: $first) { edges { cursor } } }', { first: 'many' });
     expect(errorOf(res)?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('marks every answer cache-control: no-store (data, a refused document, an unknown caller)', async () => {
+    const app = await createTestApp();
+    const answers = [await app.gql('{ me { kind } }'), await app.gql('{ nope }'), await app.gql('{ me { kind } }', {}, 'not-a-jwt')];
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 401]);
+    for (const answer of answers) expect(answer.headers['cache-control']).toBe('no-store');
+  });
 });
