@@ -34,6 +34,7 @@ benchmarks.sort((a, b) => a.row - b.row);
 const started = Date.now();
 // Bulk loads of 100,000 items make a database work for minutes: the full JIT pays off, as in the test run (the
 // quick-start flags of `npm start` suit a short-lived developer database).
+if (process.env.JAVA_TOOL_OPTIONS) process.env.BENCH_USER_JAVA_TOOL_OPTIONS = process.env.JAVA_TOOL_OPTIONS;
 process.env.JAVA_TOOL_OPTIONS ??= '-XX:+UseParallelGC';
 const results: BenchResult[] = [];
 for (const bench of benchmarks) {
