@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
 import type { Data, TestApp } from './testApp.js';
 
+export { makeExpertInput, makeNeedInput, nextPhone } from './inputs.js';
+
 export const CREATE_ORG = `mutation ($input: CreateOrganizationInput!) {
   createOrganization(input: $input) { organization { id name kind level parent { id } region { code } version } }
 }`;
@@ -18,25 +20,6 @@ export const RESPOND_INVITATION = `mutation ($input: RespondToTeamInvitationInpu
 export async function addMember(app: TestApp, teamId: string, expertId: string, adminToken: string, expertToken: string): Promise<Data> {
   ok(await app.gql(INVITE_MEMBER, { input: { teamId, expertId } }, adminToken));
   return ok(await app.gql(RESPOND_INVITATION, { input: { teamId, expertId, accept: true } }, expertToken)).respondToTeamInvitation.membership;
-}
-
-let phoneSerial = 0;
-/** A unique, valid mainland mobile number. */
-export const nextPhone = () => `137${String(process.pid % 10000).padStart(4, '0')}${String(phoneSerial++).padStart(4, '0')}`;
-
-/** registerExpert input with sensible defaults. */
-export function makeExpertInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: '陈志明',
-    title: 'SENIOR_ENGINEER',
-    domains: ['AGRICULTURE'],
-    keywords: ['荔枝'],
-    origin: 'MAINLAND',
-    languages: ['MANDARIN', 'CANTONESE'],
-    regionCode: '440103',
-    phone: nextPhone(),
-    ...overrides,
-  };
 }
 
 /** Fails the test with the errors when a response has any. */
@@ -92,20 +75,6 @@ export const NEED_STEPS = {
   CLOSE: needStep('closeNeed', 'CloseNeedInput'),
   WITHDRAW: needStep('withdrawNeed', 'WithdrawNeedInput'),
 } as const;
-
-/** submitNeed input with sensible defaults: a technology need in Shamian, Liwan. */
-export function makeNeedInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: '荔枝园病虫害防治',
-    description: '社区果园的荔枝出现病虫害，需要专家上门指导。',
-    kind: 'RURAL_REVITALIZATION',
-    requester: { kind: 'COMMUNITY', name: '沙面社区居委会', contactName: '李主任', contactPhone: '13911112222' },
-    domains: ['AGRICULTURE'],
-    keywords: ['荔枝'],
-    regionCode: '440103001',
-    ...overrides,
-  };
-}
 
 /** createActivity input with sensible defaults: a morning of rural-revitalization training in Liwan. */
 export function makeActivityInput(organizationId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {

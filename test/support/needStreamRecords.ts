@@ -6,6 +6,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createStreamPoller } from '../../infra/local/streamPoller.js';
 import { passesFilters } from '../../infra/local/eventPattern.js';
+import { makeExpertInput, makeNeedInput } from './inputs.js';
 
 /** A GraphQL call that answers the data and throws on errors. */
 export type Call = (query: string, variables: Record<string, unknown>, token: string) => Promise<Record<string, unknown>>;
@@ -65,17 +66,7 @@ export async function needStatusChanges(options: {
   ] as const) {
     await gql(CREATE_ORG, { input: { kind: 'ASSOCIATION', name, regionCode, contactPhone: '13800138000' } }, admin);
   }
-  const expertInput = {
-    name: '陈志明',
-    title: 'SENIOR_ENGINEER',
-    domains: ['AGRICULTURE'],
-    keywords: ['荔枝'],
-    origin: 'MAINLAND',
-    languages: ['MANDARIN', 'CANTONESE'],
-    regionCode: '440103',
-    phone: '13700001234',
-  };
-  const registered = await gql(REGISTER_EXPERT, { input: expertInput }, await token({ sub: 'r4-expert', roles: ['EXPERT'] }));
+  const registered = await gql(REGISTER_EXPERT, { input: makeExpertInput({ phone: '13700001234' }) }, await token({ sub: 'r4-expert', roles: ['EXPERT'] }));
   const expertId = (registered.registerExpert as { expert: { id: string } }).expert.id;
   const expert = await token({ sub: 'r4-expert', roles: ['EXPERT'], expert: expertId });
 
@@ -93,15 +84,7 @@ export async function needStatusChanges(options: {
     await options.settle();
     await recorder.drain();
     recorded.length = 0;
-    const needInput = {
-      title: '荔枝园病虫害防治',
-      description: '社区果园的荔枝出现病虫害，需要专家上门指导。',
-      kind: 'RURAL_REVITALIZATION',
-      requester: { kind: 'COMMUNITY', name: '沙面社区居委会', contactName: '李主任', contactPhone: '13911112222' },
-      domains: ['AGRICULTURE'],
-      keywords: ['荔枝'],
-      regionCode: '440103001',
-    };
+    const needInput = makeNeedInput();
     const change = async (label: string, action: string, document: string, input: Record<string, unknown>, who: string, need?: Need) => {
       const next = needOf(await gql(document, { input: need ? { id: need.id, version: need.version, ...input } : input }, who));
       await options.settle();

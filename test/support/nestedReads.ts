@@ -8,6 +8,7 @@ import { createRepositories } from '../../functions/lib/repositories/index.js';
 import type { NeedMatchRecord, NeedRecord } from '../../functions/lib/repositories/needs.js';
 import type { ExpertRecord } from '../../functions/lib/repositories/experts.js';
 import { mapLimit } from '../../infra/local/seed.js';
+import { untouchedNeedWorkflow } from '../../functions/lib/domain/needWorkflow.js';
 
 /** The nested query of issue 12 (row 1), with `first` needs. */
 export const nestedNeedsQuery = (first: number) =>
@@ -92,15 +93,8 @@ export async function seedNeedsWithMatches(
       desiredTo: null,
       languages: [],
       status: 'OPEN',
-      dispatchedExpertIds: [],
-      dispatchedTeamId: null,
-      declinedExpertIds: [],
-      acceptedExpertIds: [],
-      outcome: null,
-      rating: null,
-      descriptionRating: null,
+      ...untouchedNeedWorkflow(),
       openedAt: at,
-      historyCount: 0,
       version: 1,
       createdAt: at,
       updatedAt: at,

@@ -8,6 +8,18 @@ export type NeedStatus = (typeof NEED_STATUSES)[number];
 export const NEED_ACTIONS = ['APPROVE', 'REJECT', 'DISPATCH', 'GRAB', 'ACCEPT', 'DECLINE', 'START', 'COMPLETE', 'RATE', 'WITHDRAW', 'CLOSE'] as const;
 export type NeedTransitionAction = (typeof NEED_ACTIONS)[number];
 
+/** The workflow fields of a need nobody has acted on yet: no expert dispatched, declined or accepted, no outcome, rating or history. */
+export const untouchedNeedWorkflow = () => ({
+  dispatchedExpertIds: [] as string[],
+  dispatchedTeamId: null,
+  declinedExpertIds: [] as string[],
+  acceptedExpertIds: [] as string[],
+  outcome: null,
+  rating: null,
+  descriptionRating: null,
+  historyCount: 0,
+});
+
 /** States from which the requester may withdraw and an admin may close: the need is still live. */
 export const LIVE_STATUSES: readonly NeedStatus[] = ['SUBMITTED', 'OPEN', 'DISPATCHED', 'ACCEPTED', 'IN_SERVICE'];
 

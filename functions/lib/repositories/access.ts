@@ -55,6 +55,12 @@ export class AccessRepository {
     return item ? recordOf<UserAccessRecord>(item) : undefined;
   }
 
+  /** The record read with strong consistency, in the tick's batch (ItemLoader.loadConsistent). */
+  async getConsistent(userId: string): Promise<UserAccessRecord | undefined> {
+    const item = await this.loader.loadConsistent(userAccessKey(userId));
+    return item ? recordOf<UserAccessRecord>(item) : undefined;
+  }
+
   /** The item of an access record, as `put` writes it. */
   itemOf(record: UserAccessRecord): Record<string, unknown> {
     return { ...userAccessKey(record.userId), entity: Entity.ACCESS, ...record };
@@ -99,9 +105,7 @@ export class AccessRepository {
     // Read consistently (a change of access applies to the next request), in one batch with what the operation starts from.
     this.loader.prefetchConsistent(readAhead);
     const [access, guard, partner] = await Promise.all([
-      principal.userId
-        ? this.loader.loadConsistent(userAccessKey(principal.userId)).then((item) => (item ? recordOf<UserAccessRecord>(item) : undefined))
-        : undefined,
+      principal.userId ? this.getConsistent(principal.userId) : undefined,
       userId ? this.loader.loadConsistent(guardKey('EXPERT_USER', userId)) : undefined,
       partnerId ? this.partners.getConsistent(partnerId) : undefined,
     ]);

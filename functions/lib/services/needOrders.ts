@@ -19,7 +19,14 @@ import type { Page, PageArgs } from '../data/pagination.js';
 import { regionLineage, requireRegion } from '../regions/index.js';
 import { isDomain } from '../vocabulary.js';
 import { maskName, maskPhone, normalizePhone } from '../domain/personalData.js';
-import { applyDecline, capacityToRelease, checkDescriptionRatable, nextStatus, type NeedTransitionAction } from '../domain/needWorkflow.js';
+import {
+  applyDecline,
+  capacityToRelease,
+  checkDescriptionRatable,
+  nextStatus,
+  untouchedNeedWorkflow,
+  type NeedTransitionAction,
+} from '../domain/needWorkflow.js';
 import {
   checkDesiredPeriod,
   checkDispatchTargets,
@@ -122,15 +129,8 @@ export class NeedOrderService {
       desiredTo,
       languages: [...new Set<Language>(input.languages ?? [])],
       status: 'SUBMITTED',
-      dispatchedExpertIds: [],
-      dispatchedTeamId: null,
-      declinedExpertIds: [],
-      acceptedExpertIds: [],
-      outcome: null,
-      rating: null,
-      descriptionRating: null,
+      ...untouchedNeedWorkflow(),
       openedAt: null,
-      historyCount: 0,
       searchTerms: (await textAnalyzer()).indexTerms({ title, keywords, description }),
       version: 1,
       createdAt: now,

@@ -9,6 +9,7 @@ import { createSubscriptionService } from '../../../functions/lib/realtime/subsc
 import { createNeedStreamProcessor } from '../../../functions/lib/streams/needStream.js';
 import { createStreamPoller } from '../../../infra/local/streamPoller.js';
 import { RequestCounter } from '../../support/requestCounter.js';
+import { makeNeedInput } from '../../support/inputs.js';
 import { createBenchApp } from '../harness.js';
 import { median, type BenchContext, type Benchmark, type BenchResult } from '../framework.js';
 import { deleteTable } from '../servers/spawn.js';
@@ -99,17 +100,7 @@ async function measure(ctx: BenchContext, connected: number) {
       const need = (
         await gql(
           'mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }',
-          {
-            input: {
-              title: `荔枝${n}`,
-              description: '荔枝种植',
-              kind: 'TECHNOLOGY',
-              requester: { kind: 'ENTERPRISE', name: '某公司' },
-              domains: ['AGRICULTURE'],
-              keywords: ['荔枝'],
-              regionCode: '440103001',
-            },
-          },
+          { input: makeNeedInput({ title: `荔枝${n}`, description: '荔枝种植', kind: 'TECHNOLOGY', requester: { kind: 'ENTERPRISE', name: '某公司' } }) },
           requester,
         )
       ).submitNeed?.need;
