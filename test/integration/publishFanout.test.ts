@@ -65,7 +65,9 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
   async function publishTo(connected: number) {
     const { gateway, service, matching, disconnect } = await connectAll(connected - MATCHING);
     app.requests.reset();
-    const outcome = await service.publish(need, matches);
+    // Each size publishes an opening of its own (as a need opened again would be): both make an event's first claims.
+    const opening = new Date(Date.parse(need.openedAt ?? need.updatedAt) + connected * 1000).toISOString();
+    const outcome = await service.publish({ ...need, openedAt: opening }, matches);
     const counts = Object.fromEntries(app.requests.counts) as Record<string, number>;
     const nexts = matching.map((c) => gateway.to(c).filter((m) => m.type === 'next').length);
     // Gone before the next size connects, so that each publication has exactly its own subscribers.
@@ -82,8 +84,9 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
       expect(run.nexts).toEqual(Array(MATCHING).fill(1));
       expect(run.sent).toHaveLength(MATCHING);
       // One BatchGetItem for the need with the matched experts, one for the recipients' access records: the deliveries'
-      // documents (need, expert) read nothing more.
+      // documents (need, expert) read nothing more. One UpdateItem claims the 5 deliveries.
       expect(run.counts.BatchGetItemCommand).toBe(2);
+      expect(run.counts.UpdateItemCommand).toBe(1);
     }
     expect(large.counts).toEqual(small.counts);
   }, 120_000);
@@ -99,16 +102,20 @@ describe('Publishing: DynamoDB requests do not grow with the connected subscribe
     await disconnect();
   }, 120_000);
 
-  it('claims 1,000 deliveries of one event in 10 requests, each exactly once, and a released one can be claimed again', async () => {
+  it('claims the first 1,000 deliveries of one event in 1 request, each exactly once, and a released one can be claimed again', async () => {
     const connections = new ConnectionRepository(app.deps.store);
     const event = [`need-${randomUUID()}`, new Date().toISOString()] as const;
     const subs = Array.from({ length: 1000 }, (_, i) => ({ connectionId: `c${i}`, subscriptionId: 's' }));
     app.requests.reset();
-    expect(await connections.claimDeliveries(...event, subs)).toEqual(Array(1000).fill(true));
-    expect(Object.fromEntries(app.requests.counts)).toEqual({ UpdateItemCommand: 10 });
+    // The same subscription twice in one call: its second answer is false.
+    expect(await connections.claimDeliveries(...event, [...subs, subs[3]!])).toEqual([...Array(1000).fill(true), false]);
+    expect(Object.fromEntries(app.requests.counts)).toEqual({ UpdateItemCommand: 1 });
     // A redelivered record: every claim refused, whatever the chunks; one new subscription among them is claimed.
+    app.requests.reset();
     const again = await connections.claimDeliveries(...event, [...subs.slice(0, 150), { connectionId: 'new', subscriptionId: 's' }]);
     expect(again).toEqual([...Array(150).fill(false), true]);
+    // The set exists (1), two chunks refused whole (2), then each of their 151 claims alone.
+    expect(Object.fromEntries(app.requests.counts)).toEqual({ UpdateItemCommand: 1 + 2 + 151 });
     await connections.releaseDelivery(...event, 'c7', 's');
     expect(await connections.claimDeliveries(...event, subs.slice(0, 10))).toEqual([...Array(7).fill(false), true, false, false]);
   }, 120_000);

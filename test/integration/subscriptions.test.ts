@@ -207,6 +207,21 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       expect(nexts(doctor)).toEqual([]);
     });
 
+    it('stores a subscription as one record string, and still delivers to one stored as attributes before that', async () => {
+      const c = await open(experts.fisher?.token as string);
+      await subscribe(c, 'now');
+      const item = (await app.deps.store.get(subscriptionKey(c, 'now'))) as Record<string, unknown>;
+      expect(Object.keys(item).sort()).toEqual(['GSI1PK', 'GSI1SK', 'PK', 'SK', 'entity', 'expiresAt', 'record']);
+      const record = JSON.parse(item.record as string) as Record<string, unknown>;
+      expect(record).toMatchObject({ connectionId: c, subscriptionId: 'now', target: { kind: 'EXPERT', expertId: experts.fisher?.id }, minScore: 0 });
+      // An item of the earlier form (written before a deploy, alive until its TTL): the record's fields as attributes.
+      const { record: _record, ...keys } = item;
+      await app.deps.store.putItem({ ...keys, ...subscriptionKey(c, 'before'), GSI1SK: `${c}#before`, ...record, subscriptionId: 'before' });
+      const needId = await openNeed({ title: '旧订阅' });
+      const received = nexts(c).filter((m) => JSON.stringify(m).includes(needId));
+      expect(received.map((m) => m.id).sort()).toEqual(['before', 'now']);
+    });
+
     it('notifies once when the same stream record is delivered twice', async () => {
       const c = await open(experts.fisher?.token as string);
       await subscribe(c, 'x');

@@ -91,6 +91,8 @@ export const BATCH_MAX_ATTEMPTS = 8;
 
 /** Most members one `addToSetIfAbsent` claims (its condition names each; DynamoDB allows 4 KB of expression). */
 export const SET_CLAIM_LIMIT = 100;
+/** Most members one `createSetIfAbsent` writes (16-character claims: ~160 KB of DynamoDB's 400 KB item limit). */
+export const SET_CREATE_LIMIT = 10_000;
 
 const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 
@@ -313,6 +315,32 @@ export class Store {
         ...Object.fromEntries(members.map((m, i) => [`:k${i}`, m])),
         ...Object.fromEntries(fieldNames.map((name, i) => [`:f${i}`, fields[name]])),
       },
+    });
+    try {
+      await this.#send((db) => db.send(request));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the string set `attribute` of one item with `members` (at most `SET_CREATE_LIMIT`; the item is made when absent,
+   * with `fields` set) in one UpdateItem, on condition that the item has no such set yet: true when written, false (nothing
+   * written) when the set was there. The first claims of an event: one request whatever their number.
+   */
+  async createSetIfAbsent(key: Key, attribute: string, members: readonly string[], fields: Record<string, unknown> = {}): Promise<boolean> {
+    if (members.length === 0) return true;
+    if (members.length > SET_CREATE_LIMIT) throw new Error(`a set of ${members.length} members exceeds ${SET_CREATE_LIMIT}`);
+    const fieldNames = Object.keys(fields);
+    const request = new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: `ADD #m :all${fieldNames.length ? ` SET ${fieldNames.map((_, i) => `#f${i} = :f${i}`).join(', ')}` : ''}`,
+      ConditionExpression: 'attribute_not_exists(#m)',
+      ExpressionAttributeNames: { '#m': attribute, ...Object.fromEntries(fieldNames.map((name, i) => [`#f${i}`, name])) },
+      ExpressionAttributeValues: { ':all': new Set(members), ...Object.fromEntries(fieldNames.map((name, i) => [`:f${i}`, fields[name]])) },
     });
     try {
       await this.#send((db) => db.send(request));

@@ -12,8 +12,6 @@ import { createRepositories } from '../repositories/index.js';
 import type { SubscriptionTarget } from '../data/keys.js';
 import type { Store } from '../data/store.js';
 import { createItemLoader, type ItemLoader } from '../data/loader.js';
-import { SET_CLAIM_LIMIT } from '../data/store.js';
-import DataLoader from 'dataloader';
 import type { NeedMatchRecord, NeedRecord } from '../repositories/needs.js';
 import type { ExpertRecord } from '../repositories/experts.js';
 import type { MatchingNeedPostedEvent } from '../resolvers/subscription.js';
@@ -363,7 +361,7 @@ export function createSubscriptionService(
   ): Promise<{ delivered: number; gone: number; skipped: number }> {
     const eventKey = need.openedAt ?? need.updatedAt;
     const started = performance.now();
-    // Where a publication's time goes (logged at INFO at its end): subscribers read, last claim answered, last send done.
+    // Where a publication's time goes (logged at INFO at its end): subscribers read, access records and claims answered, last send done.
     const timings = { subscribersMs: 0, claimsMs: 0, sendsMs: 0 };
     const since = () => Math.round(performance.now() - started);
     // One loader for the whole publication: the need (asked for with the experts, in one BatchGetItem) and every item
@@ -405,16 +403,29 @@ export function createSubscriptionService(
     let gone = 0;
     let skipped = 0;
     const failures: unknown[] = [];
-    const effective = await Promise.all(candidates.map(({ sub }) => repos.access.effective(sub.principal)));
+    // Each distinct principal is authorized again once (the tabs of one user share one decision), and the claims of
+    // every candidate go out meanwhile: one request for an event's first claims (claimDeliveries). A candidate skipped
+    // after that (its connection closed, its subscription ended, a match it may no longer see) keeps its claim: a
+    // redelivered stream record would skip it too.
+    const principalKeys = candidates.map(({ sub }) => JSON.stringify(sub.principal));
+    const decisions = new Map<string, Promise<Principal | null>>();
+    for (const [i, { sub }] of candidates.entries()) {
+      const key = principalKeys[i] as string;
+      if (!decisions.has(key)) decisions.set(key, repos.access.effective(sub.principal));
+    }
+    const [effective, claimed] = await Promise.all([
+      Promise.all(principalKeys.map((key) => decisions.get(key)!)),
+      connections.claimDeliveries(
+        need.id,
+        eventKey,
+        candidates.map(({ sub }) => sub),
+      ),
+    ]);
+    timings.claimsMs = since();
     const goneConnections = new Set<string>();
     const endedSubscriptions = new Set<string>();
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
-    // The claims of one tick (every recipient reaches its claim without awaiting) go out together, 100 a request.
-    const claims = new DataLoader<SubscriptionRecord, boolean, string>((subs) => connections.claimDeliveries(need.id, eventKey, subs), {
-      cache: false,
-      maxBatchSize: SET_CLAIM_LIMIT,
-    });
     // Recipients with the same document, variables, principal and match get the same result (the same data through the
     // shared loader): one execution, within one budget, serves them all (a crowd of tabs of one expert costs one).
     const executions = new Map<string, Promise<{ result: ExecutionResult; timedOut: boolean; exceeded: boolean; requests: number }>>();
@@ -487,9 +498,7 @@ export function createSubscriptionService(
         }
         const match = allowed.map((a) => a.match).reduce(better);
         if (goneConnections.has(sub.connectionId)) return;
-        const claimed = await claims.load(sub);
-        timings.claimsMs = since();
-        if (!claimed) {
+        if (!claimed[i]) {
           skipped += 1;
           return;
         }
