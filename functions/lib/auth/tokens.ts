@@ -1,4 +1,5 @@
 import { SignJWT, createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { AppError, ErrorCode } from '../errors.js';
 import { anonymous, principalFromClaims, type Principal } from './principal.js';
 
@@ -19,13 +20,46 @@ function bearer(authorization: string | undefined | null): string | null {
   return match[1];
 }
 
-function verifierFrom(verify: (token: string) => Promise<Record<string, unknown>>): TokenVerifier {
+/** Checks a token's signature and claims; resolves with its payload, rejects when the token is not to be trusted. */
+export type VerifyToken = (token: string) => Promise<Record<string, unknown>>;
+
+/** How many verified tokens a container keeps, and for how long at most (their own expiry may come first). */
+export const VERIFIED_TOKENS = { max: 1000, ttlMs: 5 * 60 * 1000 };
+
+/**
+ * `verify` with its successes remembered: a token already verified in this container is not verified again (its
+ * signature check is most of a small request's CPU) while its `exp` and `nbf` still hold, for at most `ttlMs`. Only
+ * verified tokens are kept, so nothing unverified is ever trusted; what a token grants is still read from the table on
+ * every request. A signing key withdrawn from the JWKS stops verifying tokens kept here after `ttlMs`.
+ */
+export function rememberingVerified(verify: VerifyToken, options: { max?: number; ttlMs?: number; now?: () => number } = {}): VerifyToken {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? VERIFIED_TOKENS.ttlMs;
+  const verified = new LRUCache<string, { payload: Record<string, unknown>; keptUntil: number }>({ max: options.max ?? VERIFIED_TOKENS.max });
+  return async (token) => {
+    const kept = verified.get(token);
+    if (kept && kept.keptUntil > now() && stillValid(kept.payload, now() / 1000)) return kept.payload;
+    verified.delete(token);
+    const payload = await verify(token);
+    verified.set(token, { payload, keptUntil: now() + ttlMs });
+    return payload;
+  };
+}
+
+/** The time claims jose checks, checked again for a remembered token: not expired (`exp`), already valid (`nbf`). */
+function stillValid(payload: Record<string, unknown>, seconds: number): boolean {
+  const { exp, nbf } = payload;
+  return (typeof exp !== 'number' || exp > seconds) && (typeof nbf !== 'number' || nbf <= seconds);
+}
+
+function verifierFrom(verify: VerifyToken): TokenVerifier {
+  const remembered = rememberingVerified(verify);
   return {
     async principalFor(authorization) {
       const token = bearer(authorization);
       if (!token) return anonymous;
       try {
-        return principalFromClaims(await verify(token));
+        return principalFromClaims(await remembered(token));
       } catch (error) {
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid or expired token', { cause: error });
       }
