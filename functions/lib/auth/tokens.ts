@@ -30,7 +30,8 @@ export const VERIFIED_TOKENS = { max: 1000, ttlMs: 5 * 60 * 1000 };
  * `verify` with its successes remembered: a token already verified in this container is not verified again (its
  * signature check is most of a small request's CPU) while its `exp` and `nbf` still hold, for at most `ttlMs`. Only
  * verified tokens are kept, so nothing unverified is ever trusted; what a token grants is still read from the table on
- * every request. A signing key withdrawn from the JWKS stops verifying tokens kept here after `ttlMs`.
+ * every request. A token verified before its signing key left the JWKS is accepted for up to `ttlMs` more
+ * (jose already caches the JWKS itself for 10 minutes).
  */
 export function rememberingVerified(verify: VerifyToken, options: { max?: number; ttlMs?: number; now?: () => number } = {}): VerifyToken {
   const now = options.now ?? Date.now;

@@ -301,28 +301,11 @@ export class Store {
    * written) when one already was. Many claims in one small item: far cheaper than one conditional item per claim.
    */
   async addToSetIfAbsent(key: Key, attribute: string, members: readonly string[], fields: Record<string, unknown> = {}): Promise<boolean> {
-    if (members.length === 0) return true;
     if (members.length > SET_CLAIM_LIMIT) throw new Error(`a claim of ${members.length} members exceeds ${SET_CLAIM_LIMIT}`);
-    const fieldNames = Object.keys(fields);
-    const request = new UpdateCommand({
-      TableName: this.tableName,
-      Key: key,
-      UpdateExpression: `ADD #m :all${fieldNames.length ? ` SET ${fieldNames.map((_, i) => `#f${i} = :f${i}`).join(', ')}` : ''}`,
-      ConditionExpression: members.map((_, i) => `NOT contains(#m, :k${i})`).join(' AND '),
-      ExpressionAttributeNames: { '#m': attribute, ...Object.fromEntries(fieldNames.map((name, i) => [`#f${i}`, name])) },
-      ExpressionAttributeValues: {
-        ':all': new Set(members),
-        ...Object.fromEntries(members.map((m, i) => [`:k${i}`, m])),
-        ...Object.fromEntries(fieldNames.map((name, i) => [`:f${i}`, fields[name]])),
-      },
+    return this.#addToSet(key, attribute, members, fields, {
+      expression: members.map((_, i) => `NOT contains(#m, :k${i})`).join(' AND '),
+      values: Object.fromEntries(members.map((m, i) => [`:k${i}`, m])),
     });
-    try {
-      await this.#send((db) => db.send(request));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 
   /**
@@ -331,16 +314,31 @@ export class Store {
    * written) when the set was there. The first claims of an event: one request whatever their number.
    */
   async createSetIfAbsent(key: Key, attribute: string, members: readonly string[], fields: Record<string, unknown> = {}): Promise<boolean> {
-    if (members.length === 0) return true;
     if (members.length > SET_CREATE_LIMIT) throw new Error(`a set of ${members.length} members exceeds ${SET_CREATE_LIMIT}`);
+    return this.#addToSet(key, attribute, members, fields, { expression: 'attribute_not_exists(#m)', values: {} });
+  }
+
+  /** One UpdateItem adding `members` to the set `#m` and setting `fields`, if `condition` holds: false when it did not. */
+  async #addToSet(
+    key: Key,
+    attribute: string,
+    members: readonly string[],
+    fields: Record<string, unknown>,
+    condition: { expression: string; values: Record<string, unknown> },
+  ): Promise<boolean> {
+    if (members.length === 0) return true;
     const fieldNames = Object.keys(fields);
     const request = new UpdateCommand({
       TableName: this.tableName,
       Key: key,
       UpdateExpression: `ADD #m :all${fieldNames.length ? ` SET ${fieldNames.map((_, i) => `#f${i} = :f${i}`).join(', ')}` : ''}`,
-      ConditionExpression: 'attribute_not_exists(#m)',
+      ConditionExpression: condition.expression,
       ExpressionAttributeNames: { '#m': attribute, ...Object.fromEntries(fieldNames.map((name, i) => [`#f${i}`, name])) },
-      ExpressionAttributeValues: { ':all': new Set(members), ...Object.fromEntries(fieldNames.map((name, i) => [`:f${i}`, fields[name]])) },
+      ExpressionAttributeValues: {
+        ':all': new Set(members),
+        ...condition.values,
+        ...Object.fromEntries(fieldNames.map((name, i) => [`:f${i}`, fields[name]])),
+      },
     });
     try {
       await this.#send((db) => db.send(request));
