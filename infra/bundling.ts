@@ -35,10 +35,15 @@ export const externalModules = (sdk: SdkMode): string[] => [...(sdk === 'externa
 export const EXTERNAL_MODULES = externalModules(SDK_MODE);
 
 /**
- * @as-integrations/aws-lambda requires Apollo's CommonJS build while our ES modules import its ESM
- * build: aliasing the package to its CommonJS folder keeps a single copy in each bundle.
+ * Packages that some modules `require` (CommonJS) and others `import` (ESM), which esbuild would otherwise bundle twice:
+ * @as-integrations/aws-lambda requires Apollo's CommonJS build while our ES modules import its ESM build, and Apollo's
+ * cache requires lru-cache's CommonJS build while our token verifier imports its ESM build. Aliasing each package to its
+ * CommonJS build keeps a single copy in each bundle.
  */
-export const APOLLO_ALIAS = { '@apollo/server': dirname(require.resolve('@apollo/server')) };
+export const SINGLE_COPY_ALIAS = {
+  '@apollo/server': dirname(require.resolve('@apollo/server')),
+  'lru-cache': require.resolve('lru-cache'),
+};
 
 /** The esbuild settings of every function, shared by the stack and the bundle measurement script. */
 export const ESBUILD = { minify: true, sourcemap: true, sourcesContent: false, target: 'node22', platform: 'node' as const, format: 'cjs' as const };
@@ -56,5 +61,5 @@ export const functionBundling: BundlingOptions = {
   // whatever machine synthesizes (@node-rs/jieba-linux-arm64-gnu, at the version the lock file pins).
   environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
   forceDockerBundling: false,
-  esbuildArgs: Object.fromEntries(Object.entries(APOLLO_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
+  esbuildArgs: Object.fromEntries(Object.entries(SINGLE_COPY_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
 };

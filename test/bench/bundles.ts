@@ -1,5 +1,5 @@
 /**
- * Builds a function bundle exactly as the stack does (infra/bundling.ts: esbuild settings, Apollo alias, the shipped
+ * Builds a function bundle exactly as the stack does (infra/bundling.ts: esbuild settings, single-copy aliases, the shipped
  * modules beside the bundle) and measures a cold start of it in a fresh node process (test/bench/coldStartProbe.ts).
  * Used by budget row 3 (test/bench/budgets/03-cold-start.ts) and the bundle test (test/infra/bundle.test.ts).
  */
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { APOLLO_ALIAS, ESBUILD, externalModules, type SdkMode } from '../../infra/bundling.js';
+import { SINGLE_COPY_ALIAS, ESBUILD, externalModules, type SdkMode } from '../../infra/bundling.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -36,7 +36,7 @@ export async function bundleFunction(entry: string, outfile: string, sdk: SdkMod
     ...ESBUILD,
     // Native and dictionary modules are never inlined (they ship beside the bundle, see bundling.ts).
     external: externalModules(sdk),
-    alias: APOLLO_ALIAS,
+    alias: SINGLE_COPY_ALIAS,
     nodePaths: [join(root, 'node_modules')],
     metafile: true,
     logLevel: 'error',

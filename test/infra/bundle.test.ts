@@ -37,6 +37,20 @@ describe('Bundle: the GraphQL function', () => {
     expect(inputs.some((input) => input.endsWith('functions/lib/schema.ts'))).toBe(true);
   });
 
+  it('holds one build of each dual-build package (the single-copy aliases): never both its ESM and its CommonJS files', () => {
+    const builds = new Map<string, Set<string>>();
+    for (const input of bundleInputs(graphql)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\/.*\b(esm|cjs|commonjs)\//.exec(input);
+      if (!match) continue;
+      const kind = match[2] === 'esm' ? 'esm' : 'cjs';
+      builds.set(match[1]!, (builds.get(match[1]!) ?? new Set()).add(kind));
+    }
+    const twice = [...builds].filter(([, kinds]) => kinds.size > 1).map(([name]) => name);
+    expect(twice).toEqual([]);
+    expect(builds.get('@apollo/server')).toEqual(new Set(['cjs']));
+    expect(builds.get('lru-cache')).toEqual(new Set(['cjs']));
+  });
+
   it('is at most 1.5× the size of a bare Apollo Lambda that reads one item with the same DynamoDB client', () => {
     expect(graphql.bytes / bare.bytes).toBeLessThanOrEqual(1.5);
   });
