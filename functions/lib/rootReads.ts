@@ -1,4 +1,5 @@
 import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { ENTITY_TYPE_NAMES, entityKey, type EntityType, type Key } from './data/keys.js';
 import { MAX_ID_LENGTH, parseOptions } from './validation.js';
 
@@ -39,8 +40,7 @@ interface RootRead {
 }
 
 /** Plans by operation name and document, so a client's repeated operation is parsed once here (Apollo keeps its own cache). */
-const plans = new Map<string, readonly RootRead[]>();
-const MAX_PLANS = 500;
+const plans = new LRUCache<string, readonly RootRead[]>({ max: 500 });
 
 /**
  * The keys of the entities a query operation starts from: the main items its root fields `organization(id:)`,
@@ -64,7 +64,6 @@ export function rootEntityKeys(body: string | null | undefined): Key[] {
   let plan = plans.get(cacheKey);
   if (!plan) {
     plan = planOf(request.query, operationName);
-    if (plans.size >= MAX_PLANS) plans.clear();
     plans.set(cacheKey, plan);
   }
   const variables = typeof request.variables === 'object' && request.variables !== null ? (request.variables as Record<string, unknown>) : {};

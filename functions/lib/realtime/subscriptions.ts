@@ -427,10 +427,11 @@ export function createSubscriptionService(
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
     // Recipients with the same document, variables, principal and match get the same result (the same data through the
-    // shared loader): one execution, within one budget, serves them all (a crowd of tabs of one expert costs one).
+    // shared loader): one execution, within one budget, serves them all (a crowd of tabs of one expert costs one). The
+    // principal is named by its stored form's key (`principalKeys`): equal stored principals share one decision above.
     const executions = new Map<string, Promise<{ result: ExecutionResult; timedOut: boolean; exceeded: boolean; requests: number }>>();
-    const executionFor = (sub: SubscriptionRecord, principal: Principal, match: NeedMatchRecord) => {
-      const key = JSON.stringify([sub.query, sub.variables, sub.operationName, principal, match.needId, match.expertId, match.rank]);
+    const executionFor = (sub: SubscriptionRecord, principalKey: string, principal: Principal, match: NeedMatchRecord) => {
+      const key = `${principalKey}\u0000${JSON.stringify([sub.query, sub.variables, sub.operationName, match.needId, match.expertId, match.rank])}`;
       const known = executions.get(key);
       if (known) return known;
       const run = (async () => {
@@ -503,7 +504,7 @@ export function createSubscriptionService(
           return;
         }
         try {
-          const { result, timedOut, exceeded, requests } = await executionFor(sub, principal, match);
+          const { result, timedOut, exceeded, requests } = await executionFor(sub, principalKeys[i] as string, principal, match);
           if (timedOut || exceeded) {
             deps.logger.warn('subscription delivery over budget', {
               connectionId: sub.connectionId,
