@@ -6,11 +6,13 @@ import {
   isScalarType,
   isUnionType,
   parse,
+  type DocumentNode,
   type GraphQLFieldConfig,
   type GraphQLSchema,
   type GraphQLTypeResolver,
 } from 'graphql';
-import { typeDefs } from './generated/graphql.js';
+import { brotliDecompressSync } from 'node:zlib';
+import { schemaDocument } from './generated/schemaDocument.js';
 import { resolvers } from './resolvers/index.js';
 
 let built: GraphQLSchema | undefined;
@@ -20,26 +22,37 @@ let built: GraphQLSchema | undefined;
  * it over HTTP and the WebSocket path validates and executes subscription documents against it.
  */
 export function executableSchema(): GraphQLSchema {
-  built ??= buildExecutableSchema(typeDefs, resolvers);
+  built ??= buildExecutableSchema(decodeSchemaDocument(schemaDocument), resolvers);
   return built;
+}
+
+/**
+ * The schema's document, parsed at build time (codegen: infra/codegen/schemaDocumentPlugin.cjs): one native Brotli
+ * decompression and one JSON.parse, instead of lexing and parsing ~65 KB of SDL in JavaScript that a cold start runs
+ * before V8 has optimized it (budget row 3, docs/performance.md). test/unit/schema.test.ts checks it is the SDL's.
+ */
+export function decodeSchemaDocument(encoded: string): DocumentNode {
+  return JSON.parse(brotliDecompressSync(Buffer.from(encoded, 'base64')).toString('utf8')) as DocumentNode;
 }
 
 type FieldResolvers = Pick<GraphQLFieldConfig<unknown, unknown>, 'resolve' | 'subscribe'>;
 type Resolve = NonNullable<FieldResolvers['resolve']>;
 
 /**
- * The schema makeExecutableSchema (@graphql-tools/schema) builds from one printed SDL document, at a fraction of the
- * cold-start cost (budget row 3, docs/performance.md): the SDL is parsed without locations and built without SDL or
- * schema validation (the generated SDL is validated by codegen, `npm run codegen:check` and the schema tests), and the
- * resolvers are attached to the built types in place instead of through a copy of the whole schema. Resolvers for a
+ * The schema makeExecutableSchema (@graphql-tools/schema) builds from one printed SDL document (or that document already
+ * parsed), at a fraction of the cold-start cost (budget row 3, docs/performance.md): SDL is parsed without locations,
+ * the schema is built without SDL or schema validation (the generated SDL is validated by codegen, `npm run
+ * codegen:check` and the schema tests), and the resolvers are attached to the built types in place instead of through a
+ * copy of the whole schema. Resolvers for a
  * type or field the SDL does not declare throw, as makeExecutableSchema's do. test/unit/schema.test.ts checks the
  * result against makeExecutableSchema's.
  */
-export function buildExecutableSchema(sdl: string, resolverMap: Record<string, object>): GraphQLSchema {
+export function buildExecutableSchema(sdl: string | DocumentNode, resolverMap: Record<string, object>): GraphQLSchema {
   // assumeValid: graphql's validateSchema (which Apollo runs on every operation's first validation, through
   // assertValidSchema) is recorded as passed without walking the ~280 types; test/unit/schema.test.ts validates the
   // same SDL built without it, so an invalid schema still fails CI.
-  const schema = buildASTSchema(parse(sdl, { noLocation: true }), { assumeValidSDL: true, assumeValid: true });
+  const document = typeof sdl === 'string' ? parse(sdl, { noLocation: true }) : sdl;
+  const schema = buildASTSchema(document, { assumeValidSDL: true, assumeValid: true });
   for (const [typeName, value] of Object.entries(resolverMap)) {
     const type = schema.getType(typeName);
     if (!type) throw new Error(`"${typeName}" defined in resolvers, but not in schema`);

@@ -15,7 +15,8 @@ import {
 } from 'graphql';
 import { typeDefs } from '../../functions/lib/generated/graphql.js';
 import { resolvers } from '../../functions/lib/resolvers/index.js';
-import { buildExecutableSchema, executableSchema } from '../../functions/lib/schema.js';
+import { schemaDocument } from '../../functions/lib/generated/schemaDocument.js';
+import { buildExecutableSchema, decodeSchemaDocument, executableSchema } from '../../functions/lib/schema.js';
 
 describe('Function: buildExecutableSchema', () => {
   const reference = makeExecutableSchema({ typeDefs, resolvers });
@@ -44,6 +45,14 @@ describe('Function: buildExecutableSchema', () => {
         expect(actual).toMatchObject({ serialize, parseValue, parseLiteral, description, specifiedByURL });
       }
     }
+  });
+
+  it('builds from the document codegen parsed at build time: exactly what parsing the SDL gives, descriptions included', () => {
+    const decoded = decodeSchemaDocument(schemaDocument);
+    expect(JSON.parse(JSON.stringify(decoded))).toEqual(JSON.parse(JSON.stringify(parse(typeDefs, { noLocation: true }))));
+    expect(decoded.definitions.length).toBeGreaterThan(200);
+    // A string and its parsed document build the same schema.
+    expect(printSchema(buildExecutableSchema(decoded, {}))).toBe(printSchema(buildExecutableSchema(typeDefs, {})));
   });
 
   it('binds a resolver function to its type resolver object, as makeExecutableSchema does', async () => {
