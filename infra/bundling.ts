@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 const require = createRequire(import.meta.url);
@@ -28,8 +28,20 @@ export const SDK_MODE: SdkMode = 'bundled';
 /** Where the AWS SDK comes from: the Lambda runtime's copy or inlined in each bundle. */
 export type SdkMode = 'external' | 'bundled';
 
-/** Modules a bundle requires at run time instead of inlining: the shipped modules, and the SDK when it is the runtime's. */
-export const externalModules = (sdk: SdkMode): string[] => [...(sdk === 'external' ? AWS_SDK_MODULES : []), ...SHIPPED_MODULES];
+/**
+ * Packages the functions import only on AWS, and only dynamically (functions/lib/app.ts: loadConfig): the Powertools
+ * tracer, which brings the X-Ray SDK (~130 KB minified). Each is bundled into a file of its own beside the function's
+ * bundle, node_modules/<name>/index.js, which Node resolves when the import runs. A cold start that does not trace (the
+ * local runner, the benchmarks, a function with tracing off) then neither reads nor compiles it (budget row 3,
+ * docs/performance.md); one that traces reads one more file, instead of finding the same code inside its bundle.
+ */
+export const LAZY_BUNDLED_MODULES = ['@aws-lambda-powertools/tracer'];
+
+/** Modules a bundle requires at run time instead of inlining: the shipped and lazily bundled ones, and the SDK when it is the runtime's. */
+export const externalModules = (sdk: SdkMode): string[] => [...(sdk === 'external' ? AWS_SDK_MODULES : []), ...SHIPPED_MODULES, ...LAZY_BUNDLED_MODULES];
+
+/** Where a lazily bundled module's file goes, in the folder of the function's bundle. */
+export const lazyModuleFile = (bundleFolder: string, name: string): string => join(bundleFolder, 'node_modules', name, 'index.js');
 
 /** The stack's external modules (SDK_MODE). */
 export const EXTERNAL_MODULES = externalModules(SDK_MODE);
@@ -48,6 +60,30 @@ export const SINGLE_COPY_ALIAS = {
 /** The esbuild settings of every function, shared by the stack and the bundle measurement script. */
 export const ESBUILD = { minify: true, sourcemap: true, sourcesContent: false, target: 'node22', platform: 'node' as const, format: 'cjs' as const };
 
+/**
+ * The esbuild command line that bundles one of LAZY_BUNDLED_MODULES into `outfile`, with the functions' settings: its
+ * CommonJS entry (what the bundle's `require` of it expects), the SDK external when the functions' is.
+ */
+export function lazyModuleCommand(name: string, outfile: string, sdk: SdkMode = SDK_MODE): string {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const args = [
+    require.resolve(name),
+    '--bundle',
+    `--platform=${ESBUILD.platform}`,
+    `--format=${ESBUILD.format}`,
+    `--target=${ESBUILD.target}`,
+    ...(ESBUILD.minify ? ['--minify'] : []),
+    ...(ESBUILD.sourcemap ? ['--sourcemap'] : []),
+    `--sources-content=${String(ESBUILD.sourcesContent)}`,
+    ...externalModules(sdk)
+      .filter((external) => external !== name)
+      .map((external) => `--external:${external}`),
+    `--outfile=${outfile}`,
+    '--log-level=error',
+  ];
+  return [require.resolve('esbuild/bin/esbuild'), ...args].map(quote).join(' ');
+}
+
 /** NodejsFunction bundling (local esbuild, never Docker). */
 export const functionBundling: BundlingOptions = {
   minify: ESBUILD.minify,
@@ -62,4 +98,10 @@ export const functionBundling: BundlingOptions = {
   environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
   forceDockerBundling: false,
   esbuildArgs: Object.fromEntries(Object.entries(SINGLE_COPY_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
+  // After the bundle (and the shipped modules' install): each lazily bundled module, as its own file beside it.
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => LAZY_BUNDLED_MODULES.map((name) => lazyModuleCommand(name, lazyModuleFile(outputDir, name))),
+  },
 };

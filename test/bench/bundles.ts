@@ -4,13 +4,13 @@
  * Used by budget row 3 (test/bench/budgets/03-cold-start.ts) and the bundle test (test/infra/bundle.test.ts).
  */
 import { build, type Metafile } from 'esbuild';
-import { execFile } from 'node:child_process';
+import { execFile, execSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SINGLE_COPY_ALIAS, ESBUILD, externalModules, type SdkMode } from '../../infra/bundling.js';
+import { SINGLE_COPY_ALIAS, ESBUILD, LAZY_BUNDLED_MODULES, externalModules, lazyModuleCommand, lazyModuleFile, type SdkMode } from '../../infra/bundling.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -22,6 +22,10 @@ export interface BuiltBundle {
   file: string;
   bytes: number;
   metafile: Metafile;
+  /** The lazily bundled modules' files beside it (infra/bundling.ts: LAZY_BUNDLED_MODULES), when it requires them. */
+  lazyFiles: string[];
+  /** Their size in bytes: what a function that loads them reads besides its bundle. */
+  lazyBytes: number;
 }
 
 /** A fresh folder for bundles. */
@@ -41,7 +45,15 @@ export async function bundleFunction(entry: string, outfile: string, sdk: SdkMod
     metafile: true,
     logLevel: 'error',
   });
-  return { file: outfile, bytes: statSync(outfile).size, metafile: result.metafile };
+  // As the stack's afterBundling hook does: each lazily bundled module the bundle requires, in its own file beside it.
+  const required = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
+  const lazyFiles = LAZY_BUNDLED_MODULES.filter((name) => required.includes(name)).map((name) => {
+    const file = lazyModuleFile(dirname(outfile), name);
+    execSync(lazyModuleCommand(name, file, sdk));
+    return file;
+  });
+  const lazyBytes = lazyFiles.reduce((sum, file) => sum + statSync(file).size, 0);
+  return { file: outfile, bytes: statSync(outfile).size, metafile: result.metafile, lazyFiles, lazyBytes };
 }
 
 /** The inputs (source files) a bundle holds, relative to the repository root. */

@@ -62,7 +62,8 @@ async function setUp(endpoint: string) {
 
 interface Variant {
   sdk: SdkMode;
-  ours: { bytes: number; samples: ColdStart[] };
+  /** bytes: the bundle and the lazily bundled files beside it (main: the bundle alone, which every cold start reads). */
+  ours: { bytes: number; mainBytes: number; samples: ColdStart[] };
   bare: { bytes: number; samples: ColdStart[] };
 }
 
@@ -86,7 +87,11 @@ export const benchmark: Benchmark = {
       for (const sdk of ['external', 'bundled'] as const) {
         const ours = await bundleFunction('functions/graphql/handler.ts', join(dir, `graphql-${sdk}.js`), sdk);
         const bare = await bundleFunction('test/bench/bareApollo.ts', join(dir, `bare-${sdk}.js`), sdk);
-        const variant: Variant = { sdk, ours: { bytes: ours.bytes, samples: [] }, bare: { bytes: bare.bytes, samples: [] } };
+        const variant: Variant = {
+          sdk,
+          ours: { bytes: ours.bytes + ours.lazyBytes, mainBytes: ours.bytes, samples: [] },
+          bare: { bytes: bare.bytes, samples: [] },
+        };
         // One unmeasured start each warms the file cache (full runs); then ours and bare alternate.
         if (!quick) {
           await coldStart(probe, ours.file, event, env).then((s) => check(s, id));
@@ -99,7 +104,7 @@ export const benchmark: Benchmark = {
         log(
           `SDK ${sdk}: ours ${median(variant.ours.samples.map((s) => s.totalMs)).toFixed(0)} ms, ` +
             `bare ${median(variant.bare.samples.map((s) => s.totalMs)).toFixed(0)} ms; ` +
-            `${(ours.bytes / 1024).toFixed(0)} KB vs ${(bare.bytes / 1024).toFixed(0)} KB`,
+            `${((ours.bytes + ours.lazyBytes) / 1024).toFixed(0)} KB (bundle ${(ours.bytes / 1024).toFixed(0)} KB) vs ${(bare.bytes / 1024).toFixed(0)} KB`,
         );
         variants.push(variant);
       }
@@ -116,6 +121,7 @@ export const benchmark: Benchmark = {
           total: m(v.ours.samples, 'totalMs'),
           cpu: m(v.ours.samples, 'totalCpuMs'),
           bytes: v.ours.bytes,
+          mainBytes: v.ours.mainBytes,
         },
         bare: {
           init: m(v.bare.samples, 'initMs'),
@@ -139,6 +145,7 @@ export const benchmark: Benchmark = {
         [`${f.sdk}.bareCpuMs`, f.bare.cpu],
         [`${f.sdk}.cpuRatio`, f.ours.cpu / f.bare.cpu],
         [`${f.sdk}.oursBytes`, f.ours.bytes],
+        [`${f.sdk}.oursMainBytes`, f.ours.mainBytes],
         [`${f.sdk}.bareBytes`, f.bare.bytes],
         [`${f.sdk}.sizeRatio`, f.ours.bytes / f.bare.bytes],
       ]),
@@ -163,11 +170,11 @@ export const benchmark: Benchmark = {
       {
         row: 3,
         name: `bundle size (SDK ${chosen.sdk}, as deployed)`,
-        figure: `${ratio(chosen.ours.bytes, chosen.bare.bytes)} (${kb(chosen.ours.bytes)})`,
+        figure: `${ratio(chosen.ours.bytes, chosen.bare.bytes)} (${kb(chosen.ours.bytes)}: bundle ${kb(chosen.ours.mainBytes)} + tracer file ${kb(chosen.ours.bytes - chosen.ours.mainBytes)}, read only when tracing)`,
         baseline: `bare: ${kb(chosen.bare.bytes)}`,
         budget: `≤ ${SIZE_BUDGET}×`,
         pass: chosen.ours.bytes / chosen.bare.bytes <= SIZE_BUDGET,
-        values: { sdk: chosen.sdk, oursBytes: chosen.ours.bytes, bareBytes: chosen.bare.bytes },
+        values: { sdk: chosen.sdk, oursBytes: chosen.ours.bytes, oursMainBytes: chosen.ours.mainBytes, bareBytes: chosen.bare.bytes },
       },
     ] satisfies BenchResult[];
   },
