@@ -1,4 +1,4 @@
-import data from './regions.json' with { type: 'json' };
+import { REGION_LINES } from './data.js';
 import { badInput } from '../errors.js';
 
 /** Levels of the division tree; the code length tells the level (2, 4, 6, 9 digits). */
@@ -26,7 +26,10 @@ function regions(): RegionIndex {
   if (index) return index;
   const byCode = new Map<string, Region>();
   const childrenByCode = new Map<string | null, Region[]>();
-  for (const [code, name] of data as Array<[string, string]>) {
+  for (const line of REGION_LINES.split('\n')) {
+    const comma = line.indexOf(',');
+    const code = line.slice(0, comma);
+    const name = line.slice(comma + 1);
     const level = LEVEL_BY_LENGTH[code.length];
     if (!level) throw new Error(`region code of unexpected length: ${code}`);
     const parentLength = PARENT_LENGTH[code.length];
