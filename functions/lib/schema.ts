@@ -29,10 +29,11 @@ export function executableSchema(): GraphQLSchema {
 /**
  * The schema's document, parsed at build time (codegen: infra/codegen/schemaDocumentPlugin.cjs): one native Brotli
  * decompression and one JSON.parse, instead of lexing and parsing ~65 KB of SDL in JavaScript that a cold start runs
- * before V8 has optimized it (budget row 3, docs/performance.md). test/unit/schema.test.ts checks it is the SDL's.
+ * before V8 has optimized it (budget row 3, docs/performance.md). The JSON is ASCII (non-ASCII characters are escaped),
+ * so Latin-1 decodes it. test/unit/schema.test.ts checks it is the SDL's.
  */
 export function decodeSchemaDocument(encoded: string): DocumentNode {
-  return JSON.parse(brotliDecompressSync(Buffer.from(encoded, 'base64')).toString('utf8')) as DocumentNode;
+  return JSON.parse(brotliDecompressSync(Buffer.from(encoded, 'base64')).toString('latin1')) as DocumentNode;
 }
 
 type FieldResolvers = Pick<GraphQLFieldConfig<unknown, unknown>, 'resolve' | 'subscribe'>;

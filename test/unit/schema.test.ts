@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import {
   GraphQLScalarType,
   buildASTSchema,
+  buildSchema,
   graphql,
+  type GraphQLSchema,
   parse,
   validateSchema,
   introspectionFromSchema,
@@ -11,6 +14,7 @@ import {
   isObjectType,
   isScalarType,
   isUnionType,
+  print,
   printSchema,
 } from 'graphql';
 import { typeDefs } from '../../functions/lib/generated/graphql.js';
@@ -47,12 +51,33 @@ describe('Function: buildExecutableSchema', () => {
     }
   });
 
-  it('builds from the document codegen parsed at build time: exactly what parsing the SDL gives, descriptions included', () => {
+  it('builds from the document codegen parsed at build time: what parsing the SDL gives, descriptions included', () => {
     const decoded = decodeSchemaDocument(schemaDocument);
-    expect(JSON.parse(JSON.stringify(decoded))).toEqual(JSON.parse(JSON.stringify(parse(typeDefs, { noLocation: true }))));
+    // The same document, printed (the encoded one leaves out empty optional lists, which print as absent).
+    expect(print(decoded)).toBe(print(parse(typeDefs)));
     expect(decoded.definitions.length).toBeGreaterThan(200);
+    // Non-ASCII text (Chinese descriptions) survives the escaping.
+    expect(print(decoded)).toMatch(/[\u4e00-\u9fff]/);
     // A string and its parsed document build the same schema.
     expect(printSchema(buildExecutableSchema(decoded, {}))).toBe(printSchema(buildExecutableSchema(typeDefs, {})));
+  });
+
+  it('encodes any schema the codegen plugin is given: empty default lists and objects, non-ASCII text, directives', () => {
+    const plugin = createRequire(import.meta.url)('../../infra/codegen/schemaDocumentPlugin.cjs') as { plugin: (schema: GraphQLSchema) => string };
+    const sdl = 'input F { a: Int } type Query { "問題 🚀" q(list: [Int] = [], f: F = {}, old: Int @deprecated(reason: "舊")): [Int] }';
+    const encoded = /schemaDocument =\s*'([^']+)'/.exec(plugin.plugin(buildSchema(sdl)))?.[1] ?? '';
+    const schema = buildASTSchema(decodeSchemaDocument(encoded));
+    expect(printSchema(schema)).toBe(printSchema(buildSchema(sdl)));
+    expect(
+      schema
+        .getQueryType()
+        ?.getFields()
+        .q?.args.map((a) => [a.name, a.defaultValue, a.deprecationReason]),
+    ).toEqual([
+      ['list', [], undefined],
+      ['f', {}, undefined],
+      ['old', undefined, '舊'],
+    ]);
   });
 
   it('binds a resolver function to its type resolver object, as makeExecutableSchema does', async () => {
