@@ -468,15 +468,15 @@ export async function seedDemoData(
   });
   const tFlows = performance.now();
 
-  // Independent flows at a time: the partners, the technologies, the campaign's plans and the activities while the index
-  // is written; then the needs (after the partners' experts and the index, so the approved ones match the seeded experts
-  // and some of the partners' too) with the project and pairing that use one.
+  // Independent flows at a time while the index is written: the partners, the technologies, the campaign's plans, the
+  // activities and the needs' submissions; the needs are approved after the partners' experts and the index are in, so
+  // they match the seeded experts and some of the partners' too, then the project and pairing that use one.
   const partnerFlow = async () => {
     // The partner platforms (a partner's token is refused until its record exists), then their synced experts.
     counts.partners += await seedPartners(run, admin);
     await seedPartnerExperts(run);
   };
-  const needFlow = async () => {
+  const needFlow = async (matchable: Promise<unknown>) => {
     // Needs from a demo requester (the runner's sample REQUESTER token): some approved (matched), one dispatched.
     const requester: TokenClaims = { sub: 'demo-requester', roles: ['REQUESTER'] };
     const NEEDS: Array<[string, string, string, string[], string[], string]> = [
@@ -488,7 +488,7 @@ export async function seedDemoData(
       ['工业园区污水处理工艺优化', 'TECHNOLOGY', '441900003', ['ENVIRONMENT'], ['污水处理'], 'PARK'],
       ['村级电商与农产品品牌培训', 'TRAINING', '441802', ['ECONOMICS_MANAGEMENT', 'AGRICULTURE'], [], 'VILLAGE'],
     ];
-    const needIds: string[] = [];
+    const needs: Array<{ id: string; version: number }> = [];
     for (const [i, [title, kind, regionCode, domains, keywords, requesterKind]] of NEEDS.entries()) {
       const data = await run(requester, `mutation ($input: SubmitNeedInput!) { submitNeed(input: $input) { need { id version } } }`, {
         input: {
@@ -502,13 +502,15 @@ export async function seedDemoData(
           urgency: i % 3 === 0 ? 'HIGH' : 'NORMAL',
         },
       });
-      const need = (data.submitNeed as { need: { id: string; version: number } }).need;
-      needIds.push(need.id);
-      if (i < 5)
-        await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, {
-          input: { id: need.id, version: need.version, approve: true },
-        });
+      needs.push((data.submitNeed as { need: { id: string; version: number } }).need);
     }
+    const needIds = needs.map((need) => need.id);
+    // Approved (matched: the stream is on) once the experts' index and the partners' experts are in.
+    await matchable;
+    for (const need of needs.slice(0, 5))
+      await run(admin, `mutation ($input: ReviewNeedInput!) { reviewNeed(input: $input) { need { id } } }`, {
+        input: { id: need.id, version: need.version, approve: true },
+      });
     counts.needs = needIds.length;
 
     const project = await run(admin, `mutation ($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }`, {
@@ -625,13 +627,12 @@ export async function seedDemoData(
       counts.activities += 1;
     }
   };
-  const partnersSynced = partnerFlow();
-  const otherFlows = Promise.all([technologyFlow(), governanceFlow(), activityFlow()]);
-  // Awaited below; a failure meanwhile is not an unhandled rejection.
-  otherFlows.catch(() => undefined);
-  // The needs' flow starts once the partners' experts and the index are in, and the stream (matching) is on.
-  await Promise.all([partnersSynced, indexWritten.then(() => options.beforeFlows?.())]);
-  await Promise.all([needFlow(), otherFlows]);
+  // The needs are submitted meanwhile; they are approved once the partners' experts and the index are in, and the
+  // stream (matching) is on.
+  const matchable = Promise.all([partnerFlow(), indexWritten.then(() => options.beforeFlows?.())]);
+  // Awaited in the needs' flow; a failure before that is not an unhandled rejection.
+  matchable.catch(() => undefined);
+  await Promise.all([needFlow(matchable), technologyFlow(), governanceFlow(), activityFlow()]);
   if (process.env.KEZHI_TIMINGS) console.log(`seed: flows through the API in ${Math.round(performance.now() - tFlows)} ms`);
   return { provinceId: assoc['44'] as string, associationIdByRegion: assoc, generalCorpsId, expertIds, counts };
 }
