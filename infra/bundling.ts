@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 const require = createRequire(import.meta.url);
@@ -57,6 +58,12 @@ export const SINGLE_COPY_ALIAS = {
   'lru-cache': require.resolve('lru-cache'),
 };
 
+/**
+ * Every alias of the function bundles: the single copies above, and sha.js replaced by node:crypto (infra/shims/sha.cjs:
+ * inside a bundle, Apollo's operation hash would otherwise run SHA-256 in JavaScript).
+ */
+export const BUNDLE_ALIAS: Record<string, string> = { ...SINGLE_COPY_ALIAS, 'sha.js': join(dirname(fileURLToPath(import.meta.url)), 'shims', 'sha.cjs') };
+
 /** The esbuild settings of every function, shared by the stack and the bundle measurement script. */
 export const ESBUILD = { minify: true, sourcemap: true, sourcesContent: false, target: 'node22', platform: 'node' as const, format: 'cjs' as const };
 
@@ -97,7 +104,7 @@ export const functionBundling: BundlingOptions = {
   // whatever machine synthesizes (@node-rs/jieba-linux-arm64-gnu, at the version the lock file pins).
   environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
   forceDockerBundling: false,
-  esbuildArgs: Object.fromEntries(Object.entries(SINGLE_COPY_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
+  esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIAS).map(([k, v]) => [`--alias:${k}`, v])),
   // After the bundle (and the shipped modules' install): each lazily bundled module, as its own file beside it.
   commandHooks: {
     beforeBundling: () => [],

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SINGLE_COPY_ALIAS, ESBUILD, LAZY_BUNDLED_MODULES, externalModules, lazyModuleCommand, lazyModuleFile, type SdkMode } from '../../infra/bundling.js';
+import { BUNDLE_ALIAS, ESBUILD, LAZY_BUNDLED_MODULES, externalModules, lazyModuleCommand, lazyModuleFile, type SdkMode } from '../../infra/bundling.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ export async function bundleFunction(entry: string, outfile: string, sdk: SdkMod
     ...ESBUILD,
     // Native and dictionary modules are never inlined (they ship beside the bundle, see bundling.ts).
     external: externalModules(sdk),
-    alias: SINGLE_COPY_ALIAS,
+    alias: BUNDLE_ALIAS,
     nodePaths: [join(root, 'node_modules')],
     metafile: true,
     logLevel: 'error',

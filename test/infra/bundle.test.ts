@@ -3,6 +3,7 @@ import { exec, execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
+import { createHash, type Hash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LAZY_BUNDLED_MODULES, SDK_MODE, SHIPPED_MODULES, functionBundling, lazyModuleFile } from '../../infra/bundling.js';
 import { bundleDir, bundleFunction, bundleInputs, type BuiltBundle } from '../bench/bundles.js';
@@ -51,6 +52,14 @@ describe('Bundle: the GraphQL function', () => {
     expect(twice).toEqual([]);
     expect(builds.get('@apollo/server')).toEqual(new Set(['cjs']));
     expect(builds.get('lru-cache')).toEqual(new Set(['cjs']));
+  });
+
+  it("hashes Apollo's operations with node:crypto: sha.js (SHA-256 in JavaScript, Apollo's fallback inside a bundle) is not bundled", () => {
+    const inputs = bundleInputs(graphql);
+    expect(inputs.filter((input) => /node_modules\/(sha\.js|to-buffer|which-typed-array)\//.test(input))).toEqual([]);
+    expect(inputs.some((input) => input.endsWith('infra/shims/sha.cjs'))).toBe(true);
+    const shim = createRequire(import.meta.url)('../../infra/shims/sha.cjs') as (algorithm: string) => Hash;
+    expect(shim('sha256').update('{ me { kind } }').digest('hex')).toBe(createHash('sha256').update('{ me { kind } }').digest('hex'));
   });
 
   it('keeps the tracer and the X-Ray SDK out of the bundle: required from their own file beside it, built as the stack builds it', async () => {
