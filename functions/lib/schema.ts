@@ -44,9 +44,8 @@ type Resolve = NonNullable<FieldResolvers['resolve']>;
  * parsed), at a fraction of the cold-start cost (budget row 3, docs/performance.md): SDL is parsed without locations,
  * the schema is built without SDL or schema validation (the generated SDL is validated by codegen, `npm run
  * codegen:check` and the schema tests), and the resolvers are attached to the built types in place instead of through a
- * copy of the whole schema. Resolvers for a
- * type or field the SDL does not declare throw, as makeExecutableSchema's do. test/unit/schema.test.ts checks the
- * result against makeExecutableSchema's.
+ * copy of the whole schema. Resolvers for a type or field the SDL does not declare throw, as makeExecutableSchema's do.
+ * test/unit/schema.test.ts checks the result against makeExecutableSchema's.
  */
 export function buildExecutableSchema(sdl: string | DocumentNode, resolverMap: Record<string, object>): GraphQLSchema {
   // assumeValid: graphql's validateSchema (which Apollo runs on every operation's first validation, through

@@ -200,7 +200,7 @@ const accessRecord = (userId: string, grants: Omit<UserAccessRecord, 'userId' | 
 export async function seedDemoData(
   run: Executor,
   store: Store,
-  /** `beforeFlows`: called once every bulk item is written, before the needs are submitted (it turns the stream on). */
+  /** `beforeFlows`: called once every bulk item is written, before the needs are approved (it turns the stream on). */
   options: { expertCount?: number; beforeFlows?: () => Promise<void> } = {},
 ): Promise<SeedSummary> {
   const admin: TokenClaims = { sub: 'seed-province-admin', roles: ['PROVINCE_ADMIN'], name: '省科协组织联络部' };
@@ -455,7 +455,7 @@ export async function seedDemoData(
   const tBuilt = performance.now();
   // The entities and access records first; their index and search-term items (~85 % of the items, read only by lists,
   // searches and matching) are written while the flows that read none of them run: the partners, the technologies, the
-  // campaign and the activities. The needs (submitted, approved: matched) wait for the whole index.
+  // campaign, the activities and the needs' submissions. The needs are approved (matched) once the whole index is in.
   const isIndexItem = (item: Record<string, unknown>) => String(item.PK).startsWith('IX#');
   const entityRequests = await bulk.write(store, (item) => !isIndexItem(item));
   const tEntities = performance.now();

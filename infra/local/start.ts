@@ -102,8 +102,8 @@ try {
   phase('modules, keys');
   dynamo = await dynamoStarting;
   phase('dynamo');
-  // A new table's stream is turned on once the seed's bulk load is written (see ensureTable), before its needs are submitted
-  // (the seed's other flows, which write no need, run meanwhile).
+  // A new table's stream is turned on once the seed's bulk load is written (see ensureTable), before its needs are approved
+  // (the needs' submissions and the seed's other flows run meanwhile).
   const created = await ensureTable(dynamo.endpoint, tableName, { withoutStream: true });
   phase('table');
   const host = listenHost(process.env);
