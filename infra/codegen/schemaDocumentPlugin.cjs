@@ -5,6 +5,7 @@
 // `directives`, …), which graphql-js reads as absent, and escapes every non-ASCII character, so the decoded text is ASCII
 // and decodes as Latin-1 (Node's cheapest). Compressed output may differ between Brotli versions, so when the file already
 // holds the same document the plugin keeps its bytes: `npm run codegen:check` then fails only when the schema changed.
+const { Buffer } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { brotliCompressSync, brotliDecompressSync, constants } = require('node:zlib');
 const { parse } = require('graphql');
