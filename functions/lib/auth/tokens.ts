@@ -35,14 +35,19 @@ export const VERIFIED_TOKENS = { max: 1000, ttlMs: 5 * 60 * 1000 };
  */
 export function rememberingVerified(verify: VerifyToken, options: { max?: number; ttlMs?: number; now?: () => number } = {}): VerifyToken {
   const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? VERIFIED_TOKENS.ttlMs;
-  const verified = new LRUCache<string, { payload: Record<string, unknown>; keptUntil: number }>({ max: options.max ?? VERIFIED_TOKENS.max });
+  // lru-cache keeps each entry for `ttl` (read against `perf`; ttlResolution 0: the clock is read on every get).
+  const verified = new LRUCache<string, Record<string, unknown>>({
+    max: options.max ?? VERIFIED_TOKENS.max,
+    ttl: options.ttlMs ?? VERIFIED_TOKENS.ttlMs,
+    ttlResolution: 0,
+    perf: { now },
+  });
   return async (token) => {
     const kept = verified.get(token);
-    if (kept && kept.keptUntil > now() && stillValid(kept.payload, now() / 1000)) return kept.payload;
+    if (kept && stillValid(kept, now() / 1000)) return kept;
     verified.delete(token);
     const payload = await verify(token);
-    verified.set(token, { payload, keptUntil: now() + ttlMs });
+    verified.set(token, payload);
     return payload;
   };
 }
