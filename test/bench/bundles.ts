@@ -46,7 +46,7 @@ export async function bundleFunction(entry: string, outfile: string, sdk: SdkMod
     logLevel: 'error',
   });
   // As the stack's afterBundling hook does: each lazily bundled module the bundle requires, in its own file beside it.
-  const required = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
+  const required = externalImports(result.metafile);
   const lazyFiles = LAZY_BUNDLED_MODULES.filter((name) => required.includes(name)).map((name) => {
     const file = lazyModuleFile(dirname(outfile), name);
     execSync(lazyModuleCommand(name, file, sdk));
@@ -55,6 +55,10 @@ export async function bundleFunction(entry: string, outfile: string, sdk: SdkMod
   const lazyBytes = lazyFiles.reduce((sum, file) => sum + statSync(file).size, 0);
   return { file: outfile, bytes: statSync(outfile).size, metafile: result.metafile, lazyFiles, lazyBytes };
 }
+
+/** What a bundle's code requires at run time instead of holding (its external imports). */
+export const externalImports = (metafile: Metafile): string[] =>
+  Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
 
 /** The inputs (source files) a bundle holds, relative to the repository root. */
 export const bundleInputs = (bundle: BuiltBundle): string[] =>
