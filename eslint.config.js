@@ -75,6 +75,27 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
   },
 
+  {
+    // graphql's values come through functions/lib/graphqlRuntime.ts: in a bundle, each ES module importing CommonJS
+    // graphql copies its ~216 exports at cold start (that module says why). Type imports are erased and stay allowed.
+    files: ['functions/**/*.ts'],
+    ignores: ['functions/lib/graphqlRuntime.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='graphql'][importKind='value'] > :matches(ImportSpecifier[importKind='value'], ImportDefaultSpecifier, ImportNamespaceSpecifier)",
+          message: "Import graphql's values from functions/lib/graphqlRuntime.ts (one copy of its exports per bundle); types may come from 'graphql'.",
+        },
+        {
+          selector: "ExportNamedDeclaration[source.value='graphql'][exportKind='value'], ExportAllDeclaration[source.value='graphql']",
+          message: "Re-export graphql's values only from functions/lib/graphqlRuntime.ts.",
+        },
+      ],
+    },
+  },
+
   // The layers (docs/architecture.md): handler → resolvers → services → domain + repositories → Store.
   // Each block names what a layer may not reach; type-only imports of records stay allowed.
   {

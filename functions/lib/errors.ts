@@ -1,4 +1,5 @@
-import { Kind, parse, visit, type ASTNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { Kind, parse, visit } from './graphqlRuntime.js';
+import type { ASTNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 
 /** Every code a client may see in `extensions.code`. */
 export const ErrorCode = {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import { OperationTypeNode, type FormattedExecutionResult } from 'graphql';
+import { OperationTypeNode } from './graphqlRuntime.js';
+import type { FormattedExecutionResult } from 'graphql';
 import type { Principal } from './auth/principal.js';
 import type { Context } from './context.js';
 import { AppError, ErrorCode, formatAppError } from './errors.js';

@@ -1,4 +1,15 @@
-import { GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isInputType, isListType, isUnionType, typeFromAST, valueFromAST } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInputType,
+  isListType,
+  isUnionType,
+  typeFromAST,
+  valueFromAST,
+} from './graphqlRuntime.js';
 import type {
   FragmentDefinitionNode,
   GraphQLCompositeType,

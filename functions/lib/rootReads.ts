@@ -1,4 +1,5 @@
-import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse } from './graphqlRuntime.js';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { ENTITY_TYPE_NAMES, entityKey, type EntityType, type Key } from './data/keys.js';
 import { MAX_ID_LENGTH, parseOptions } from './validation.js';

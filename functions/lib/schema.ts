@@ -1,16 +1,5 @@
-import {
-  GraphQLScalarType,
-  buildASTSchema,
-  isInterfaceType,
-  isObjectType,
-  isScalarType,
-  isUnionType,
-  parse,
-  type DocumentNode,
-  type GraphQLFieldConfig,
-  type GraphQLSchema,
-  type GraphQLTypeResolver,
-} from 'graphql';
+import { GraphQLScalarType, buildASTSchema, isInterfaceType, isObjectType, isScalarType, isUnionType, parse } from './graphqlRuntime.js';
+import type { DocumentNode, GraphQLFieldConfig, GraphQLSchema, GraphQLTypeResolver } from 'graphql';
 import { brotliDecompressSync } from 'node:zlib';
 import { schemaDocument } from './generated/schemaDocument.js';
 import { resolvers } from './resolvers/index.js';

@@ -13,7 +13,7 @@ import {
   validate,
   visit,
   visitWithTypeInfo,
-} from 'graphql';
+} from './graphqlRuntime.js';
 import type { DocumentNode, GraphQLInputType, GraphQLSchema, OperationDefinitionNode, ParseOptions, ValidationRule, ValueNode } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ErrorCode, badInput, type AppError } from './errors.js';

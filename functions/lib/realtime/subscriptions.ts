@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kind, OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from 'graphql';
+import { Kind, OperationTypeNode, execute, getArgumentValues, getOperationAST, parse } from '../graphqlRuntime.js';
 import type { DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
 import type { APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';

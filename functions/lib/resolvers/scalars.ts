@@ -1,4 +1,5 @@
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind } from '../graphqlRuntime.js';
+import type { ValueNode } from 'graphql';
 import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
 import { AppError, ErrorCode } from '../errors.js';
 import { parseQuarter } from '../domain/service.js';
