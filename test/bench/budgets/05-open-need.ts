@@ -6,7 +6,7 @@
  * are left out so that 100,000 experts load in minutes. Experts are spread over Guangdong's counties, Hong Kong and
  * Macao, 1–2 of the 22 domains each. Opening = the reviewNeed request + the stream
  * event it causes (matching, storing the matches, publishing), all DynamoDB requests of both counted. Runs alternate
- * between the pools (a busy machine slows both alike); each figure is the median of the runs (5 quick, 9 full).
+ * between the pools (a busy machine slows both alike); each figure is the median of the runs (9 quick, 21 full).
  * Budget: equal request counts; time within 1.2×.
  */
 import { createItemLoader } from '../../../functions/lib/data/loader.js';
@@ -124,7 +124,7 @@ export const benchmark: Benchmark = {
       await pools[1]!.open();
       const runs: Array<Array<Awaited<ReturnType<(typeof pools)[number]['open']>>>> = [[], []];
       // Small, large, then large, small…: a machine getting busier or quieter during the runs weighs on both alike.
-      const RUNS = ctx.quick ? 5 : 9;
+      const RUNS = ctx.quick ? 9 : 21;
       for (let i = 0; i < RUNS; i += 1) {
         for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) runs[k]!.push(await pools[k]!.open());
       }

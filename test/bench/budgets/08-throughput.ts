@@ -3,7 +3,7 @@
  * HTTP adapter and the real Lambda handler) on a mixed read workload driven by autocannon over loopback, against a plain
  * Apollo standalone server (test/bench/servers/apolloBaseline.ts) answering the same operations from the same table of
  * the same DynamoDB Local with naive resolvers and DataLoader. After a warm-up of each, rounds alternate which server goes
- * first (5; quick 3); the figure is the median of the rounds’ ratios.
+ * first (9; quick 3); the figure is the median of the rounds’ ratios.
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -43,7 +43,7 @@ export const benchmark: Benchmark = {
   title: 'throughput of the local runner vs a plain Apollo server, mixed reads',
   async run(ctx): Promise<BenchResult[]> {
     const seconds = ctx.quick ? 5 : 10;
-    const rounds = ctx.quick ? 3 : 5;
+    const rounds = ctx.quick ? 3 : 9;
     const warmup = ctx.quick ? 3 : 5;
     const tableName = `bench-r8-${randomUUID().slice(0, 8)}`;
     const app = await createBenchApp(ctx.endpoint, tableName);
