@@ -3,7 +3,7 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { post, runToEnd, startRunner, tempKeysFile, type Runner } from '../support/runner.js';
+import { START, post, runToEnd, startRunner, tempKeysFile, type Runner } from '../support/runner.js';
 import { findViolations, scanTable } from '../support/consistency.js';
 import { Entity, isMainItem } from '../../functions/lib/data/keys.js';
 
@@ -225,7 +225,7 @@ describe('Local runner (npm start)', () => {
   it('refuses to start without Java 17+ and says how to install it', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'kezhi-nojava-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const result = await runToEnd('infra/local/start.ts', [], { PATH: bin, PORT: '0', KEZHI_DEV_KEYS: keysFile });
+    const result = await runToEnd(START, [], { PATH: bin, PORT: '0', KEZHI_DEV_KEYS: keysFile });
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toContain('apt-get install -y openjdk-17-jre-headless');
   });

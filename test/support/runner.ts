@@ -13,9 +13,13 @@ export interface Runner {
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** Runs a TypeScript entry point of the repo with tsx, as `npm start` / `npm run token` do. */
+/** The command `npm start` runs: the launcher that bundles infra/local/start.ts and runs it (package.json). */
+export const START = 'infra/local/launch.js';
+
+/** Runs an entry point of the repo as its npm script does: TypeScript with tsx (`npm run token`), JavaScript with node (`npm start`). */
 export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+  const entry = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  return spawn(process.execPath, [...nodeArgs, ...entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,7 +31,7 @@ export const tempKeysFile = () => join(mkdtempSync(join(tmpdir(), 'kezhi-keys-')
 
 /** Starts the local runner on a free port and waits for its "ready" line. */
 export function startRunner(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Runner> {
-  const child = runTs('infra/local/start.ts', args, { PORT: '0', ...env });
+  const child = runTs(START, args, { PORT: '0', ...env });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

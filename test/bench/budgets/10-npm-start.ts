@@ -1,7 +1,7 @@
 /**
  * Row 10: `npm start` from a fresh clone until the API answers. Each sample spawns the command `npm start` runs
- * (`tsx infra/local/start.ts`, through npm) with a key file that does not exist yet (a clone has no .kezhi/), an
- * in-memory DynamoDB Local of its own and a free port, and times from the spawn to the first POST /graphql that returns
+ * (`node infra/local/launch.js` through npm: it bundles infra/local/start.ts and runs it) with a key file that does not
+ * exist yet (a clone has no .kezhi/), an in-memory DynamoDB Local of its own and a free port, and times from the spawn to the first POST /graphql that returns
  * data for `{ regions(parentCode: "44") { code } }`. The runner listens only once the demo data is seeded, so the
  * figure includes the seed. The process tree (DynamoDB Local's JVM included) is killed after each sample. Quick: 1
  * sample; full: the median of 3. The runner's phase breakdown (KEZHI_TIMINGS) and the CPU seconds of node and java
