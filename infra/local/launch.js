@@ -1,7 +1,7 @@
 /**
  * `npm start`: bundles the local runner (infra/local/start.ts and the modules of ours it imports; packages stay external)
  * with esbuild into .kezhi/runner/, then runs that bundle in this process with source-mapped stack traces. Node then loads
- * the packages itself: through tsx's loader the runner's modules took ~2.8 s to load, bundled ~0.7 s, and DynamoDB
+ * the packages itself: through tsx's loader the runner's modules took 2–3 s to load, bundled under 1 s, and DynamoDB
  * Local's JVM, starting meanwhile on the same cores, is ready sooner (docs/performance.md, row 10). Arguments and
  * environment are the runner's (`npm start -- --data-dir DIR`).
  */
