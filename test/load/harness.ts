@@ -19,7 +19,7 @@ import { signLocalToken, type TokenClaims } from '../../functions/lib/auth/token
 import { loadDevKeys } from '../../infra/local/devKeys.js';
 import { localClient } from '../../infra/local/dynamoLocal.js';
 import { mapLimit } from '../../infra/local/seed.js';
-import { runTs, tempKeysFile } from '../support/runner.js';
+import { START, runScript, tempKeysFile } from '../support/runner.js';
 import { expectedMatch, latencyOf, round1, tally, type Latency, type MatchSeen, type SubscriberTally } from './tally.js';
 
 /** What `npm run load` takes on its command line. */
@@ -110,7 +110,7 @@ function descendantsOf(pid: number): number[] {
 
 /** The local runner as a child process, started at once (so it can be stopped even before it is ready). */
 function spawnRunner(args: string[], env: NodeJS.ProcessEnv) {
-  const child = runTs('infra/local/start.ts', args, { PORT: '0', ...env });
+  const child = runScript(START, args, { PORT: '0', ...env });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

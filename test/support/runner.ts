@@ -17,7 +17,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export const START = 'infra/local/launch.js';
 
 /** Runs an entry point of the repo as its npm script does: TypeScript with tsx (`npm run token`), JavaScript with node (`npm start`). */
-export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): ChildProcess {
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): ChildProcess {
   const entry = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
   return spawn(process.execPath, [...nodeArgs, ...entry, ...args], {
     cwd: ROOT,
@@ -31,7 +31,7 @@ export const tempKeysFile = () => join(mkdtempSync(join(tmpdir(), 'kezhi-keys-')
 
 /** Starts the local runner on a free port and waits for its "ready" line. */
 export function startRunner(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Runner> {
-  const child = runTs(START, args, { PORT: '0', ...env });
+  const child = runScript(START, args, { PORT: '0', ...env });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,7 +63,7 @@ export function startRunner(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 
 /** Runs a script to completion and returns its exit code and output. */
 export function runToEnd(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = runTs(script, args, env);
+  const child = runScript(script, args, env);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

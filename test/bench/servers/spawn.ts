@@ -5,7 +5,7 @@
  */
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../../../functions/lib/app.js';
-import { runTs } from '../../support/runner.js';
+import { runScript } from '../../support/runner.js';
 
 export interface BenchServer {
   /** http://127.0.0.1:PORT/graphql */
@@ -28,7 +28,7 @@ export function serverEnv(config: AppConfig): NodeJS.ProcessEnv {
 
 /** Starts `script` (a test/bench/servers/ module that prints "listening on PORT") and waits until it listens. */
 export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<BenchServer> {
-  const child = runTs(script, [], env, nodeArgs);
+  const child = runScript(script, [], env, nodeArgs);
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
