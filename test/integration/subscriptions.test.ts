@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 import { REGISTER_EXPERT, SUBMIT_NEED, createOrgTree, makeExpertInput, makeNeedInput, NEED_STEPS, ok, type OrgTree } from '../support/fixtures.js';
-import { connectionKey, entityKey, subscriptionKey } from '../../functions/lib/data/keys.js';
+import { GSI1, connectionKey, entityKey, subscribersOf, subscriptionKey } from '../../functions/lib/data/keys.js';
 import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
 import { DEFAULT_DELIVERY_LIMITS } from '../../functions/lib/realtime/budget.js';
 import { createRepositories } from '../../functions/lib/repositories/index.js';
@@ -220,6 +220,16 @@ describe('Subscriptions: graphql-ws over the connection gateway', () => {
       const needId = await openNeed({ title: '旧订阅' });
       const received = nexts(c).filter((m) => JSON.stringify(m).includes(needId));
       expect(received.map((m) => m.id).sort()).toEqual(['before', 'now']);
+      // A publication reads the subscriptions without their keys (a ProjectionExpression): the record, or the earlier form's fields.
+      const target = { kind: 'EXPERT', expertId: experts.fisher?.id as string } as const;
+      const projected = await app.deps.store.queryAll({
+        partition: subscribersOf(target),
+        index: GSI1,
+        attributes: ['record', 'connectionId', 'subscriptionId'],
+      });
+      const mine = projected.filter((i) => i.connectionId === c || (typeof i.record === 'string' && i.record.includes(c)));
+      expect(mine.map((i) => Object.keys(i).sort())).toEqual(expect.arrayContaining([['record'], ['connectionId', 'subscriptionId']]));
+      expect(mine).toHaveLength(2);
     });
 
     it('notifies once when the same stream record is delivered twice', async () => {
