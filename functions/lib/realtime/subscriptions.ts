@@ -413,17 +413,6 @@ export function createSubscriptionService(
       const key = principalKeys[i] as string;
       if (!decisions.has(key)) decisions.set(key, repos.access.effective(sub.principal));
     }
-    const [effective, claimed] = await Promise.all([
-      Promise.all(principalKeys.map((key) => decisions.get(key)!)),
-      connections.claimDeliveries(
-        need.id,
-        eventKey,
-        candidates.map(({ sub }) => sub),
-      ),
-    ]);
-    timings.claimsMs = since();
-    const goneConnections = new Set<string>();
-    const endedSubscriptions = new Set<string>();
     const documents = new Map<string, DocumentNode>();
     const documentOf = (query: string) => documents.get(query) ?? documents.set(query, parse(query)).get(query)!;
     // Recipients with the same document, variables, principal and match get the same result (the same data through the
@@ -457,14 +446,52 @@ export function createSubscriptionService(
       executions.set(key, run);
       return run;
     };
+    // What a candidate gets, given its principal as authorized again: its connection closed (its token expired since
+    // connection_init) or refused (no principal: disabled), its subscription ended (a role it subscribed with is gone and
+    // it may no longer subscribe), nothing (no match it may see), or the best match it may see.
+    type Verdict = { kind: 'expired' | 'refused' | 'revoked' | 'unseen' } | { kind: 'deliver'; match: NeedMatchRecord; principal: Principal };
+    const verdictOf = (
+      sub: SubscriptionRecord,
+      listened: Array<{ match: NeedMatchRecord; expert: ExpertRecord }>,
+      principal: Principal | null | undefined,
+    ): Verdict => {
+      if (sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now()) return { kind: 'expired' };
+      if (!principal) return { kind: 'refused' };
+      const revoked = sub.principal.roles.some((r) => !principal.roles.includes(r));
+      if (revoked && !stillSubscribable(principal, sub, experts)) return { kind: 'revoked' };
+      const allowed = listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed);
+      return allowed.length ? { kind: 'deliver', match: allowed.map((a) => a.match).reduce(better), principal } : { kind: 'unseen' };
+    };
+    const effectiveAll = Promise.all(principalKeys.map((key) => decisions.get(key)!));
+    // Once the decisions are in, the executions of the recipients that may receive start while the claims are still being
+    // answered (a fan-out's claims take a request of their own; budget row 9). Each is joined below, and sent only if claimed.
+    void effectiveAll
+      .then((effective) =>
+        candidates.forEach(({ sub, matches: listened }, i) => {
+          const verdict = verdictOf(sub, listened, effective[i]);
+          if (verdict.kind === 'deliver') void executionFor(sub, principalKeys[i] as string, verdict.principal, verdict.match).catch(() => undefined);
+        }),
+      )
+      .catch(() => undefined);
+    const [effective, claimed] = await Promise.all([
+      effectiveAll,
+      connections.claimDeliveries(
+        need.id,
+        eventKey,
+        candidates.map(({ sub }) => sub),
+      ),
+    ]);
+    timings.claimsMs = since();
+    const goneConnections = new Set<string>();
+    const endedSubscriptions = new Set<string>();
     await Promise.all(
       candidates.map(async ({ sub, matches: listened }, i) => {
-        const principal = effective[i];
         const subKey = JSON.stringify([sub.connectionId, sub.subscriptionId]);
         // Checked and marked before the first await, so a subscription (or connection) with several matches ends once.
         if (goneConnections.has(sub.connectionId) || endedSubscriptions.has(subKey)) return;
+        const verdict = verdictOf(sub, listened, effective[i]);
         // A token that expired since connection_init: the connection closes (4401) so the client reconnects with a fresh one.
-        if (sub.tokenExpiresAt !== null && sub.tokenExpiresAt < now()) {
+        if (verdict.kind === 'expired') {
           skipped += 1;
           goneConnections.add(sub.connectionId);
           try {
@@ -475,11 +502,10 @@ export function createSubscriptionService(
           }
           return;
         }
-        const revoked = principal !== null && principal !== undefined && sub.principal.roles.some((r) => !principal.roles.includes(r));
-        if (!principal || (revoked && !stillSubscribable(principal, sub, experts))) {
+        if (verdict.kind === 'refused' || verdict.kind === 'revoked') {
           skipped += 1;
           try {
-            if (principal) {
+            if (verdict.kind === 'revoked') {
               endedSubscriptions.add(subKey);
               await endSubscription(sub);
             } else {
@@ -492,12 +518,11 @@ export function createSubscriptionService(
           }
           return;
         }
-        const allowed = principal ? listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed) : [];
-        if (!principal || allowed.length === 0) {
+        if (verdict.kind !== 'deliver') {
           skipped += 1;
           return;
         }
-        const match = allowed.map((a) => a.match).reduce(better);
+        const { match, principal } = verdict;
         if (goneConnections.has(sub.connectionId)) return;
         if (!claimed[i]) {
           skipped += 1;
