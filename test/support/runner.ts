@@ -15,6 +15,8 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** The command `npm start` runs: the launcher that bundles infra/local/start.ts and runs it (package.json). */
 export const START = 'infra/local/launch.js';
+/** Runs a TypeScript entry bundled, as START runs the runner: `node infra/local/bundled.js <entry.ts> [args…]`. */
+export const BUNDLED = 'infra/local/bundled.js';
 
 /** Runs an entry point of the repo as its npm script does: TypeScript with tsx (`npm run token`), JavaScript with node (`npm start`). */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): ChildProcess {

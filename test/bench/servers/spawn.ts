@@ -5,7 +5,7 @@
  */
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../../../functions/lib/app.js';
-import { runScript } from '../../support/runner.js';
+import { BUNDLED, runScript } from '../../support/runner.js';
 
 export interface BenchServer {
   /** http://127.0.0.1:PORT/graphql */
@@ -26,9 +26,13 @@ export function serverEnv(config: AppConfig): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts `script` (a test/bench/servers/ module that prints "listening on PORT") and waits until it listens. */
+/**
+ * Starts `script` (a test/bench/servers/ module that prints "listening on PORT") and waits until it listens. It runs
+ * bundled, as `npm start` runs the local runner (infra/local/bundled.js), not through tsx, whose transpiled code wraps
+ * every function it creates in a naming call: per request, that is CPU neither the runner nor a deployed function spends.
+ */
 export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<BenchServer> {
-  const child = runScript(script, [], env, nodeArgs);
+  const child = runScript(BUNDLED, [script], env, nodeArgs);
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
