@@ -35,7 +35,7 @@ const started = Date.now();
 // Bulk loads of 100,000 items make a database work for minutes: the full JIT pays off, as in the test run (the
 // quick-start flags of `npm start` suit a short-lived developer database). The serial collector, not the parallel one:
 // with the parallel collector's adaptive sizing, DynamoDB Local answered a 1,000-item Query in ~120 ms instead of ~30 ms
-// for stretches of 10-25 queries at a time (row 9's slow stretches; docs/performance.md, row 9 "Seventh pass").
+// for stretches of 6-24 queries at a time (row 9's slow stretches; docs/performance.md, row 9, "The slow stretches").
 if (process.env.JAVA_TOOL_OPTIONS) process.env.BENCH_USER_JAVA_TOOL_OPTIONS = process.env.JAVA_TOOL_OPTIONS;
 process.env.JAVA_TOOL_OPTIONS ??= '-XX:+UseSerialGC';
 const results: BenchResult[] = [];
