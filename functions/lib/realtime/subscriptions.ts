@@ -462,19 +462,19 @@ export function createSubscriptionService(
       const allowed = listened.filter(({ expert }) => decideAccess(principal, { type: 'matches.subscribe', expert }).allowed);
       return allowed.length ? { kind: 'deliver', match: allowed.map((a) => a.match).reduce(better), principal } : { kind: 'unseen' };
     };
-    const effectiveAll = Promise.all(principalKeys.map((key) => decisions.get(key)!));
-    // Once the decisions are in, the executions of the recipients that may receive start while the claims are still being
-    // answered (a fan-out's claims take a request of their own; budget row 9). Each is joined below, and sent only if claimed.
-    void effectiveAll
-      .then((effective) =>
-        candidates.forEach(({ sub, matches: listened }, i) => {
-          const verdict = verdictOf(sub, listened, effective[i]);
-          if (verdict.kind === 'deliver') void executionFor(sub, principalKeys[i] as string, verdict.principal, verdict.match).catch(() => undefined);
-        }),
-      )
-      .catch(() => undefined);
-    const [effective, claimed] = await Promise.all([
-      effectiveAll,
+    // Each candidate's verdict, once the decisions are in. The executions of those who may receive start then, while the
+    // claims are still being answered (a fan-out's claims take a request of their own; budget row 9): each is joined below,
+    // and sent only if claimed.
+    const verdictsReady = Promise.all(principalKeys.map((key) => decisions.get(key)!)).then((effective) => {
+      const verdicts = candidates.map(({ sub, matches: listened }, i) => verdictOf(sub, listened, effective[i]));
+      verdicts.forEach((verdict, i) => {
+        if (verdict.kind === 'deliver')
+          void executionFor(candidates[i]!.sub, principalKeys[i] as string, verdict.principal, verdict.match).catch(() => undefined);
+      });
+      return verdicts;
+    });
+    const [verdicts, claimed] = await Promise.all([
+      verdictsReady,
       connections.claimDeliveries(
         need.id,
         eventKey,
@@ -485,11 +485,11 @@ export function createSubscriptionService(
     const goneConnections = new Set<string>();
     const endedSubscriptions = new Set<string>();
     await Promise.all(
-      candidates.map(async ({ sub, matches: listened }, i) => {
+      candidates.map(async ({ sub }, i) => {
         const subKey = JSON.stringify([sub.connectionId, sub.subscriptionId]);
         // Checked and marked before the first await, so a subscription (or connection) with several matches ends once.
         if (goneConnections.has(sub.connectionId) || endedSubscriptions.has(subKey)) return;
-        const verdict = verdictOf(sub, listened, effective[i]);
+        const verdict = verdicts[i]!;
         // A token that expired since connection_init: the connection closes (4401) so the client reconnects with a fresh one.
         if (verdict.kind === 'expired') {
           skipped += 1;

@@ -28,8 +28,8 @@ export function serverEnv(config: AppConfig): NodeJS.ProcessEnv {
 
 /**
  * Starts `script` (a test/bench/servers/ module that prints "listening on PORT") and waits until it listens. It runs
- * bundled, as `npm start` runs the local runner (infra/local/bundled.js), not through tsx, whose transpiled code wraps
- * every function it creates in a naming call: per request, that is CPU neither the runner nor a deployed function spends.
+ * bundled, as `npm start` runs the local runner (infra/local/bundled.js), not through tsx: the code the benchmark measures
+ * is the code `npm start` runs (row 8 showed no difference in throughput either way, docs/performance.md).
  */
 export function spawnServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<BenchServer> {
   const child = runScript(BUNDLED, [script], env, nodeArgs);
