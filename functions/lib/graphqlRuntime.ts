@@ -7,9 +7,17 @@
  * ESLint (eslint.config.js) keeps it so.
  */
 export {
+  GraphQLEnumType,
   GraphQLError,
   GraphQLID,
+  GraphQLInputObjectType,
+  GraphQLInterfaceType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
   GraphQLScalarType,
+  GraphQLSchema,
+  GraphQLUnionType,
   Kind,
   OperationTypeNode,
   TypeInfo,
@@ -29,7 +37,9 @@ export {
   isScalarType,
   isUnionType,
   parse,
+  specifiedDirectives,
   specifiedRules,
+  specifiedScalarTypes,
   typeFromAST,
   validate,
   valueFromAST,
