@@ -98,7 +98,11 @@ describe('Function: buildExecutableSchema', () => {
     const decoded = roundTrip(expected);
     expect(printSchema(decoded)).toBe(printSchema(expected));
     expect(introspectionFromSchema(decoded)).toEqual(introspectionFromSchema(expected));
-    const defaults = (schema: GraphQLSchema) => schema.getQueryType()?.getFields().parties?.args.map((a) => [a.name, a.defaultValue, a.deprecationReason]);
+    const defaults = (schema: GraphQLSchema) =>
+      schema
+        .getQueryType()
+        ?.getFields()
+        .parties?.args.map((a) => [a.name, a.defaultValue, a.deprecationReason]);
     expect(defaults(decoded)).toEqual(defaults(expected));
     // An input object's default gets its fields' defaults, as graphql fills them in.
     expect(defaults(decoded)).toEqual([
@@ -118,7 +122,9 @@ describe('Function: buildExecutableSchema', () => {
     expect(() => schemaTypesPlugin.plugin(buildSchema('directive @cost(n: Int) on FIELD_DEFINITION type Query { a: Int @cost(n: 1) }'))).toThrow(
       'the directive @cost is not encoded',
     );
-    expect(() => schemaTypesPlugin.plugin(buildSchema('"The API" schema { query: Query } type Query { a: Int }'))).toThrow('a schema description is not encoded');
+    expect(() => schemaTypesPlugin.plugin(buildSchema('"The API" schema { query: Query } type Query { a: Int }'))).toThrow(
+      'a schema description is not encoded',
+    );
     const infinite = new GraphQLSchema({
       query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLInt, args: { x: { type: GraphQLFloat, defaultValue: Infinity } } } } }),
     });
