@@ -14,49 +14,85 @@ import {
   visit,
   visitWithTypeInfo,
 } from './graphqlRuntime.js';
-import type { DocumentNode, GraphQLInputType, GraphQLSchema, OperationDefinitionNode, ParseOptions, ValidationRule, ValueNode } from 'graphql';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type {
+  DocumentNode,
+  GraphQLInputType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  ParseOptions,
+  ValidationContext,
+  ValidationRule,
+  ValueNode,
+} from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { ErrorCode, badInput, type AppError } from './errors.js';
 import { MAX_ESTIMATED_ITEMS, costLimitRule } from './queryCost.js';
 
 /**
- * Query limits (depth, aliases, directives, tokens, cost; field suggestions hidden): the one configuration
- * of graphql-armor for both APIs. The mask is armor's default, stated so the WebSocket path uses the same text.
+ * Query limits (depth, aliases, directives, tokens, cost; field suggestions hidden): the one configuration for both APIs.
+ * Depth, aliases and directives are graphql-armor's rules; the token limit is graphql-js's parse option; the cost limit
+ * is queryCost.ts's (armor's does not multiply by `first`). The mask is armor's, stated so both APIs use the same text.
  */
 export const queryLimits = {
   maxDepth: { n: 12 },
   maxAliases: { n: 15 },
   maxDirectives: { n: 20 },
   maxTokens: { n: 3000 },
-  // armor's cost limit does not multiply by `first`: queryCost.ts's rule (an estimate of the items read) replaces it.
-  costLimit: { enabled: false },
-  blockFieldSuggestion: { enabled: true, mask: '[Suggestion hidden]' },
+  blockFieldSuggestion: { mask: '[Suggestion hidden]' },
 };
 
 /**
  * The token limit is graphql-js's own parse option (Apollo's `parseOptions`, and the WebSocket path's parse): an
- * oversized document is a syntax error, GRAPHQL_PARSE_FAILED with HTTP 400. armor's token plugin stays off: it
+ * oversized document is a syntax error, GRAPHQL_PARSE_FAILED with HTTP 400. armor's token plugin stays out: it
  * re-parses inside Apollo's parse hook and throws there, which Apollo answered as an HTTP 500.
  */
 export const parseOptions: ParseOptions = { maxTokens: queryLimits.maxTokens.n };
 
-// Built once: armor's protections read (and complete) the configuration when they are built.
-const armor = new ApolloArmor({ ...queryLimits, maxTokens: { ...queryLimits.maxTokens, enabled: false } }).protect();
+/**
+ * How armor's rules refuse a document, as graphql-armor's Apollo preset sets them up: the error is reported to the
+ * validation context (so the operation is GRAPHQL_VALIDATION_FAILED, HTTP 400) instead of thrown.
+ */
+const reported = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } })),
+  ],
+};
 
 /**
- * The limit rules (armor's depth, aliases and directives; queryCost.ts's cost limit: at most 5,000 items read), given to
- * Apollo, which runs graphql's `specifiedRules` before them.
+ * The limit rules (graphql-armor's depth, aliases and directives; queryCost.ts's cost limit: at most 5,000 items read),
+ * given to Apollo, which runs graphql's `specifiedRules` before them. Each armor package is imported on its own: the
+ * preset package would also bundle the protections that stay off here (its cost and token limits).
  */
-export const limitRules: readonly ValidationRule[] = [...armor.validationRules, costLimitRule(MAX_ESTIMATED_ITEMS)];
+export const limitRules: readonly ValidationRule[] = [
+  maxDepthRule({ ...queryLimits.maxDepth, ...reported }),
+  maxAliasesRule({ ...queryLimits.maxAliases, ...reported }),
+  maxDirectivesRule({ ...queryLimits.maxDirectives, ...reported }),
+  costLimitRule(MAX_ESTIMATED_ITEMS),
+];
 
-/** armor's Apollo plugins for the limits that are not validation rules: hidden suggestions (the token count is `parseOptions`). */
-export const limitPlugins = armor.plugins;
+/** Hides "Did you mean …" suggestions in an error message (both APIs). */
+export const hideSuggestions = (message: string): string => message.replace(/Did you mean ".+"/g, queryLimits.blockFieldSuggestion.mask);
+
+/** The Apollo plugin that hides field suggestions in every error of an HTTP response, as graphql-armor's preset does. */
+export const limitPlugins: readonly ApolloServerPlugin[] = [
+  {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) error.message = hideSuggestions(error.message);
+        },
+      };
+    },
+  },
+];
 
 /** Every rule a document is validated with, over HTTP (Apollo: specified rules, then `limitRules`) and over WebSocket. */
 export const validationRules: readonly ValidationRule[] = [...specifiedRules, ...limitRules];
-
-/** Hides "Did you mean …" suggestions in a message, as armor's plugin does over HTTP. */
-export const hideSuggestions = (message: string): string => message.replace(/Did you mean ".+"/g, queryLimits.blockFieldSuggestion.mask);
 
 /** The error with a code, as Apollo wraps graphql-js's errors (the original kept as `originalError`), suggestions hidden. */
 const withCode = (e: GraphQLError, code: ErrorCode): GraphQLError =>

@@ -30,6 +30,9 @@ describe('Cognito tokens: identity from the token, authority from the table', ()
   let privateKey: CryptoKey;
   let verifier: TokenVerifier;
   let jwksUrl: string;
+  /** The JWKS the local endpoint serves (a key joins it when the test rotates keys), and how often it was fetched. */
+  const jwks: JWK[] = [];
+  let jwksFetches = 0;
   const now = () => Math.floor(Date.now() / 1000);
 
   const sign = (claims: Record<string, unknown>, key: CryptoKey = privateKey, kid = KID) =>
@@ -102,10 +105,11 @@ describe('Cognito tokens: identity from the token, authority from the table', ()
     await createPartnerRecord(app, tree.admin, PARTNER_CLIENT);
     const pair = await generateKeyPair('RS256', { extractable: true });
     privateKey = pair.privateKey;
-    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
+    jwks.push({ ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'RS256', use: 'sig' });
     server = createServer((req, res) => {
       if (req.url !== `/${POOL}/.well-known/jwks.json`) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+      jwksFetches += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: jwks }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -205,5 +209,23 @@ describe('Cognito tokens: identity from the token, authority from the table', ()
     );
     expect(await refusal(await idToken(sub, { exp: now() - 60, iat: now() - 3660 }))).toBe('UNAUTHENTICATED');
     expect(await refusal(await idToken(sub, { token_use: 'refresh' }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('fetches the JWKS once for many tokens, and again when a token names a key it does not hold yet (a rotated key)', async () => {
+    const fresh = createCognitoVerifier({ region: REGION, userPoolId: POOL, clientIds: [WEB_CLIENT], issuer: ISSUER, jwksUrl });
+    const before = jwksFetches;
+    for (const sub of [randomUUID(), randomUUID(), randomUUID()]) {
+      expect(await fresh.principalFor(`Bearer ${await idToken(sub)}`)).toMatchObject({ kind: 'USER', userId: sub });
+    }
+    expect(jwksFetches - before).toBe(1);
+    const next = await generateKeyPair('RS256', { extractable: true });
+    jwks.push({ ...(await exportJWK(next.publicKey)), kid: 'test-key-2', alg: 'RS256', use: 'sig' });
+    const sub = randomUUID();
+    const rotated = await sign({ sub, token_use: 'id', aud: WEB_CLIENT, iss: ISSUER, exp: now() + 3600, iat: now() }, next.privateKey, 'test-key-2');
+    expect(await fresh.principalFor(`Bearer ${rotated}`)).toMatchObject({ kind: 'USER', userId: sub });
+    expect(jwksFetches - before).toBe(2);
+    // A kid the JWKS does not hold even after a fetch is refused.
+    const unknown = await sign({ sub, token_use: 'id', aud: WEB_CLIENT, iss: ISSUER, exp: now() + 3600, iat: now() }, next.privateKey, 'no-such-key');
+    await expect(fresh.principalFor(`Bearer ${unknown}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalVerifier, generateLocalKeys, rememberingVerified, signLocalToken } from '../../functions/lib/auth/tokens.js';
+import { SignJWT, importJWK } from 'jose';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, createLocalVerifier, generateLocalKeys, rememberingVerified, signLocalToken } from '../../functions/lib/auth/tokens.js';
 
 /** A verify function that counts its calls and answers `payload` (or rejects). */
 function countingVerify(payload: Record<string, unknown> | Error) {
@@ -65,5 +66,25 @@ describe('Verified tokens are remembered, never unverified ones', () => {
     await expect(verifier.principalFor(`Bearer ${forged}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const expired = await signLocalToken(keys.privateJwk, { sub: 'u', roles: [] }, Math.floor(Date.now() / 1000) - 10);
     await expect(verifier.principalFor(`Bearer ${expired}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a local token of another issuer or audience, not yet valid, unsigned, or signed with another algorithm', async () => {
+    const keys = await generateLocalKeys();
+    const verifier = createLocalVerifier(keys.publicJwk);
+    const key = await importJWK(keys.privateJwk, 'ES256');
+    const seconds = Math.floor(Date.now() / 1000);
+    const token = (claims: Record<string, unknown>) =>
+      new SignJWT({ sub: 'u', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, exp: seconds + 600, ...claims }).setProtectedHeader({ alg: 'ES256' }).sign(key);
+    expect((await verifier.principalFor(`Bearer ${await token({})}`)).userId).toBe('u');
+    for (const claims of [{ iss: 'someone-else' }, { aud: 'another-api' }, { nbf: seconds + 600 }]) {
+      await expect(verifier.principalFor(`Bearer ${await token(claims)}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    const [, payload] = (await token({})).split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+    await expect(verifier.principalFor(`Bearer ${unsigned}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const hmac = await new SignJWT({ sub: 'u', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, exp: seconds + 600 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('a shared secret of thirty-two bytes!'));
+    await expect(verifier.principalFor(`Bearer ${hmac}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

@@ -1,4 +1,9 @@
-import { SignJWT, createRemoteJWKSet, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import { JwtVerifier } from 'aws-jwt-verify';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache, type Jwk } from 'aws-jwt-verify/jwk';
+import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
+import { SignJWT, importJWK, type JWK, type CryptoKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { AppError, ErrorCode } from '../errors.js';
 import { anonymous, principalFromClaims, type Principal } from './principal.js';
@@ -31,7 +36,7 @@ export const VERIFIED_TOKENS = { max: 1000, ttlMs: 5 * 60 * 1000 };
  * signature check is most of a small request's CPU) while its `exp` and `nbf` still hold, for at most `ttlMs`. Only
  * verified tokens are kept, so nothing unverified is ever trusted; what a token grants is still read from the table on
  * every request. A token verified before its signing key left the JWKS is accepted for up to `ttlMs` more
- * (jose already caches the JWKS itself for 10 minutes).
+ * (aws-jwt-verify keeps the JWKS itself until a token names a key it does not hold).
  */
 export function rememberingVerified(verify: VerifyToken, options: { max?: number; ttlMs?: number; now?: () => number } = {}): VerifyToken {
   const now = options.now ?? Date.now;
@@ -52,7 +57,7 @@ export function rememberingVerified(verify: VerifyToken, options: { max?: number
   };
 }
 
-/** The time claims jose checks, checked again for a remembered token: not expired (`exp`), already valid (`nbf`). */
+/** The time claims the verification checks, checked again for a remembered token: not expired (`exp`), already valid (`nbf`). */
 function stillValid(payload: Record<string, unknown>, seconds: number): boolean {
   const { exp, nbf } = payload;
   return (typeof exp !== 'number' || exp > seconds) && (typeof nbf !== 'number' || nbf <= seconds);
@@ -73,25 +78,46 @@ function verifierFrom(verify: VerifyToken): TokenVerifier {
   };
 }
 
-/** Verifies tokens signed with the local key pair (local mode and tests). */
+/**
+ * Verifies tokens signed with the local key pair (local mode and tests). Tokens are verified with aws-jwt-verify, as the
+ * Cognito ones are: synchronously, through node:crypto, against the one public key (ES256; a token needs no `kid`), with its
+ * issuer, audience and time claims checked. jose stays for signing (signLocalToken), which the functions never do.
+ */
 export function createLocalVerifier(publicJwk: JWK): TokenVerifier {
-  const key = importJWK(publicJwk, ALG);
-  return verifierFrom(async (token) => {
-    const { payload } = await jwtVerify(token, await key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
-    return payload;
-  });
+  const jwk: Jwk = { ...publicJwk, kty: publicJwk.kty ?? 'EC', alg: ALG, use: 'sig' };
+  return verifierFrom(async (token) => verifyJwtSync(token, jwk, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }));
 }
+
+/** How long fetching the user pool's JWKS may take. */
+const JWKS_TIMEOUT_MS = 5000;
+
+/**
+ * Fetches a JWKS for aws-jwt-verify's cache with Node's fetch (the library's own fetcher speaks https only; tests serve
+ * a JWKS on loopback over http).
+ */
+const jwksFetcher: Fetcher = {
+  async fetch(uri) {
+    const response = await fetch(uri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) });
+    if (!response.ok) throw new Error(`JWKS ${uri}: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  },
+};
 
 /**
  * Verifies Cognito user-pool tokens: users' ID tokens (`token_use: id`, the app client in `aud`) and access tokens
  * (`token_use: access`, `client_id`, `username`), and partner app clients' client-credentials access tokens (no
- * `username`). `issuer` and `jwksUrl` default to the user pool's; tests point them at a local JWKS endpoint.
+ * `username`). `issuer` and `jwksUrl` default to the user pool's; tests point them at a local JWKS endpoint. aws-jwt-verify
+ * checks the signature (RS256, the key named by the token's `kid`, the JWKS fetched once and again only for a `kid` it
+ * does not hold), the issuer and the time claims; the token's use and app client are checked here.
  */
 export function createCognitoVerifier(options: { region: string; userPoolId: string; clientIds: string[]; issuer?: string; jwksUrl?: string }): TokenVerifier {
   const issuer = options.issuer ?? `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
-  const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`));
+  const verifier = JwtVerifier.create(
+    { issuer, audience: null, jwksUri: options.jwksUrl ?? `${issuer}/.well-known/jwks.json` },
+    { jwksCache: new SimpleJwksCache({ fetcher: jwksFetcher }) },
+  );
   return verifierFrom(async (token) => {
-    const { payload } = await jwtVerify(token, jwks, { issuer });
+    const payload: JwtPayload = await verifier.verify(token);
     if (payload.token_use !== 'id' && payload.token_use !== 'access') throw new Error('neither an ID nor an access token');
     const client = payload.token_use === 'id' ? payload.aud : payload.client_id;
     if (typeof client !== 'string' || !options.clientIds.includes(client)) throw new Error('token of an unknown app client');
