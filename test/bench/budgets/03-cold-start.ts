@@ -81,7 +81,7 @@ export const benchmark: Benchmark = {
     const event = graphqlEvent(`{ organization(id: "${id}") { id name } }`, token);
     const dir = bundleDir();
     const probe = await bundleProbe(dir);
-    const samples = quick ? 7 : 11;
+    const samples = quick ? 11 : 21;
     const variants: Variant[] = [];
     try {
       for (const sdk of ['external', 'bundled'] as const) {
