@@ -40,25 +40,47 @@ export interface Services {
   webhooks: WebhookService;
 }
 
+type ServiceName = keyof Services;
+
+/** The class of each service. */
+const serviceClasses: { [K in ServiceName]: new (ctx: ServiceContext) => Services[K] } = {
+  organizations: OrganizationService,
+  teams: TeamService,
+  experts: ExpertService,
+  access: AccessService,
+  needOrders: NeedOrderService,
+  activities: ActivityService,
+  workstations: WorkstationService,
+  governance: GovernanceService,
+  recognition: RecognitionService,
+  pools: PoolService,
+  privacy: PrivacyService,
+  search: SearchService,
+  partners: PartnerService,
+  partnerExperts: PartnerExpertService,
+  nodes: NodeService,
+  webhooks: WebhookService,
+};
+
+/** One request's services: each made on first use, then kept for the request (a request calls one or two of the 16). */
+class RequestServices {
+  readonly #made: Partial<Record<ServiceName, unknown>> = {};
+  constructor(readonly ctx: ServiceContext) {}
+  service<K extends ServiceName>(name: K): Services[K] {
+    return (this.#made[name] ??= new serviceClasses[name](this.ctx)) as Services[K];
+  }
+}
+for (const name of Object.keys(serviceClasses) as ServiceName[]) {
+  Object.defineProperty(RequestServices.prototype, name, {
+    enumerable: true,
+    get(this: RequestServices) {
+      return this.service(name);
+    },
+  });
+}
+
 export function createServices(ctx: ServiceContext): Services {
-  return {
-    organizations: new OrganizationService(ctx),
-    teams: new TeamService(ctx),
-    experts: new ExpertService(ctx),
-    access: new AccessService(ctx),
-    needOrders: new NeedOrderService(ctx),
-    activities: new ActivityService(ctx),
-    workstations: new WorkstationService(ctx),
-    governance: new GovernanceService(ctx),
-    recognition: new RecognitionService(ctx),
-    pools: new PoolService(ctx),
-    privacy: new PrivacyService(ctx),
-    search: new SearchService(ctx),
-    partners: new PartnerService(ctx),
-    partnerExperts: new PartnerExpertService(ctx),
-    nodes: new NodeService(ctx),
-    webhooks: new WebhookService(ctx),
-  };
+  return new RequestServices(ctx) as unknown as Services;
 }
 
 export type { ServiceContext };
