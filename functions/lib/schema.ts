@@ -104,9 +104,36 @@ export function decodeSchema(encoded: string): GraphQLSchema {
     return config;
   };
   const interfacesOf = (names: string[] | null | undefined) => () => (names ?? []).map((name) => typeOf(name) as GraphQLInterfaceType);
+  // One named type, its references left to the thunks above.
+  const namedType = (encoded: EncodedType): GraphQLNamedType => {
+    switch (encoded[0]) {
+      case 0:
+        return new GraphQLScalarType({ name: encoded[1], description: encoded[2], specifiedByURL: encoded[3] });
+      case 1:
+      case 2: {
+        const [kind, name, description, fields, interfaces] = encoded;
+        const config = { name, description, fields: fieldsOf(fields), interfaces: interfacesOf(interfaces) };
+        return kind === 1 ? new GraphQLObjectType(config) : new GraphQLInterfaceType(config);
+      }
+      case 3: {
+        const [, name, description, members] = encoded;
+        return new GraphQLUnionType({ name, description, types: () => members.map((member) => typeOf(member) as GraphQLObjectType) });
+      }
+      case 4: {
+        const [, name, description, encodedValues] = encoded;
+        const values: GraphQLEnumValueConfigMap = {};
+        for (const [value, valueDescription, deprecationReason] of encodedValues) values[value] = { value, description: valueDescription, deprecationReason };
+        return new GraphQLEnumType({ name, description, values });
+      }
+      case 5: {
+        const [, name, description, fields, oneOf] = encoded;
+        return new GraphQLInputObjectType({ name, description, fields: () => argumentsOf(fields), isOneOf: oneOf === 1 });
+      }
+    }
+  };
   const order: GraphQLNamedType[] = [];
   for (const encoded of types) {
-    const type = namedType(encoded, { fieldsOf, argumentsOf, interfacesOf, typeOf });
+    const type = namedType(encoded);
     named.set(type.name, type);
     order.push(type);
   }
@@ -119,41 +146,6 @@ export function decodeSchema(encoded: string): GraphQLSchema {
     directives: specifiedDirectives,
     assumeValid: true,
   });
-}
-
-interface TypeParts {
-  fieldsOf: (fields: EncodedField[]) => () => GraphQLFieldConfigMap<unknown, unknown>;
-  argumentsOf: (encoded: EncodedArgument[] | null | undefined) => Record<string, GraphQLArgumentConfig>;
-  interfacesOf: (names: string[] | null | undefined) => () => GraphQLInterfaceType[];
-  typeOf: (name: string) => GraphQLNamedType;
-}
-
-/** One named type of the encoded schema, its references left to thunks (TypeParts). */
-function namedType(encoded: EncodedType, { fieldsOf, argumentsOf, interfacesOf, typeOf }: TypeParts): GraphQLNamedType {
-  switch (encoded[0]) {
-    case 0:
-      return new GraphQLScalarType({ name: encoded[1], description: encoded[2], specifiedByURL: encoded[3] });
-    case 1:
-    case 2: {
-      const [kind, name, description, fields, interfaces] = encoded;
-      const config = { name, description, fields: fieldsOf(fields), interfaces: interfacesOf(interfaces) };
-      return kind === 1 ? new GraphQLObjectType(config) : new GraphQLInterfaceType(config);
-    }
-    case 3: {
-      const [, name, description, members] = encoded;
-      return new GraphQLUnionType({ name, description, types: () => members.map((member) => typeOf(member) as GraphQLObjectType) });
-    }
-    case 4: {
-      const [, name, description, encodedValues] = encoded;
-      const values: GraphQLEnumValueConfigMap = {};
-      for (const [value, valueDescription, deprecationReason] of encodedValues) values[value] = { value, description: valueDescription, deprecationReason };
-      return new GraphQLEnumType({ name, description, values });
-    }
-    case 5: {
-      const [, name, description, fields, oneOf] = encoded;
-      return new GraphQLInputObjectType({ name, description, fields: () => argumentsOf(fields), isOneOf: oneOf === 1 });
-    }
-  }
 }
 
 type FieldResolvers = Pick<GraphQLFieldConfig<unknown, unknown>, 'resolve' | 'subscribe'>;

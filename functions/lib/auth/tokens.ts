@@ -1,5 +1,4 @@
 import { JwtVerifier } from 'aws-jwt-verify';
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type Jwk } from 'aws-jwt-verify/jwk';
 import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
@@ -117,7 +116,7 @@ export function createCognitoVerifier(options: { region: string; userPoolId: str
     { jwksCache: new SimpleJwksCache({ fetcher: jwksFetcher }) },
   );
   return verifierFrom(async (token) => {
-    const payload: JwtPayload = await verifier.verify(token);
+    const payload = await verifier.verify(token);
     if (payload.token_use !== 'id' && payload.token_use !== 'access') throw new Error('neither an ID nor an access token');
     const client = payload.token_use === 'id' ? payload.aud : payload.client_id;
     if (typeof client !== 'string' || !options.clientIds.includes(client)) throw new Error('token of an unknown app client');

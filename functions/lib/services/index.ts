@@ -1,4 +1,5 @@
 import type { ServiceContext } from './context.js';
+import { lazyMembers } from '../lazyMembers.js';
 import { OrganizationService } from './organizations.js';
 import { TeamService } from './teams.js';
 import { ExpertService } from './experts.js';
@@ -40,47 +41,28 @@ export interface Services {
   webhooks: WebhookService;
 }
 
-type ServiceName = keyof Services;
-
-/** The class of each service. */
-const serviceClasses: { [K in ServiceName]: new (ctx: ServiceContext) => Services[K] } = {
-  organizations: OrganizationService,
-  teams: TeamService,
-  experts: ExpertService,
-  access: AccessService,
-  needOrders: NeedOrderService,
-  activities: ActivityService,
-  workstations: WorkstationService,
-  governance: GovernanceService,
-  recognition: RecognitionService,
-  pools: PoolService,
-  privacy: PrivacyService,
-  search: SearchService,
-  partners: PartnerService,
-  partnerExperts: PartnerExpertService,
-  nodes: NodeService,
-  webhooks: WebhookService,
-};
-
 /** One request's services: each made on first use, then kept for the request (a request calls one or two of the 16). */
-class RequestServices {
-  readonly #made: Partial<Record<ServiceName, unknown>> = {};
-  constructor(readonly ctx: ServiceContext) {}
-  service<K extends ServiceName>(name: K): Services[K] {
-    return (this.#made[name] ??= new serviceClasses[name](this.ctx)) as Services[K];
-  }
-}
-for (const name of Object.keys(serviceClasses) as ServiceName[]) {
-  Object.defineProperty(RequestServices.prototype, name, {
-    enumerable: true,
-    get(this: RequestServices) {
-      return this.service(name);
-    },
-  });
-}
+const RequestServices = lazyMembers<Services, [ServiceContext]>({
+  organizations: (_services, ctx) => new OrganizationService(ctx),
+  teams: (_services, ctx) => new TeamService(ctx),
+  experts: (_services, ctx) => new ExpertService(ctx),
+  access: (_services, ctx) => new AccessService(ctx),
+  needOrders: (_services, ctx) => new NeedOrderService(ctx),
+  activities: (_services, ctx) => new ActivityService(ctx),
+  workstations: (_services, ctx) => new WorkstationService(ctx),
+  governance: (_services, ctx) => new GovernanceService(ctx),
+  recognition: (_services, ctx) => new RecognitionService(ctx),
+  pools: (_services, ctx) => new PoolService(ctx),
+  privacy: (_services, ctx) => new PrivacyService(ctx),
+  search: (_services, ctx) => new SearchService(ctx),
+  partners: (_services, ctx) => new PartnerService(ctx),
+  partnerExperts: (_services, ctx) => new PartnerExpertService(ctx),
+  nodes: (_services, ctx) => new NodeService(ctx),
+  webhooks: (_services, ctx) => new WebhookService(ctx),
+});
 
 export function createServices(ctx: ServiceContext): Services {
-  return new RequestServices(ctx) as unknown as Services;
+  return new RequestServices(ctx);
 }
 
 export type { ServiceContext };
