@@ -27,8 +27,8 @@ export interface RequestScope {
 /**
  * Runs one invocation with its request id on every line the logger writes meanwhile (Powertools `appendKeys`,
  * reset when it ends), including the line of a masked internal error. Lambda hands an execution environment
- * one invocation at a time; where it runs several at once (AWS_LAMBDA_MAX_CONCURRENCY), Powertools keeps these
- * keys per invocation.
+ * one invocation at a time, and so does the local runner (infra/local/invocation.ts); where Lambda runs several at
+ * once (AWS_LAMBDA_MAX_CONCURRENCY), Powertools keeps these keys per invocation.
  */
 export async function inRequestScope<T>(logger: Logger, scope: RequestScope, run: () => Promise<T>): Promise<T> {
   if (scope.lambda) logger.addContext(scope.lambda);

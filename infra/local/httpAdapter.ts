@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Handler } from 'aws-lambda';
 import { ErrorCode } from '../../functions/lib/errors.js';
-import { direct, lambdaContext, type Invoke } from './invocation.js';
+import { lambdaContext } from './invocation.js';
 
 export { lambdaContext };
 
@@ -114,8 +114,6 @@ export interface HttpAdapterOptions {
   handler: HttpApiHandler;
   /** Served on GET with Accept: text/html (the offline IDE). */
   htmlPage?: () => string;
-  /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
-  invoke?: Invoke;
 }
 
 /**
@@ -141,7 +139,7 @@ async function serve(options: HttpAdapterOptions, req: IncomingMessage, res: Ser
       return send(res, { statusCode: 413, headers: { 'content-type': 'application/json', connection: 'close' }, body: TOO_LARGE_BODY });
     }
     const context = lambdaContext('kezhi-graphql-local');
-    const result = await (options.invoke ?? direct)(context, async () => options.handler(toHttpApiEvent(req, body), context, () => undefined));
+    const result = await options.handler(toHttpApiEvent(req, body), context, () => undefined);
     send(res, result ?? { statusCode: 502, body: 'The handler returned nothing' });
   } catch (error) {
     console.error('local adapter error', error);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 
 /** A Lambda context for one local invocation. */
 export function lambdaContext(functionName: string): Context {
@@ -22,20 +21,71 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-/** Runs one invocation of a handler with its Lambda context. */
-export type Invoke = <T>(context: Context, run: () => Promise<T>) => Promise<T>;
+/** A Lambda handler as the local adapters call it: an event and its context in, the result out. */
+export type LocalHandler<E, R> = (event: E, context: Context) => Promise<R>;
 
-/** Invocations as the adapters make them by default (tests): nothing around them. */
-export const direct: Invoke = (_context, run) => run();
+/** The most execution environments one local function makes: further concurrent invocations wait for a free one. */
+export const MAX_ENVIRONMENTS = 32;
+
+/** One local function: its invocations and the execution environments serving them. */
+export interface LocalFunction<E, R> {
+  /** Runs one invocation in an execution environment of its own for as long as it lasts. */
+  invoke: LocalHandler<E, R>;
+  /** How many execution environments have been made (each by one call of `create`). */
+  readonly environments: number;
+}
 
 /**
- * Makes the process run invocations the way Lambda runs several at once in one execution environment
- * (AWS_LAMBDA_MAX_CONCURRENCY and the runtime's InvokeStore, one async context per invocation): the runner
- * serves concurrent requests in one process, and Powertools then keeps each invocation's log keys (its
- * request id) to that invocation's lines. Call before any handler logs.
+ * Runs a function the way Lambda runs it: in execution environments that each serve one invocation at a time. An
+ * invocation takes an idle environment, or has a new one made (`create`, what a cold start does: the handler with its own
+ * logger, clients and caches) while fewer than `max` exist, or waits for the first one freed. A handler's logger thus
+ * serves one invocation at a time, so the request id it keeps (logging.ts `inRequestScope`) stays on that invocation's
+ * lines however many run at once, and the process needs no async context (AsyncLocalStorage) to keep them apart.
  */
-export async function concurrentInvocations(): Promise<Invoke> {
-  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
-  const store = await InvokeStore.getInstanceAsync(true);
-  return (context, run) => store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, run);
+export function localFunction<E, R>(create: () => LocalHandler<E, R> | Promise<LocalHandler<E, R>>, max = MAX_ENVIRONMENTS): LocalFunction<E, R> {
+  if (!Number.isInteger(max) || max < 1) throw new Error(`max must be a positive integer, not ${max}`);
+  const idle: Array<LocalHandler<E, R>> = [];
+  /** Invocations waiting for an environment: handed a freed one, or `null` with the slot of a creation that failed. */
+  const waiting: Array<(handler: LocalHandler<E, R> | null) => void> = [];
+  let made = 0;
+
+  async function acquire(): Promise<LocalHandler<E, R>> {
+    const ready = idle.pop();
+    if (ready) return ready;
+    if (made >= max) {
+      const handed = await new Promise<LocalHandler<E, R> | null>((resolve) => waiting.push(resolve));
+      if (handed) return handed;
+    } else {
+      made += 1;
+    }
+    try {
+      return await create();
+    } catch (error) {
+      // The slot goes to the next waiting invocation, which tries again; without one, it is free.
+      const next = waiting.shift();
+      if (next) next(null);
+      else made -= 1;
+      throw error;
+    }
+  }
+
+  function release(handler: LocalHandler<E, R>): void {
+    const next = waiting.shift();
+    if (next) next(handler);
+    else idle.push(handler);
+  }
+
+  return {
+    get environments() {
+      return made;
+    },
+    async invoke(event, context) {
+      const handler = await acquire();
+      try {
+        return await handler(event, context);
+      } finally {
+        release(handler);
+      }
+    },
+  };
 }

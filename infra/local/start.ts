@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { startDynamoLocal, ensureStream, ensureTable, freePort, type DynamoLocal } from './dynamoLocal.js';
-import type { HttpApiHandler } from './httpAdapter.js';
 import type { TokenClaims } from '../../functions/lib/auth/tokens.js';
 import type { WebSocket } from 'ws';
 
@@ -66,7 +65,7 @@ try {
     import('@aws-lambda-powertools/logger'),
     import('../../functions/lib/auth/policy.js'),
     import('../../functions/lib/auth/tokens.js'),
-    import('../../functions/graphql/handler.js') as Promise<{ handler: HttpApiHandler }>,
+    import('../../functions/graphql/handler.js'),
     import('../../functions/lib/server.js'),
     import('../../functions/lib/app.js'),
     import('../../functions/lib/logging.js'),
@@ -83,17 +82,17 @@ try {
     { grantLocalFlags, seedExpertUser },
     { MAX_BACKOFF_MS, createStreamPoller, oneLine, startPolling },
     { attachWebSocket, createLocalGateway },
-    { concurrentInvocations, lambdaContext },
+    { localFunction, lambdaContext },
     { displayUrl, ideSampleTokens, isLoopback, listenHost },
     { createHttpAdapter },
     { renderIdePage },
     { Logger },
     { PARTNER_SCOPE },
     { signLocalToken },
-    { handler },
+    { createHandler },
     { buildServer },
     { configFromEnv, createDeps },
-    { ServiceName, createLogger },
+    { ServiceName, createLogger, inRequestScope },
     { createSubscriptionService },
     { createNeedStreamProcessor },
     { createWebhookWorker },
@@ -118,15 +117,16 @@ try {
     // Partners' test receivers run on this machine: webhooks may use http to loopback here (never on AWS).
     WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
   });
-  // Concurrent requests are concurrent invocations: each keeps its own request id in its log lines.
-  const invoke = await concurrentInvocations();
+  // The GraphQL and WebSocket functions serve concurrent requests as Lambda does: each invocation in an execution environment
+  // of its own (invocation.ts), so each keeps its own request id in its log lines. The stream and webhook functions are
+  // invoked one batch, one run at a time.
+  const graphql = localFunction(createHandler);
 
   // WebSocket and stream: the same wiring as the two functions on AWS (functions/*/handler.ts), each with
   // its own service name, with the local connection gateway.
   const sockets = new Map<string, WebSocket>();
   const gateway = createLocalGateway(sockets);
-  const subscriptionsDeps = createDeps(configFromEnv(), createLogger(ServiceName.subscriptions));
-  const subscriptions = createSubscriptionService(subscriptionsDeps, gateway);
+  const subscriptions = localFunction(() => createSubscriptionService(createDeps(configFromEnv(), createLogger(ServiceName.subscriptions)), gateway).handle);
   const streamsDeps = createDeps(configFromEnv(), createLogger(ServiceName.streams));
   const webhookPolicy = { allowLoopback: streamsDeps.webhookAllowLoopback ?? false };
   const poller = createStreamPoller({
@@ -145,7 +145,6 @@ try {
     onError: (error) => console.error(`stream poller: ${oneLine(error)} (backing off up to ${MAX_BACKOFF_MS / 1000} s until it recovers)`),
     onSkipped: (error) => console.error(`stream poller: ${error.message}`),
     onRecovered: (failures) => console.error(`stream poller: recovered after ${failures} failed polls`),
-    invoke,
   });
   stopPoller = () => poller.stop();
   const startPoller = async () => {
@@ -156,11 +155,18 @@ try {
   // The scheduled webhooks function of AWS (every minute there), every second here: due retries, from the table.
   const webhooksDeps = createDeps(configFromEnv(), createLogger(ServiceName.webhooks));
   const webhookWorker = createWebhookWorker(webhooksDeps, { policy: { allowLoopback: webhooksDeps.webhookAllowLoopback ?? false } });
-  const webhookPolling = startPolling(async () => (await invoke(lambdaContext('kezhi-webhooks-local'), () => webhookWorker.deliverDueWebhooks())).attempted, {
-    intervalMs: Number(process.env.WEBHOOK_POLL_MS ?? 1000),
-    onFailing: (error) => console.error(`webhook worker: ${oneLine(error)} (backing off until it recovers)`),
-    onRecovered: (failures) => console.error(`webhook worker: recovered after ${failures} failed runs`),
-  });
+  const webhookPolling = startPolling(
+    async () => {
+      // As the scheduled function's handler (functions/webhooks/handler.ts) runs it: its lines carry the run's request id.
+      const lambda = lambdaContext('kezhi-webhooks-local');
+      return (await inRequestScope(webhooksDeps.logger, { requestId: lambda.awsRequestId, lambda }, () => webhookWorker.deliverDueWebhooks())).attempted;
+    },
+    {
+      intervalMs: Number(process.env.WEBHOOK_POLL_MS ?? 1000),
+      onFailing: (error) => console.error(`webhook worker: ${oneLine(error)} (backing off until it recovers)`),
+      onRecovered: (failures) => console.error(`webhook worker: recovered after ${failures} failed runs`),
+    },
+  );
   stopWebhooks = () => webhookPolling.stop();
 
   phase('wiring');
@@ -241,8 +247,7 @@ try {
   phase('tokens');
   const server = createHttpAdapter({
     path: '/graphql',
-    handler,
-    invoke,
+    handler: graphql.invoke,
     htmlPage: () =>
       renderIdePage({
         endpoint: '/graphql',
@@ -255,7 +260,7 @@ try {
         ].join('\n'),
       }),
   });
-  attachWebSocket(server, '/graphql', subscriptions.handle, sockets, invoke, {
+  attachWebSocket(server, '/graphql', subscriptions.invoke, sockets, {
     ...(process.env.WS_INIT_TIMEOUT_MS && { connectionInitWaitTimeout: Number(process.env.WS_INIT_TIMEOUT_MS) }),
   });
   await new Promise<void>((resolve, reject) => {

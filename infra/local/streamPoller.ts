@@ -10,7 +10,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamoLocal.js';
 import { passesFilters } from './eventPattern.js';
-import { direct, lambdaContext, type Invoke } from './invocation.js';
+import { lambdaContext } from './invocation.js';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
@@ -111,8 +111,6 @@ export interface StreamPollerOptions {
   onRecovered?: (failures: number) => void;
   /** The longest wait between polls while they fail (default MAX_BACKOFF_MS). */
   maxBackoffMs?: number;
-  /** How each invocation runs (the runner keeps concurrent invocations apart, see invocation.ts). */
-  invoke?: Invoke;
   /**
    * The event source mapping's filter patterns (infra/KezhiStack.ts: `needStreamFilter`): as on AWS, a record that
    * matches none is dropped before the handler sees it. Without filters every record is delivered.
@@ -161,7 +159,7 @@ export function createStreamPoller(options: StreamPollerOptions) {
       const batch = pending;
       let thrown: unknown;
       // A handler that throws failed the whole batch: Lambda retries all of it (the iterator has moved on, so it must not be lost).
-      const failed = await (options.invoke ?? direct)(context, () => options.handler({ Records: batch }, context)).then(
+      const failed = await options.handler({ Records: batch }, context).then(
         (response) => new Set(response.batchItemFailures.map((f) => f.itemIdentifier)),
         (error: unknown) => {
           thrown = error;

@@ -5,7 +5,7 @@ import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType } from 'graphql-w
 import { GoneError, type ConnectionGateway } from '../../functions/lib/realtime/gateway.js';
 import type { WebSocketEvent } from '../../functions/lib/realtime/subscriptions.js';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { direct, lambdaContext, type Invoke } from './invocation.js';
+import { lambdaContext } from './invocation.js';
 
 type WebSocketHandler = (event: WebSocketEvent, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -57,14 +57,13 @@ export function attachWebSocket(
   path: string,
   handler: WebSocketHandler,
   sockets: Map<string, WebSocket>,
-  invoke: Invoke = direct,
   options: WebSocketOptions = {},
 ): WebSocketServer {
   const initTimeout = options.connectionInitWaitTimeout ?? DEFAULT_CONNECTION_INIT_WAIT_TIMEOUT_MS;
   // Each event has its own request id (API Gateway's) and Lambda context, as on AWS.
   const call = (event: WebSocketEvent) => {
     const context = lambdaContext('kezhi-subscriptions-local');
-    return invoke(context, () => handler({ ...event, requestContext: { ...event.requestContext, requestId: randomUUID() } }, context));
+    return handler({ ...event, requestContext: { ...event.requestContext, requestId: randomUUID() } }, context);
   };
   const wss = new WebSocketServer({
     noServer: true,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
 import { createGraphqlHandler, type AppConfig } from '../../functions/lib/app.js';
 import { anonymous, type Principal } from '../../functions/lib/auth/principal.js';
 import type { AppDeps } from '../../functions/lib/context.js';
@@ -13,7 +13,7 @@ import type { ConnectionGateway } from '../../functions/lib/realtime/gateway.js'
 import { createSubscriptionService } from '../../functions/lib/realtime/subscriptions.js';
 import { createNeedStreamProcessor } from '../../functions/lib/streams/needStream.js';
 import { httpApiEvent, lambdaContext } from '../../infra/local/httpAdapter.js';
-import { concurrentInvocations } from '../../infra/local/invocation.js';
+import { localFunction } from '../../infra/local/invocation.js';
 
 const member: Principal = { ...anonymous, kind: 'USER', userId: 'u1', roles: ['ORG_ADMIN'], organizationId: 'org-1', expiresAt: 4_000_000_000 };
 const fault = () => Promise.reject(new Error('ResourceNotFoundException: table kezhi-prod'));
@@ -136,25 +136,27 @@ describe('Logging: each function under its own service name, every line of a req
     expect(publish).not.toHaveBeenCalled();
   });
 
-  it('keeps the request ids of concurrent local invocations apart (the runner runs them as Lambda does several at once)', async () => {
-    vi.stubEnv('AWS_LAMBDA_MAX_CONCURRENCY', '4');
-    const invoke = await concurrentInvocations();
-    const logger = createLogger(ServiceName.graphql, 'INFO');
-    const run = (ms: number) => {
-      const context = lambdaContext('kezhi-graphql-local');
-      return invoke(context, () =>
+  it('keeps the request ids of concurrent local invocations apart (the runner runs each in an environment of its own, as Lambda does)', async () => {
+    // What the runner does for the GraphQL and WebSocket functions: each environment is a handler with its own logger.
+    const fn = localFunction(() => {
+      const logger = createLogger(ServiceName.graphql, 'INFO');
+      return (ms: number, context: LambdaContext) =>
         inRequestScope(logger, { requestId: context.awsRequestId, lambda: context }, async () => {
           logger.info('started');
           await new Promise((resolve) => setTimeout(resolve, ms));
           logger.info('finished');
           return context.awsRequestId;
-        }),
-      );
-    };
-    // The second ends (and resets its keys) while the first is still running.
-    const ids = await Promise.all([run(40), run(5)]);
+        });
+    });
+    // The second ends (and resets its keys) while the first is still running; the third then runs in the second's environment.
+    const [slow, fast] = [lambdaContext('kezhi-graphql-local'), lambdaContext('kezhi-graphql-local')];
+    const first = fn.invoke(40, slow);
+    const ids = [await fn.invoke(5, fast), await fn.invoke(5, lambdaContext('kezhi-graphql-local')), await first];
 
+    expect(fn.environments).toBe(2);
+    expect(new Set(ids).size).toBe(3);
     for (const id of ids) expect(lines.filter((l) => l.requestId === id).map((l) => l.message)).toEqual(['started', 'finished']);
+    expect(lines).toHaveLength(6);
     expect(lines.every((l) => l.requestId === l.function_request_id)).toBe(true);
   });
 });
