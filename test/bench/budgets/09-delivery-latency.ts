@@ -22,10 +22,11 @@ async function post(...args: Parameters<typeof postRaw>) {
 }
 
 /**
- * Timed needs per group (quick: 10). The 1-client figure has one delivery per need, so its p99 is the slowest of these:
- * with 10, full runs gave the row anywhere from 1.81× to 2.58×; 30 give a steadier tail (docs/performance.md, row 9).
+ * Timed needs per group (quick: 10). The 1-client figure has one delivery per need, so its p99 is about the slowest of
+ * these: with 10, full runs gave the row anywhere from 1.81× to 2.58×; with 30, from 1.33× to 2.18× once the runner
+ * stopped using AsyncLocalStorage; 60 give a steadier tail on both sides (docs/performance.md, row 9).
  */
-const needsFor = (quick: boolean) => (quick ? 10 : 30);
+const needsFor = (quick: boolean) => (quick ? 10 : 60);
 /**
  * Needs per group published first and not timed (their deliveries are still counted as exactly once): the first
  * publications to 1,000 run on a cold JIT in the server and in DynamoDB Local (3× the time of the later ones).
