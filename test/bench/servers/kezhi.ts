@@ -1,9 +1,9 @@
 /**
  * The local runner's server (infra/local/start.ts) for benchmarks, run as its own process by test/bench/servers/spawn.ts:
- * the same HTTP adapter, Lambda handler in execution environments (invocation.ts), WebSocket adapter, local connection gateway and stream
- * poller, over a table the benchmark made and filled in the benchmark's DynamoDB Local (TABLE_NAME, DYNAMODB_ENDPOINT,
- * CURSOR_SECRET, LOCAL_JWT_PUBLIC_JWK in the environment), without starting a database or seeding demo data.
- * Prints "listening on <port>" when it serves.
+ * the same HTTP adapter, Lambda handlers in execution environments (invocation.ts), WebSocket adapter, local connection
+ * gateway and stream poller, over a table the benchmark made and filled in the benchmark's DynamoDB Local (TABLE_NAME,
+ * DYNAMODB_ENDPOINT, CURSOR_SECRET, LOCAL_JWT_PUBLIC_JWK in the environment), without starting a database or seeding
+ * demo data. Prints "listening on <port>" when it serves.
  */
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
