@@ -148,10 +148,11 @@ describe('Logging: each function under its own service name, every line of a req
           return context.awsRequestId;
         });
     });
-    // The second ends (and resets its keys) while the first is still running; the third then runs in the second's environment.
-    const [slow, fast] = [lambdaContext('kezhi-graphql-local'), lambdaContext('kezhi-graphql-local')];
-    const first = fn.invoke(40, slow);
-    const ids = [await fn.invoke(5, fast), await fn.invoke(5, lambdaContext('kezhi-graphql-local')), await first];
+    // The second starts once the first's environment is made, and ends (and resets its keys) while the first is still
+    // running; the third then runs in the second's environment.
+    const first = fn.invoke(40, lambdaContext('kezhi-graphql-local'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const ids = [await fn.invoke(5, lambdaContext('kezhi-graphql-local')), await fn.invoke(5, lambdaContext('kezhi-graphql-local')), await first];
 
     expect(fn.environments).toBe(2);
     expect(new Set(ids).size).toBe(3);
