@@ -59,7 +59,7 @@ const reported = {
   propagateOnRejection: false,
   onReject: [
     (context: ValidationContext | null, error: GraphQLError) =>
-      context?.reportError(new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } })),
+      context?.reportError(new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } })),
   ],
 };
 
